@@ -1,0 +1,134 @@
+"""Storefront: a Flask shop for Indonesian merchants, paid through Midtrans Snap."""
+
+import logging
+import os
+import sys
+
+from dotenv import load_dotenv
+from flask import Flask
+
+from .config import check_production_safety, load_config
+
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(test_config=None):
+    """Build the app: config -> extensions -> payments -> blueprints -> errors -> CLI -> templates."""
+    app = Flask(
+        __name__,
+        instance_path=os.path.join(PROJECT_ROOT, "instance"),
+        instance_relative_config=True,
+        template_folder=os.path.join(PROJECT_ROOT, "templates"),
+        static_folder=os.path.join(PROJECT_ROOT, "static"),
+    )
+    if test_config is None:
+        # A developer's .env fills in what the environment does not set; tests stay independent of it.
+        load_dotenv(os.path.join(PROJECT_ROOT, ".env"))
+    app.config.from_mapping(load_config(app.instance_path))
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    else:
+        app.config.from_mapping(test_config)
+    check_production_safety(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    configure_logging(app)
+    register_proxy_fix(app)
+    register_extensions(app)
+    register_payments(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    register_security_headers(app)
+    return app
+
+
+def configure_logging(app):
+    # On a PaaS, logs are whatever the process writes to stdout.
+    if not app.debug and not app.testing:
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        app.logger.handlers[:] = [handler]
+        app.logger.setLevel(logging.INFO)
+
+
+def register_proxy_fix(app):
+    count = app.config["PROXY_COUNT"]
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count)
+
+
+def register_extensions(app):
+    from .database import configure_engine, render_migration_item
+    from .extensions import babel, csrf, db, limiter, migrate
+    from .i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=os.path.join(PROJECT_ROOT, "migrations"),
+        render_as_batch=True,  # SQLite can only ALTER tables by copying them
+        compare_type=True,
+        render_item=render_migration_item,
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=os.path.join(PROJECT_ROOT, "translations"),
+    )
+    with app.app_context():
+        configure_engine(db.engine)
+
+
+def register_payments(app):
+    from .payments.setup import init_payments
+
+    init_payments(app)
+
+
+def register_blueprints(app):
+    from .cart import bp as cart_bp
+    from .catalog import bp as catalog_bp
+    from .checkout import bp as checkout_bp
+    from .i18n import bp as i18n_bp
+    from .orders import bp as orders_bp
+    from .payments import bp as payments_bp
+
+    app.register_blueprint(catalog_bp)
+    app.register_blueprint(cart_bp)
+    app.register_blueprint(checkout_bp)
+    app.register_blueprint(orders_bp)
+    app.register_blueprint(payments_bp)
+    app.register_blueprint(i18n_bp)
+
+
+def register_errorhandlers(app):
+    from .errors import init_errors
+
+    init_errors(app)
+
+
+def register_commands(app):
+    from .commands import init_commands
+    from .payments.cli import payments_cli
+
+    init_commands(app)
+    app.cli.add_command(payments_cli)
+
+
+def register_template_helpers(app):
+    from .templating import init_templating
+
+    init_templating(app)
+
+
+def register_security_headers(app):
+    from .security import init_security_headers
+
+    init_security_headers(app)

@@ -1,0 +1,105 @@
+from flask import flash, make_response, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from ..extensions import db
+from ..htmx import is_htmx
+from ..i18n import safe_next
+from ..models import Product
+from . import bp
+from .cart import get_items, load_cart, parse_quantity, remove, set_quantity
+from .forms import CartLineForm, RemoveLineForm
+
+
+def _find_product(raw_id):
+    if not raw_id or not str(raw_id).isdigit():
+        return None
+    product = db.session.get(Product, int(raw_id))
+    return product if product is not None and product.active else None
+
+
+def _with_badge(html, status=200):
+    """Append the header badge as an out-of-band swap so htmx updates it in place."""
+    badge = render_template("cart/_cart_badge.html", oob=True)
+    return make_response(html + badge, status)
+
+
+@bp.get("/")
+def show():
+    return render_template("cart/cart.html", cart=load_cart(session), line_errors={}, entered={})
+
+
+@bp.post("/add")
+def add():
+    form = CartLineForm()
+    variant = "grid" if form.variant.data == "grid" else "detail"
+    product = _find_product(form.product_id.data)
+    if not form.validate_on_submit():
+        return _add_failed(product, variant, form.quantity.data, _("Your session expired. Please try again."))
+    if product is None:
+        return _add_failed(None, variant, form.quantity.data, _("This product is not available."))
+    in_cart = get_items(session).get(product.id, 0)
+    quantity, error = parse_quantity(form.quantity.data, product, in_cart)
+    if error:
+        return _add_failed(product, variant, form.quantity.data, error)
+    set_quantity(session, product.id, in_cart + quantity)
+    message = _("%(name)s added to your cart.", name=product.name)
+    if is_htmx():
+        html = render_template(
+            "catalog/_add_form.html", product=product, variant=variant, added_message=message
+        )
+        return _with_badge(html)
+    flash(message, "success")
+    return redirect(safe_next(request.form.get("next"), url_for("cart.show")), code=303)
+
+
+def _add_failed(product, variant, entered, error):
+    """Answer 422 with the message next to the add control; the cart is left as it was."""
+    if product is None:
+        if is_htmx():
+            return make_response(render_template("cart/_add_error.html", error=error), 422)
+        flash(error, "error")
+        return redirect(url_for("catalog.index"), code=303)
+    context = {"product": product, "variant": variant, "add_error": error, "entered_quantity": entered}
+    if is_htmx():
+        return make_response(render_template("catalog/_add_form.html", **context), 422)
+    return make_response(render_template("catalog/product.html", **context), 422)
+
+
+@bp.post("/update")
+def update():
+    form = CartLineForm()
+    product = _find_product(form.product_id.data)
+    items = get_items(session)
+    error = None
+    if not form.validate_on_submit():
+        error = _("Your session expired. Please try again.")
+    elif product is None or product.id not in items:
+        error = _("This product is not available.")
+    else:
+        quantity, error = parse_quantity(form.quantity.data, product)
+        if not error:
+            set_quantity(session, product.id, quantity)
+    if error:
+        line_id = product.id if product is not None else None
+        return _render_cart(status=422, line_errors={line_id: error}, entered={line_id: form.quantity.data})
+    if is_htmx():
+        return _render_cart()
+    flash(_("Cart updated."), "success")
+    return redirect(url_for("cart.show"), code=303)
+
+
+@bp.post("/remove")
+def remove_line():
+    form = RemoveLineForm()
+    if form.validate_on_submit() and str(form.product_id.data or "").isdigit():
+        remove(session, int(form.product_id.data))
+    if is_htmx():
+        return _render_cart()
+    return redirect(url_for("cart.show"), code=303)
+
+
+def _render_cart(status=200, line_errors=None, entered=None):
+    context = {"cart": load_cart(session), "line_errors": line_errors or {}, "entered": entered or {}}
+    if is_htmx():
+        return _with_badge(render_template("cart/_cart.html", **context), status)
+    return make_response(render_template("cart/cart.html", **context), status)

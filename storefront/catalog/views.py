@@ -1,0 +1,27 @@
+from flask import current_app, render_template, request
+
+from ..htmx import render_page_or_fragment
+from . import bp
+from .queries import active_categories, product_by_slug, search_products
+
+
+@bp.get("/")
+def index():
+    query = request.args.get("q", "")
+    category = request.args.get("category", "")
+    page = request.args.get("page", 1, type=int)
+    pagination = search_products(query, category, max(page, 1), current_app.config["PRODUCTS_PER_PAGE"])
+    return render_page_or_fragment(
+        "catalog/index.html",
+        "catalog/_results.html",
+        "product-results",
+        pagination=pagination,
+        categories=active_categories(),
+        query=query,
+        category=category,
+    )
+
+
+@bp.get("/products/<slug>")
+def product(slug):
+    return render_template("catalog/product.html", product=product_by_slug(slug), variant="detail")

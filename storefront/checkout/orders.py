@@ -1,0 +1,109 @@
+"""Placing an order: recompute prices, reserve stock atomically, create the order, in one transaction."""
+
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from ..database import write_transaction
+from ..extensions import db
+from ..inventory import reserve_stock
+from ..models import Order, OrderItem, Product, utcnow
+from ..order_status import OrderStatus
+from ..pricing import totals_for
+
+# No 0/O, 1/I/L: references are read out over the phone.
+_REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+class OutOfStock(Exception):
+    def __init__(self, product_names):
+        super().__init__(", ".join(product_names))
+        self.product_names = product_names
+
+
+class NothingToOrder(Exception):
+    pass
+
+
+def new_reference():
+    return "SF-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(10))
+
+
+def new_access_token():
+    # 192 random bits, URL-safe: the order page URL is the only key to it.
+    return secrets.token_urlsafe(24)
+
+
+def find_by_checkout_key(checkout_key):
+    if not checkout_key:
+        return None
+    return db.session.execute(db.select(Order).where(Order.checkout_key == checkout_key)).scalar_one_or_none()
+
+
+def place_order(quantities, customer, checkout_key, locale):
+    """Create an order for {product_id: quantity}; returns (order, created).
+
+    A second submit of the same checkout form (same checkout_key) returns the first order instead of
+    making another one, even when both arrive at the same time.
+    """
+    if not quantities:
+        raise NothingToOrder()
+    try:
+        with write_transaction():
+            existing = find_by_checkout_key(checkout_key)
+            if existing is not None:
+                return existing, False
+            order = _create_order(quantities, customer, checkout_key, locale)
+        return order, True
+    except IntegrityError:
+        # The other half of a concurrent double submit committed first (unique checkout_key).
+        existing = find_by_checkout_key(checkout_key)
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _create_order(quantities, customer, checkout_key, locale):
+    products = {
+        p.id: p
+        for p in db.session.execute(
+            db.select(Product).where(Product.id.in_(quantities.keys())).order_by(Product.id)
+        ).scalars()
+    }
+    missing = [pid for pid in quantities if pid not in products or not products[pid].active]
+    short = missing or reserve_stock(quantities)
+    if short:
+        names = [products[pid].name if pid in products else str(pid) for pid in short]
+        raise OutOfStock(names)
+    # Prices come from the database, never from the client.
+    items = [
+        OrderItem(
+            product_id=pid,
+            product_name=products[pid].name,
+            unit_price_idr=products[pid].price_idr,
+            quantity=qty,
+            line_total_idr=products[pid].price_idr * qty,
+        )
+        for pid, qty in sorted(quantities.items())
+    ]
+    totals = totals_for(item.line_total_idr for item in items)
+    now = utcnow()
+    order = Order(
+        reference=new_reference(),
+        access_token=new_access_token(),
+        checkout_key=checkout_key or None,
+        locale=locale,
+        status=OrderStatus.AWAITING_PAYMENT,
+        subtotal_idr=totals.subtotal_idr,
+        shipping_idr=totals.shipping_idr,
+        total_idr=totals.total_idr,
+        stock_reserved=True,
+        reserved_until=now + timedelta(minutes=current_app.config["PAYMENT_EXPIRY_MINUTES"]),
+        items=items,
+        **customer,
+    )
+    db.session.add(order)
+    db.session.flush()
+    return order

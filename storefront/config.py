@@ -1,0 +1,111 @@
+"""Settings: defaults, environment variables, and the start-up checks that refuse unsafe production settings.
+
+Every setting the README documents is read here and nowhere else. `load_config` returns a plain dict so
+`create_app(test_config)` can overlay test values before the checks run.
+"""
+
+import os
+
+# The development key is public on purpose (it is in this file). Production must replace it; see
+# `check_production_safety`.
+DEV_SECRET_KEY = "dev-only-insecure-secret-key"
+
+
+class ConfigError(RuntimeError):
+    """A setting makes it unsafe or impossible to start; the message says what to set."""
+
+
+def _env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name, default):
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, got {value!r}") from exc
+
+
+def normalise_database_url(url):
+    """Accept the `postgres://` URLs that PaaS add-ons hand out and pick the psycopg 3 driver."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def load_config(instance_path):
+    database_url = os.environ.get("DATABASE_URL") or (
+        "sqlite:///" + os.path.join(instance_path, "storefront.sqlite3")
+    )
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or DEV_SECRET_KEY,
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "STORE_NAME": os.environ.get("STORE_NAME") or "Toko Nusantara",
+        "DEBUG": _env_bool("FLASK_DEBUG"),
+        # Shipping is a flat fee, waived above a threshold; both in integer rupiah.
+        "SHIPPING_FLAT_IDR": _env_int("SHIPPING_FLAT_IDR", 20000),
+        "FREE_SHIPPING_MIN_IDR": _env_int("FREE_SHIPPING_MIN_IDR", 500000),
+        "PRODUCTS_PER_PAGE": _env_int("PRODUCTS_PER_PAGE", 12),
+        # How long a shopper has to pay; the stock reservation lasts exactly as long.
+        "PAYMENT_EXPIRY_MINUTES": _env_int("PAYMENT_EXPIRY_MINUTES", 60),
+        # Midtrans. With no server key the built-in sandbox double is started instead.
+        "MIDTRANS_SERVER_KEY": os.environ.get("MIDTRANS_SERVER_KEY", ""),
+        "MIDTRANS_CLIENT_KEY": os.environ.get("MIDTRANS_CLIENT_KEY", ""),
+        "MIDTRANS_IS_PRODUCTION": _env_bool("MIDTRANS_IS_PRODUCTION"),
+        "MIDTRANS_SNAP_BASE_URL": os.environ.get("MIDTRANS_SNAP_BASE_URL", ""),
+        "MIDTRANS_API_BASE_URL": os.environ.get("MIDTRANS_API_BASE_URL", ""),
+        "MIDTRANS_NOTIFICATION_URL": os.environ.get("MIDTRANS_NOTIFICATION_URL", ""),
+        "MIDTRANS_CONNECT_TIMEOUT": float(os.environ.get("MIDTRANS_CONNECT_TIMEOUT") or 5),
+        "MIDTRANS_READ_TIMEOUT": float(os.environ.get("MIDTRANS_READ_TIMEOUT") or 10),
+        "MIDTRANS_SANDBOX_PORT": _env_int("MIDTRANS_SANDBOX_PORT", 5001),
+        "MIDTRANS_SANDBOX_HOST": os.environ.get("MIDTRANS_SANDBOX_HOST") or "127.0.0.1",
+        # Reconcile: re-check pending payments older than this with the status API.
+        "RECONCILE_AFTER_MINUTES": _env_int("RECONCILE_AFTER_MINUTES", 15),
+        # Number of reverse proxies in front of the app (PaaS router = 1) for ProxyFix.
+        "PROXY_COUNT": _env_int("PROXY_COUNT", 0),
+        "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME") or "http",
+        "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        # Cookie-session hardening that holds in every environment.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # A CSRF token lives as long as the session: the order page stays open while a shopper pays,
+        # and a "pay again" button must still work an hour later.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "id",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }
+
+
+def check_production_safety(config):
+    """Refuse to start with settings that are only acceptable on a developer's laptop."""
+    if config.get("TESTING") or config.get("DEBUG"):
+        return
+    if not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEV_SECRET_KEY:
+        raise ConfigError(
+            "SECRET_KEY is missing or is the development key: set SECRET_KEY to a long random value "
+            "(python -c 'import secrets; print(secrets.token_hex())')."
+        )
+    server_key = config.get("MIDTRANS_SERVER_KEY", "")
+    if config.get("MIDTRANS_IS_PRODUCTION"):
+        if not server_key:
+            raise ConfigError("MIDTRANS_IS_PRODUCTION is true but MIDTRANS_SERVER_KEY is not set.")
+        if server_key.startswith("SB-"):
+            raise ConfigError(
+                "MIDTRANS_IS_PRODUCTION is true but MIDTRANS_SERVER_KEY is a sandbox key (SB-...): "
+                "use the production key or set MIDTRANS_IS_PRODUCTION=false."
+            )
+    elif server_key.startswith("Mid-server-"):
+        raise ConfigError(
+            "MIDTRANS_SERVER_KEY is a production key but MIDTRANS_IS_PRODUCTION is false: "
+            "set MIDTRANS_IS_PRODUCTION=true or use a sandbox key (SB-Mid-server-...)."
+        )

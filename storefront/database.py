@@ -1,0 +1,73 @@
+"""Transaction boundaries that behave the same on SQLite and PostgreSQL.
+
+SQLite allows one writer at a time. A deferred transaction that reads first and writes later must
+upgrade its lock, and if another connection wrote meanwhile SQLite fails at once with "database is
+locked" without honouring busy_timeout. So every write transaction here starts with BEGIN IMMEDIATE:
+it waits (busy_timeout) for the write lock up front, then reads and writes safely. Read-only requests
+keep plain deferred transactions so status polls never queue behind writers (WAL lets them read).
+
+On PostgreSQL the same code relies on row locks (`SELECT ... FOR UPDATE`, conditional UPDATEs).
+"""
+
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from .extensions import db
+
+SQLITE_BUSY_TIMEOUT_MS = 15000
+_WRITE_OPTION = "storefront_write"
+
+
+def configure_engine(engine):
+    """Install the SQLite pragmas and BEGIN handling; a no-op for other databases."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        if connection.get_execution_options().get(_WRITE_OPTION):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+@contextmanager
+def write_transaction():
+    """Run the block as one atomic write transaction and commit it; roll back on any exception.
+
+    Any read-only transaction the request already opened is closed first, so the write lock is taken
+    before the first read of the block (see the module docstring).
+    """
+    session = db.session()
+    if session.in_transaction():
+        session.commit()
+    session.connection(execution_options={_WRITE_OPTION: True})
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+
+def render_migration_item(type_, obj, autogen_context):
+    """Alembic autogenerate: write UTCDateTime as the plain DateTime it stores, so migrations never
+    import the app's models."""
+    from .models import UTCDateTime
+
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime()"
+    return False

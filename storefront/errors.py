@@ -1,0 +1,43 @@
+"""Error pages: the same friendly page for browsers, a short text for htmx; never a traceback."""
+
+import logging
+
+from flask import render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from .extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def _render(code, error=None):
+    template = "errors/error.html"
+    if request.headers.get("HX-Request") == "true":
+        template = "errors/_error_fragment.html"
+    return render_template(template, code=code, error=error), code
+
+
+def init_errors(app):
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return _render(400, error)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if error.code is None or error.code < 400:
+            return error
+        return _render(error.code, error)
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        db.session.rollback()
+        log.error("database unavailable: %s", type(error).__name__)
+        return _render(503, ServiceUnavailable())
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        db.session.rollback()
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _render(500, InternalServerError())

@@ -1,0 +1,193 @@
+"""Database models. Money columns end in `_idr` and hold integer rupiah (IDR has no minor unit)."""
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+from .order_status import OrderStatus
+
+
+def utcnow():
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores naive UTC, returns aware UTC: SQLite keeps no zone, PostgreSQL must not convert."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc)
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Product(TimestampMixin, db.Model):
+    __tablename__ = "products"
+    __table_args__ = (
+        CheckConstraint("stock >= 0", name="stock_not_negative"),
+        CheckConstraint("price_idr >= 0", name="price_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    price_idr: Mapped[int] = mapped_column(BigInteger)
+    # Units available for sale. Checkout reserves by decrementing it; an unpaid end releases it back.
+    stock: Mapped[int] = mapped_column(Integer, default=0)
+    image: Mapped[str] = mapped_column(String(200), default="img/placeholder.svg")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+
+    category: Mapped[Category | None] = relationship()
+
+
+class Order(TimestampMixin, db.Model):
+    __tablename__ = "orders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Short, human-friendly reference shown to people and used (with a suffix) as Midtrans order_id.
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    # The capability in the order page URL: at least 128 random bits (ASVS 11.5.1).
+    access_token: Mapped[str] = mapped_column(String(64), unique=True)
+    # Random value from the checkout form: a double submit finds the order the first submit made.
+    checkout_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    customer_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(String(255))
+    city: Mapped[str] = mapped_column(String(100))
+    postal_code: Mapped[str] = mapped_column(String(5))
+    locale: Mapped[str] = mapped_column(String(5), default="id")
+    status: Mapped[str] = mapped_column(String(24), default=OrderStatus.AWAITING_PAYMENT, index=True)
+    subtotal_idr: Mapped[int] = mapped_column(BigInteger)
+    shipping_idr: Mapped[int] = mapped_column(BigInteger)
+    total_idr: Mapped[int] = mapped_column(BigInteger)
+    # True while the order's units are held out of Product.stock; flipped exactly once per release.
+    stock_reserved: Mapped[bool] = mapped_column(Boolean, default=True)
+    reserved_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Why a merchant must look at this order (e.g. paid after its reservation was released); None if fine.
+    attention: Mapped[str | None] = mapped_column(String(40), index=True)
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Number of payment attempts; the latest one is the "current" attempt.
+    attempt_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Bumped on every change a shopper can see on the status fragment; the poll's ETag.
+    status_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    items: Mapped[list["OrderItem"]] = relationship(
+        back_populates="order", order_by="OrderItem.id", cascade="all, delete-orphan"
+    )
+    attempts: Mapped[list["PaymentAttempt"]] = relationship(
+        back_populates="order", order_by="PaymentAttempt.number", cascade="all, delete-orphan"
+    )
+
+    @property
+    def current_attempt(self):
+        return self.attempts[-1] if self.attempts else None
+
+
+class OrderItem(db.Model):
+    __tablename__ = "order_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    # Snapshots: what the shopper agreed to, whatever happens to the product later.
+    product_name: Mapped[str] = mapped_column(String(120))
+    unit_price_idr: Mapped[int] = mapped_column(BigInteger)
+    quantity: Mapped[int] = mapped_column(Integer)
+    line_total_idr: Mapped[int] = mapped_column(BigInteger)
+
+    order: Mapped[Order] = relationship(back_populates="items")
+    product: Mapped[Product] = relationship()
+
+
+class PaymentAttempt(TimestampMixin, db.Model):
+    """One Midtrans transaction (one Midtrans order_id) for an order."""
+
+    __tablename__ = "payment_attempts"
+    __table_args__ = (UniqueConstraint("order_id", "number", name="uq_payment_attempts_order_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    midtrans_order_id: Mapped[str] = mapped_column(String(50), unique=True)
+    gross_amount_idr: Mapped[int] = mapped_column(BigInteger)
+    snap_token: Mapped[str | None] = mapped_column(String(64))
+    redirect_url: Mapped[str | None] = mapped_column(String(500))
+    # Set while one request is asking Snap for a token, so a concurrent request does not ask twice.
+    snap_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(255))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # What verified Midtrans data last said; None until the shopper picked a method.
+    transaction_status: Mapped[str | None] = mapped_column(String(24))
+    fraud_status: Mapped[str | None] = mapped_column(String(16))
+    transaction_id: Mapped[str | None] = mapped_column(String(64))
+    payment_type: Mapped[str | None] = mapped_column(String(32))
+    # How to pay, from verified data: bank + VA number, biller code + bill key, store + code, ...
+    instructions: Mapped[dict | None] = mapped_column(JSON)
+    refunded_idr: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    order: Mapped[Order] = relationship(back_populates="attempts")
+    events: Mapped[list["PaymentEvent"]] = relationship(
+        back_populates="attempt", order_by="PaymentEvent.id", cascade="all, delete-orphan"
+    )
+
+
+class PaymentEvent(db.Model):
+    """Every notification and status response as received (minus the signature), and what it did."""
+
+    __tablename__ = "payment_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("payment_attempts.id"), index=True)
+    source: Mapped[str] = mapped_column(String(16))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    transaction_status: Mapped[str | None] = mapped_column(String(24))
+    fraud_status: Mapped[str | None] = mapped_column(String(16))
+    status_code: Mapped[str | None] = mapped_column(String(8))
+    transaction_id: Mapped[str | None] = mapped_column(String(64))
+    # None for our own status-API calls (server to server, nothing to verify).
+    signature_valid: Mapped[bool | None] = mapped_column(Boolean)
+    payload: Mapped[dict] = mapped_column(JSON)
+    applied: Mapped[bool] = mapped_column(Boolean, default=False)
+    outcome: Mapped[str] = mapped_column(String(255), default="")
+
+    attempt: Mapped[PaymentAttempt] = relationship(back_populates="events")

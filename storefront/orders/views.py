@@ -1,0 +1,48 @@
+from flask import make_response, render_template, request
+
+from ..htmx import STOP_POLLING
+from ..i18n import select_locale
+from ..order_status import FINAL
+from . import bp
+from .queries import order_for_page, order_with_current_attempt
+
+
+def _status_etag(order):
+    # The fragment depends only on what bumps status_version, and on the language it is shown in.
+    return f"{order.id}-{order.status_version}-{select_locale()}"
+
+
+@bp.get("/<token>")
+def show(token):
+    order = order_for_page(token)
+    _order, attempt = order_with_current_attempt(token)
+    response = make_response(
+        render_template(
+            "orders/order.html",
+            order=order,
+            attempt=attempt,
+            polling=order.status not in FINAL,
+            returning=request.args.get("returning") == "1",
+        )
+    )
+    # Personal data: never cached by shared caches.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/<token>/status")
+def status(token):
+    """The 2-second poll: one query; 304 when nothing changed; 286 with the final fragment to stop."""
+    order, attempt = order_with_current_attempt(token)
+    final = order.status in FINAL
+    etag = _status_etag(order)
+    if not final and request.if_none_match.contains(etag):
+        response = make_response("", 304)
+    else:
+        html = render_template(
+            "orders/_status.html", order=order, attempt=attempt, polling=not final, returning=False
+        )
+        response = make_response(html, STOP_POLLING if final else 200)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache, private"
+    return response

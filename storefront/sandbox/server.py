@@ -1,0 +1,92 @@
+"""Run the sandbox on its own port in background threads, next to the shop or inside a test."""
+
+import logging
+import threading
+
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from .app import create_sandbox_app, engine_of
+
+log = logging.getLogger(__name__)
+
+SWEEP_INTERVAL_SECONDS = 1.0
+
+
+class _QuietHandler(WSGIRequestHandler):
+    # Werkzeug would print every request to stderr; the sandbox's traffic belongs in a logger the
+    # host application can switch on.
+    def log_request(self, code="-", size="-"):
+        log.debug('%s "%s" %s', self.address_string(), self.requestline, code)
+
+
+class SandboxServer:
+    """`start()` binds first and raises OSError (EADDRINUSE) when the port is taken: a sibling process
+    already serves the sandbox there, and shares its state through the same sqlite file."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, *, sweep_interval: float = SWEEP_INTERVAL_SECONDS,
+                 **app_options):
+        self.host = host
+        self.port = port
+        self._sweep_interval = sweep_interval
+        self._app_options = app_options
+        self.app = None
+        self._httpd = None
+        self._threads: list[threading.Thread] = []
+        self._stopping = threading.Event()
+
+    @property
+    def base_url(self) -> str:
+        host = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(self.host, self.host)
+        return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
+
+    @property
+    def engine(self):
+        return engine_of(self.app)
+
+    def start(self) -> "SandboxServer":
+        if self._httpd is not None:
+            raise RuntimeError("sandbox server already started")
+        app = create_sandbox_app(**self._app_options)
+        try:
+            httpd = make_server(self.host, self.port, app, threaded=True, request_handler=_QuietHandler)
+        except OSError:
+            engine_of(app).close()
+            raise
+        self.app, self._httpd, self.port = app, httpd, httpd.server_port
+        self._stopping.clear()
+        self._threads = [
+            threading.Thread(target=httpd.serve_forever, name="sandbox-http", daemon=True),
+            threading.Thread(target=self._sweep, name="sandbox-sweeper", daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd is None:
+            return
+        self._stopping.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        for thread in self._threads:
+            thread.join()
+        self.engine.close()
+        self._httpd = None
+
+    def wait_for_notifications(self, timeout: float = 5.0) -> bool:
+        """For tests: wait until every notification sent so far is delivered or given up."""
+        return self.engine.wait_for_notifications(timeout)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    def _sweep(self) -> None:
+        engine = self.engine
+        while not self._stopping.wait(self._sweep_interval):
+            try:
+                engine.expire_overdue()
+            except Exception:  # e.g. a locked database: try again next round rather than stop sweeping
+                log.exception("sandbox sweeper failed")

@@ -1,0 +1,110 @@
+"""Fixtures: an app per test on SQLite (and on PostgreSQL when TEST_DATABASE_URL is set), the built-in
+Midtrans sandbox on a real port, and a live shop server for flows that need real HTTP both ways."""
+
+import os
+import threading
+
+import pytest
+from sqlalchemy import text
+from werkzeug.serving import make_server
+
+from storefront import create_app
+from storefront.config import normalise_database_url
+from storefront.extensions import db
+from storefront.sandbox import SANDBOX_SERVER_KEY, SandboxServer
+
+from helpers import Shopper, make_product
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])
+_pg_schema_ready = False
+
+
+@pytest.fixture(scope="session")
+def sandbox(tmp_path_factory):
+    """The Midtrans double, over real HTTP, shared by the whole run (order ids never repeat)."""
+    server = SandboxServer(
+        host="127.0.0.1",
+        port=0,
+        server_key=SANDBOX_SERVER_KEY,
+        db_path=str(tmp_path_factory.mktemp("sandbox") / "sandbox.sqlite3"),
+        retry_delays=(0.2, 0.2, 0.2, 0.2, 0.2),
+        notification_timeout=5.0,
+    )
+    server.start()
+    yield server
+    server.stop()
+
+
+def _database_uri(kind, tmp_path):
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path / 'shop.sqlite3'}"
+    return normalise_database_url(PG_URL)
+
+
+def _reset_postgres():
+    global _pg_schema_ready
+    if not _pg_schema_ready:
+        db.drop_all()
+        db.create_all()
+        _pg_schema_ready = True
+    tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+    db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+@pytest.fixture(params=DATABASES)
+def db_kind(request):
+    return request.param
+
+
+@pytest.fixture
+def app_config(db_kind, tmp_path, sandbox):
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": _database_uri(db_kind, tmp_path),
+        "MIDTRANS_SERVER_KEY": SANDBOX_SERVER_KEY,
+        "MIDTRANS_SNAP_BASE_URL": sandbox.base_url + "/snap/v1",
+        "MIDTRANS_API_BASE_URL": sandbox.base_url,
+        "MIDTRANS_READ_TIMEOUT": 3.0,
+        "MIDTRANS_CONNECT_TIMEOUT": 2.0,
+        "RATELIMIT_ENABLED": False,
+        "SHIPPING_FLAT_IDR": 20000,
+        "FREE_SHIPPING_MIN_IDR": 500000,
+    }
+
+
+@pytest.fixture
+def app(app_config, db_kind):
+    app = create_app(app_config)
+    with app.app_context():
+        if db_kind == "postgresql":
+            _reset_postgres()
+        else:
+            db.create_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def live_shop(app):
+    """The app served over real HTTP on 127.0.0.1 (threaded), so the sandbox can notify it."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.url = f"http://127.0.0.1:{server.server_port}"
+    yield server
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def product(app):
+    return make_product()
+
+
+@pytest.fixture
+def shopper(client):
+    return Shopper(client)

@@ -1,0 +1,160 @@
+import pytest
+from helpers import make_product
+
+from storefront.cart.cart import get_items
+
+
+def cart_of(client):
+    with client.session_transaction() as session:
+        return get_items(session)
+
+
+def test_adding_from_the_grid_puts_one_unit_in_the_cart(shopper, client, product):
+    response = shopper.add(product.id)
+    assert response.status_code == 303
+    assert cart_of(client) == {product.id: 1}
+
+
+def test_adding_again_increases_the_quantity(shopper, client, product):
+    shopper.add(product.id, 2)
+    shopper.add(product.id, 3)
+    assert cart_of(client) == {product.id: 5}
+
+
+def test_htmx_add_returns_the_form_and_an_out_of_band_badge(shopper, product):
+    response = shopper.add(product.id, 2, htmx=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f'id="add-form-{product.id}"' in html
+    assert "added to your cart" in html.lower() or "ditambahkan" in html.lower()
+    assert 'id="cart-badge"' in html and 'hx-swap-oob="true"' in html
+    assert ">2</span>" in html
+
+
+@pytest.mark.parametrize("bad", ["0", "-1", "1.5", "abc", str(10**9), "", " ", "١"])
+def test_bad_quantities_are_refused_next_to_the_control_and_change_nothing(shopper, client, product, bad):
+    shopper.add(product.id, 1)
+    response = shopper.add(product.id, bad, htmx=True)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "field__error" in html and f'id="add-form-{product.id}"' in html
+    assert cart_of(client) == {product.id: 1}
+
+
+def test_bad_quantity_without_javascript_shows_the_product_page_with_the_message(shopper, client, product):
+    response = shopper.add(product.id, "abc")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'data-stock="10"' in html and "field__error" in html and 'value="abc"' in html
+    assert cart_of(client) == {}
+
+
+def test_quantity_above_stock_is_refused(shopper, client, app):
+    product = make_product("Songket Palembang", stock=3)
+    assert shopper.add(product.id, 4, htmx=True).status_code == 422
+    assert shopper.add(product.id, 3, htmx=True).status_code == 200
+    assert shopper.add(product.id, 1, htmx=True).status_code == 422
+    assert cart_of(client) == {product.id: 3}
+
+
+def test_at_most_99_of_one_product(shopper, client, app):
+    product = make_product("Kerupuk Udang", stock=500)
+    assert shopper.add(product.id, 100, htmx=True).status_code == 422
+    assert shopper.add(product.id, 99, htmx=True).status_code == 200
+
+
+@pytest.mark.parametrize("bad_id", ["", "999999", "abc", "-1"])
+def test_missing_or_unknown_product_is_refused(shopper, client, app, bad_id):
+    response = shopper.add(bad_id, 1, htmx=True)
+    assert response.status_code == 422
+    assert cart_of(client) == {}
+
+
+def test_inactive_product_cannot_be_added(shopper, client, app):
+    product = make_product("Barang Lama", active=False)
+    assert shopper.add(product.id, 1, htmx=True).status_code == 422
+    assert cart_of(client) == {}
+
+
+def test_extra_price_fields_are_ignored(shopper, client, product):
+    shopper.post("/cart/add", {"product_id": product.id, "quantity": 2, "price": 1, "total": 1})
+    html = client.get("/cart/").get_data(as_text=True)
+    assert "Rp170.000" in html  # 2 x 85.000 from the database
+    assert "Rp1<" not in html
+
+
+def test_cart_page_shows_line_totals_subtotal_shipping_and_total(shopper, client, app):
+    kopi = make_product("Kopi Gayo", price=85000)
+    teh = make_product("Teh Melati", price=20000)
+    shopper.add(kopi.id, 2)
+    shopper.add(teh.id, 1)
+    html = client.get("/cart/").get_data(as_text=True)
+    assert "Rp170.000" in html and "Rp20.000" in html
+    assert "Rp190.000" in html  # subtotal
+    assert "Rp210.000" in html  # + Rp20.000 flat shipping
+
+
+def test_free_shipping_above_the_threshold(shopper, client, app):
+    batik = make_product("Batik Tulis", price=600000)
+    shopper.add(batik.id, 1)
+    html = client.get("/cart/").get_data(as_text=True)
+    assert 'id="cart-total">Rp600.000' in html
+
+
+def test_htmx_update_changes_quantity_and_returns_cart_with_badge(shopper, client, product):
+    shopper.add(product.id, 1)
+    response = shopper.post("/cart/update", {"product_id": product.id, "quantity": 4}, htmx=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<section id="cart"')
+    assert 'id="cart-badge"' in html and ">4</span>" in html
+    assert cart_of(client) == {product.id: 4}
+
+
+@pytest.mark.parametrize("bad", ["0", "-1", "1.5", "abc", str(10**9), "11"])
+def test_bad_update_shows_the_message_at_the_line_and_keeps_the_cart(shopper, client, product, bad):
+    shopper.add(product.id, 2)
+    response = shopper.post("/cart/update", {"product_id": product.id, "quantity": bad}, htmx=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f'id="qty-error-{product.id}"' in html
+    assert f'value="{bad}"' in html  # what was typed is kept
+    assert cart_of(client) == {product.id: 2}
+
+
+def test_update_without_javascript_redirects_with_303(shopper, client, product):
+    shopper.add(product.id, 1)
+    response = shopper.post("/cart/update", {"product_id": product.id, "quantity": 3})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/cart/")
+
+
+def test_remove_line(shopper, client, product):
+    shopper.add(product.id, 2)
+    response = shopper.post("/cart/remove", {"product_id": product.id}, htmx=True)
+    assert response.status_code == 200
+    assert ">0</span>" in response.get_data(as_text=True)
+    assert cart_of(client) == {}
+
+
+def test_line_that_became_unavailable_blocks_checkout(shopper, client, app):
+    from storefront.extensions import db
+
+    product = make_product("Dodol Garut", stock=5)
+    shopper.add(product.id, 4)
+    product.stock = 2
+    db.session.commit()
+    html = client.get("/cart/").get_data(as_text=True)
+    assert "cart-line--problem" in html
+    assert 'href="/checkout/"' not in html
+    response = client.get("/checkout/")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/cart/")
+    product.active = False
+    db.session.commit()
+    assert "cart-line--problem" in client.get("/cart/").get_data(as_text=True)
+
+
+def test_tampered_cookie_content_is_ignored(client, product):
+    with client.session_transaction() as session:
+        session["cart"] = {str(product.id): 2, "x": 5, "7": -3, "8": 1.5, "9": True}
+    assert cart_of(client) == {product.id: 2}
+    assert client.get("/cart/").status_code == 200

@@ -1,0 +1,5 @@
+"""gunicorn's entry point: `gunicorn wsgi:app`."""
+
+from storefront import create_app
+
+app = create_app()
