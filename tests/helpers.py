@@ -1,10 +1,14 @@
 """Test helpers: data builders and a Shopper that posts forms the way the pages do."""
 
+import hashlib
 import re
+import time
+
+import requests
 
 from storefront.extensions import db
-from storefront.models import Category, Product
-
+from storefront.models import Category, Order, Product
+from storefront.sandbox import SANDBOX_SERVER_KEY
 
 
 def make_product(name="Kopi Gayo 250 g", price=85000, stock=10, category=None, active=True, slug=None):
@@ -79,3 +83,115 @@ VALID_CUSTOMER = {
     "city": "Yogyakarta",
     "postal_code": "55213",
 }
+
+
+# ---------------------------------------------------------------------------------------------------
+# Payments
+# ---------------------------------------------------------------------------------------------------
+
+
+STATUS_CODES = {"settlement": "200", "capture": "200", "pending": "201", "deny": "202", "cancel": "202", "expire": "202"}
+
+
+def signed_notification(order_id, transaction_status, gross_amount, status_code=None, key=SANDBOX_SERVER_KEY, **extra):
+    """A notification body as Midtrans sends it, signed with the given server key."""
+    status_code = status_code or STATUS_CODES.get(transaction_status, "200")
+    body = {
+        "transaction_time": "2026-11-28 10:00:00",
+        "transaction_status": transaction_status,
+        "transaction_id": "9aed5972-5b6a-401e-894b-a32c91ed1a3a",
+        "status_message": "midtrans payment notification",
+        "status_code": status_code,
+        "payment_type": "bank_transfer",
+        "order_id": order_id,
+        "merchant_id": "G000000000",
+        "gross_amount": gross_amount,
+        "currency": "IDR",
+        "fraud_status": "accept",
+        **extra,
+    }
+    body["signature_key"] = hashlib.sha512(f"{order_id}{status_code}{gross_amount}{key}".encode()).hexdigest()
+    return body
+
+
+def the_order():
+    # End the test's own read transaction: on SQLite WAL it would keep seeing an old snapshot.
+    db.session.rollback()
+    return db.session.execute(db.select(Order)).scalar_one()
+
+
+def force_sandbox_state(sandbox, midtrans_order_id, transaction_status, payment_type=None, notify=False):
+    response = requests.post(
+        f"{sandbox.base_url}/sandbox/transactions/{midtrans_order_id}/state",
+        json={"transaction_status": transaction_status, "payment_type": payment_type, "notify": notify},
+        timeout=5,
+    )
+    response.raise_for_status()
+    return response.json()
+
+
+def sandbox_transaction(sandbox, midtrans_order_id):
+    response = requests.get(f"{sandbox.base_url}/sandbox/transactions/{midtrans_order_id}", timeout=5)
+    return response.json() if response.status_code == 200 else None
+
+
+def wait_until(predicate, timeout=10.0, interval=0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s")
+
+
+class BrowserShopper:
+    """A shopper over real HTTP (requests), so the sandbox and the shop talk through real sockets."""
+
+    def __init__(self, shop_url):
+        self.shop = shop_url
+        self.http = requests.Session()
+        page = self.http.get(shop_url + "/", timeout=10).text
+        self.csrf = CSRF_PATTERN.search(page).group(1) or CSRF_PATTERN.search(page).group(2)
+
+    def post(self, url, data, **kwargs):
+        return self.http.post(url, data={"csrf_token": self.csrf, **data}, allow_redirects=False, timeout=15, **kwargs)
+
+    def buy(self, product_id, quantity=1):
+        """Add to cart and check out; returns the checkout response (303 to Snap when all is well)."""
+        self.post(self.shop + "/cart/add", {"product_id": product_id, "quantity": quantity})
+        page = self.http.get(self.shop + "/checkout/", timeout=10).text
+        key = re.search(r'name="checkout_key" type="hidden" value="([^"]*)"', page).group(1)
+        return self.post(self.shop + "/checkout/", {**VALID_CUSTOMER, "checkout_key": key})
+
+    def pay_on_snap(self, redirect_url, method="bca_va", action="pay", card_number=None):
+        """Choose a method on the sandbox page and act; returns the redirect back to the shop."""
+        chosen = self.http.post(redirect_url + "/method", data={"method": method}, allow_redirects=False, timeout=10)
+        assert chosen.status_code in (200, 302, 303), chosen.text[:300]
+        if method == "credit_card":
+            return self.http.post(redirect_url + "/credit-card", data={"card_number": card_number}, allow_redirects=False, timeout=10)
+        return self.http.post(redirect_url + "/" + action, allow_redirects=False, timeout=10)
+
+
+def point_gateway_at(app, base_url, server_key=SANDBOX_SERVER_KEY, read_timeout=3.0):
+    """Swap the app's Midtrans gateway, e.g. to a dead port or a misbehaving double."""
+    from storefront.payments.gateway import GatewayConfig, MidtransGateway
+
+    app.extensions["midtrans_gateway"] = MidtransGateway(
+        GatewayConfig(
+            server_key=server_key,
+            snap_base_url=base_url + "/snap/v1",
+            api_base_url=base_url,
+            connect_timeout=1.0,
+            read_timeout=read_timeout,
+        )
+    )
+
+
+def closed_port_url():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
