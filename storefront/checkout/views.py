@@ -1,6 +1,6 @@
 import secrets
 
-from flask import flash, redirect, render_template, session, url_for
+from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -8,6 +8,7 @@ from ..cart.cart import clear, get_items, load_cart
 from ..htmx import redirect_after_post
 from ..orders.access import remember_order
 from ..payments.responses import send_to_payment
+from ..signals import order_placed
 from . import bp
 from .forms import CheckoutForm
 from .orders import OutOfStock, place_order
@@ -42,7 +43,7 @@ def submit():
         # Everything the shopper typed is re-rendered; 422 so htmx swaps the form with its messages.
         return render_template("checkout/checkout.html", form=form, cart=cart), 422
     try:
-        order, _created = place_order(
+        order, created = place_order(
             get_items(session), form.customer(), form.checkout_key.data, str(get_locale())
         )
     except OutOfStock as exc:
@@ -53,4 +54,6 @@ def submit():
         return redirect_after_post(url_for("cart.show"))
     clear(session)
     remember_order(session, order.access_token)
+    if created:
+        order_placed.send(current_app._get_current_object(), order_id=order.id)
     return send_to_payment(order)

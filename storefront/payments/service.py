@@ -19,6 +19,7 @@ from ..extensions import db
 from ..models import Order, PaymentAttempt, PaymentEvent, utcnow
 from ..order_status import RELEASES_STOCK, RETRYABLE, can_move
 from ..order_status import OrderStatus as S
+from ..signals import order_status_changed
 from . import states
 from .gateway import GatewayError, SnapItem, SnapRequest, parse_transaction, split_name, verify_signature
 
@@ -216,9 +217,11 @@ def pay_again(order_id, now=None):
             raise NotPayable(order.status)
         if not rereserve_stock(order):
             raise OutOfStockForRetry()
+        old_status = order.status
         order.status = S.AWAITING_PAYMENT
         order.reserved_until = now + timedelta(minutes=current_app.config["PAYMENT_EXPIRY_MINUTES"])
         _new_attempt(order)
+    _announce(order_id, old_status, S.AWAITING_PAYMENT, None)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -241,13 +244,26 @@ def apply_status(attempt_id, status, *, source, extra_events=()):
     with write_transaction():
         attempt = db.session.get(PaymentAttempt, attempt_id)
         order = _lock_order(attempt.order_id)
+        old_status = order.status
         for event in extra_events:
             db.session.add(event)
         outcome = _transition(order, attempt, status)
         db.session.add(_event(attempt_id, status.raw, source, None, outcome))
-        label = attempt.midtrans_order_id
+        label, order_id, new_status, attention = attempt.midtrans_order_id, order.id, order.status, order.attention
     log.info("payment %s %s: %s", label, status.transaction_status, outcome.message)
+    _announce(order_id, old_status, new_status, attention)
     return outcome
+
+
+def _announce(order_id, old_status, new_status, attention):
+    if old_status != new_status:
+        order_status_changed.send(
+            current_app._get_current_object(),
+            order_id=order_id,
+            old_status=old_status,
+            new_status=new_status,
+            attention=attention,
+        )
 
 
 def _transition(order, attempt, status):
@@ -407,7 +423,8 @@ def recheck_attempt(attempt, *, source="recheck", now=None, grace=EXPIRY_GRACE):
     with write_transaction():
         attempt = db.session.get(PaymentAttempt, attempt_id)
         order = _lock_order(attempt.order_id)
-        if expires_at + grace <= now and order.status == S.AWAITING_PAYMENT and attempt.number == order.attempt_count:
+        expired = expires_at + grace <= now and order.status == S.AWAITING_PAYMENT and attempt.number == order.attempt_count
+        if expired:
             order.status = S.EXPIRED
             release_stock(order)
             _touch(order)
@@ -415,6 +432,9 @@ def recheck_attempt(attempt, *, source="recheck", now=None, grace=EXPIRY_GRACE):
         else:
             outcome = Outcome(False, "no transaction at Midtrans yet")
         db.session.add(_event(attempt_id, {"status_code": "404", "order_id": midtrans_order_id}, source, None, outcome))
+        order_id, attention = order.id, order.attention
+    if expired:
+        _announce(order_id, S.AWAITING_PAYMENT, S.EXPIRED, attention)
     return outcome
 
 

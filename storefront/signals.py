@@ -1,0 +1,14 @@
+"""Domain events other parts subscribe to (e-mails, back office), sent after the change is committed.
+
+Senders never depend on receivers: a receiver that fails must not undo or block a payment, so each
+receiver is responsible for catching its own errors.
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+# sender: the Flask app; kwargs: order_id
+order_placed = _signals.signal("order-placed")
+# sender: the Flask app; kwargs: order_id, old_status, new_status, attention
+order_status_changed = _signals.signal("order-status-changed")
