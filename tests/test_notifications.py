@@ -225,3 +225,18 @@ def test_refund_notification_marks_the_order_refunded(app, client, sandbox, awai
     assert notify(client, signed_notification(awaiting, "refund", "190000.00")).status_code == 200
     order = the_order()
     assert order.status == "refunded" and order.current_attempt.refunded_idr == 190000
+
+
+def test_repeat_of_an_applied_settlement_needs_no_status_call(app, client, sandbox, awaiting):
+    settle(client, sandbox, awaiting)
+    point_gateway_at(app, closed_port_url())  # a status call would now fail with 503
+    response = notify(client, signed_notification(awaiting, "settlement", "190000.00"))
+    assert response.status_code == 200
+    assert events()[-1].outcome == "no change: order already paid"
+
+
+def test_reversal_claim_on_a_paid_order_is_still_checked(app, client, sandbox, awaiting):
+    settle(client, sandbox, awaiting)
+    point_gateway_at(app, closed_port_url())
+    assert notify(client, signed_notification(awaiting, "deny", "190000.00")).status_code == 503
+    assert the_order().status == "paid"

@@ -370,19 +370,27 @@ def handle_notification(raw_body):
         log.warning("notification for order_id %r rejected: bad signature", claimed.order_id[:60])
         return NotificationResult(403, "invalid signature")
 
-    attempt = db.session.execute(
-        db.select(PaymentAttempt).where(PaymentAttempt.midtrans_order_id == claimed.order_id)
-    ).scalar_one_or_none()
-    if attempt is None:
+    row = db.session.execute(
+        db.select(PaymentAttempt.id, PaymentAttempt.gross_amount_idr, Order.status)
+        .join(Order, Order.id == PaymentAttempt.order_id)
+        .where(PaymentAttempt.midtrans_order_id == claimed.order_id)
+    ).first()
+    if row is None:
         log.warning("notification for unknown order_id %r", claimed.order_id[:60])
         return NotificationResult(404, "unknown order_id")
-    attempt_id, expected_amount = attempt.id, attempt.gross_amount_idr
+    attempt_id, expected_amount, order_status = row
     db.session.rollback()  # end the read; no transaction stays open during the status call
 
     if claimed.gross_amount_idr != expected_amount or (claimed.currency or "IDR") != "IDR":
         log.warning("notification for %s: amount %s does not match %s", claimed.order_id, claimed.gross_amount, expected_amount)
         _record_only(attempt_id, payload, "notification", True, "rejected: gross_amount does not match the order")
         return NotificationResult(400, "gross_amount does not match")
+
+    if _already_applied(claimed, order_status):
+        # A repeat of what the order already reflects: whatever the status API says, nothing would
+        # change, so don't make Midtrans (or a replaying attacker) cost us a status call.
+        _record_only(attempt_id, payload, "notification", True, f"no change: order already {order_status}")
+        return NotificationResult(200, f"no change: order already {order_status}")
 
     # The status API is the source of truth: a notification only tells us to look.
     confirmed = gateway().get_status(claimed.order_id)  # GatewayError -> 503 in the view
@@ -396,6 +404,12 @@ def handle_notification(raw_body):
         return NotificationResult(200, "not confirmed by the status API")
     outcome = apply_status(attempt_id, confirmed, source="status", extra_events=[notification_event])
     return NotificationResult(200, outcome.message)
+
+
+def _already_applied(claimed, order_status):
+    target = states.order_status_for(claimed.transaction_status, claimed.fraud_status, order_status)
+    # A repeated partial refund may carry a larger amount, so it is always checked.
+    return target is not None and target == order_status and target != S.PARTIALLY_REFUNDED
 
 
 def _record_only(attempt_id, payload, source, signature_valid, message):
