@@ -7,7 +7,6 @@ from functools import wraps
 from flask import Blueprint, jsonify, request, url_for
 
 from .app import current_engine
-
 from .engine import InvalidAmount, NotAllowed, NotFound, SnapRejected
 from .payloads import action_body, status_body
 from .snap_request import parse_snap_request

@@ -51,7 +51,7 @@ def create_sandbox_app(
 
     @app.get("/")
     def index():
-        return render_template("sandbox/index.html", settings=settings)
+        return render_template("sandbox/index.html")
 
     return app
 

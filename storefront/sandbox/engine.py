@@ -312,9 +312,9 @@ class SandboxEngine:
             tx = replace(tx, fields=dict(tx.fields, transaction_status=status))
             if status == "settlement":
                 tx = replace(tx, fields=self._settled(tx.fields, now))
-            elif status == "refund":
-                tx, _ = self._with_refund(s, order, tx, order.gross_amount - _refunded_idr(tx.fields),
-                                          f"sandbox-{uuid.uuid4().hex}", "forced by the sandbox control API")
+            elif status == "refund" and (remaining := order.gross_amount - _refunded_idr(tx.fields)) > 0:
+                tx, _ = self._with_refund(s, order, tx, remaining, f"sandbox-{uuid.uuid4().hex}",
+                                          "forced by the sandbox control API")
             s.save_transaction(tx)
             if notify:
                 s.after_commit(partial(self._notify, order, tx))

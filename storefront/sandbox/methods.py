@@ -1,11 +1,12 @@
 """The payment methods the sandbox can simulate, and the sandbox test cards (midtrans.md §4.2, §9.1)."""
 
+import itertools
 import secrets
 from dataclasses import dataclass
 
 
 def _digits(count: int) -> str:
-    # The first digit is never 0 so the number reads like a real VA/bill key and survives int() round trips.
+    # Never a leading 0: a shop that stores the number as an integer must not silently lose a digit.
     return str(secrets.randbelow(9) + 1) + "".join(str(secrets.randbelow(10)) for _ in range(count - 1))
 
 
@@ -78,6 +79,11 @@ def enabled_methods(enabled_payments: list[str] | None) -> list[PaymentMethod]:
     for name in enabled_payments:
         wanted.update(_ALIASES.get(name, (name,)))
     return [m for key, m in METHODS.items() if key in wanted]
+
+
+def grouped(methods: list[PaymentMethod]) -> list[tuple[str, list[PaymentMethod]]]:
+    """Methods by group, in catalogue order (Jinja's groupby would sort the groups alphabetically)."""
+    return [(group, list(items)) for group, items in itertools.groupby(methods, key=lambda m: m.group)]
 
 
 def method_for_payment_type(name: str) -> PaymentMethod | None:

@@ -9,6 +9,7 @@ each one (with its retries) finished before the next starts.
 import json
 import logging
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass
 from urllib.parse import urljoin
@@ -74,8 +75,9 @@ class Notifier:
         with self._lock:
             self._closing.set()
             workers = list(self._workers.values())
+        deadline = time.monotonic() + timeout
         for worker in workers:
-            worker.join(timeout)
+            worker.join(max(0.0, deadline - time.monotonic()))
 
     def _drain(self, key) -> None:
         while True:

@@ -10,7 +10,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 
 from .app import current_engine
 from .engine import NotAllowed, NotFound, PageError, UnknownTestCard
-from .methods import method_of
+from .methods import grouped, method_of
 from .payloads import event_status_code
 
 pages = Blueprint("pages", __name__, url_prefix="/snap/v3/redirection/<token>")
@@ -50,12 +50,18 @@ def render_state(state, notice: str | None = None, status: int = 200):
     if tx is None or tx.status == "deny":
         if state.page_expired:
             return render_template("sandbox/expired.html", **context), status
-        return render_template("sandbox/checkout.html", methods=state.methods, **context), status
+        return render_template("sandbox/checkout.html", method_groups=grouped(state.methods), **context), status
     if tx.status == "pending":
         return render_template("sandbox/instructions.html", method=method_of(tx.fields), **context), status
     key = "challenge" if tx.fields.get("fraud_status") == "challenge" and tx.status == "capture" else tx.status
     heading, text = RESULT_TEXT.get(key, (f"Payment {tx.status}", ""))
     return render_template("sandbox/result.html", heading=heading, text=text, **context), status
+
+
+def card_page(order, notice=None, declined=False, status=200):
+    back_url = merchant_url(order.finish_url, order.order_id)
+    return render_template("sandbox/card.html", order=order, notice=notice, declined=declined,
+                           back_url=back_url), status
 
 
 def token_not_found():
@@ -101,7 +107,7 @@ def card_form(token):
         return token_not_found()
     except PageError as exc:
         return render_state(engine.page(token), str(exc), 409)
-    return render_template("sandbox/card.html", order=state.order, notice=None, declined=False)
+    return card_page(state.order)
 
 
 @pages.post("/credit-card")
@@ -112,13 +118,12 @@ def pay_card(token):
     except NotFound:
         return token_not_found()
     except UnknownTestCard as exc:
-        return render_template("sandbox/card.html", order=engine.page(token).order, notice=str(exc), declined=False), 422
+        return card_page(engine.page(token).order, notice=str(exc), status=422)
     except PageError as exc:
         return render_state(engine.page(token), str(exc), 409)
     if tx.status == "deny":
         # Snap keeps the customer on the page after a decline so they can try another card or method.
-        return render_template("sandbox/card.html", order=order, declined=True,
-                               notice="The card was declined. Try another card or choose another method.")
+        return card_page(order, "The card was declined. Try another card or choose another method.", declined=True)
     return after_change(token, tx, order.finish_url)
 
 

@@ -1,15 +1,17 @@
 """Run the sandbox on its own port in background threads, next to the shop or inside a test."""
 
 import logging
+import socket
 import threading
 
-from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.serving import WSGIRequestHandler, get_sockaddr, make_server, select_address_family
 
 from .app import create_sandbox_app, engine_of
 
 log = logging.getLogger(__name__)
 
 SWEEP_INTERVAL_SECONDS = 1.0
+SHUTDOWN_POLL_SECONDS = 0.05
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -17,6 +19,23 @@ class _QuietHandler(WSGIRequestHandler):
     # host application can switch on.
     def log_request(self, code="-", size="-"):
         log.debug('%s "%s" %s', self.address_string(), self.requestline, code)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind and listen ourselves: werkzeug's make_server answers a taken port with sys.exit(1), but the
+    shop needs the OSError (EADDRINUSE) to learn that a sibling worker already serves the sandbox."""
+    family = select_address_family(host, port)
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        # Same as http.server: lets a restarted sandbox rebind at once; a port someone still listens
+        # on stays refused (EADDRINUSE) on Linux and macOS.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(get_sockaddr(host, port, family))
+        sock.listen(socket.SOMAXCONN)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
 
 
 class SandboxServer:
@@ -46,16 +65,19 @@ class SandboxServer:
     def start(self) -> "SandboxServer":
         if self._httpd is not None:
             raise RuntimeError("sandbox server already started")
-        app = create_sandbox_app(**self._app_options)
+        sock = _listen(self.host, self.port)
         try:
-            httpd = make_server(self.host, self.port, app, threaded=True, request_handler=_QuietHandler)
-        except OSError:
-            engine_of(app).close()
-            raise
-        self.app, self._httpd, self.port = app, httpd, httpd.server_port
+            app = create_sandbox_app(**self._app_options)
+            # make_server duplicates the descriptor, so ours is closed either way.
+            httpd = make_server(self.host, self.port, app, threaded=True, request_handler=_QuietHandler,
+                                fd=sock.fileno())
+        finally:
+            sock.close()
+        self.app, self._httpd, self.port = app, httpd, httpd.port
         self._stopping.clear()
         self._threads = [
-            threading.Thread(target=httpd.serve_forever, name="sandbox-http", daemon=True),
+            # A short poll interval keeps stop() fast; serve_forever only checks for shutdown between polls.
+            threading.Thread(target=httpd.serve_forever, args=(SHUTDOWN_POLL_SECONDS,), name="sandbox-http", daemon=True),
             threading.Thread(target=self._sweep, name="sandbox-sweeper", daemon=True),
         ]
         for thread in self._threads:

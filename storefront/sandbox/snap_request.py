@@ -49,6 +49,19 @@ def _is_number(value) -> bool:
 
 
 class _Errors(list):
+    def integer(self, obj: dict, key: str, label: str) -> bool:
+        """Check that obj[key] is an integer amount/count; IDR has no minor unit, so decimals are refused."""
+        value = obj.get(key)
+        if value is None:
+            self.append(f"{label} is required")
+        elif not _is_number(value):
+            self.append(f"{label} is not a number")
+        elif not _is_int(value):
+            self.append(f"{label} must be an integer")
+        else:
+            return True
+        return False
+
     def text(self, obj: dict, key: str, label: str, limit: int, required: bool = False):
         value = obj.get(key)
         if value is None:
@@ -105,18 +118,9 @@ def _items(errors: _Errors, items) -> list:
             errors.append("item_details must be an array of objects")
             continue
         before = len(errors)
-        price, quantity = item.get("price"), item.get("quantity")
-        if price is None:
-            errors.append("item_details Price is required")
-        elif not _is_number(price):
-            errors.append("item_details Price is not a number")
-        elif not _is_int(price):
-            errors.append("item_details Price must be an integer")
-        if quantity is None:
-            errors.append("item_details Quantity is required")
-        elif not _is_int(quantity):
-            errors.append("item_details Quantity must be an integer")
-        elif quantity < 1:
+        # Prices may be negative: discounts are item lines (midtrans.md §2.2).
+        errors.integer(item, "price", "item_details Price")
+        if errors.integer(item, "quantity", "item_details Quantity") and item["quantity"] < 1:
             errors.append("item_details Quantity must be greater than or equal to 1")
         errors.text(item, "name", "item_details Name", ITEM_TEXT_MAX, required=True)
         for key in ("id", "brand", "category", "merchant_name", "url"):
@@ -151,20 +155,15 @@ def parse_snap_request(body) -> tuple[SnapRequest | None, list[str]]:
         errors.append("transaction_details.order_id contains invalid characters")
 
     gross = details.get("gross_amount")
-    if gross is None:
-        errors.append("transaction_details.gross_amount is required")
-    elif not _is_number(gross):
-        errors.append("transaction_details.gross_amount is not a number")
-    elif not _is_int(gross):
-        # IDR has no minor unit; Midtrans rejects decimal amounts (midtrans.md §2.2).
-        errors.append("transaction_details.gross_amount must be an integer")
-    elif gross <= 0:
+    gross_valid = errors.integer(details, "gross_amount", "transaction_details.gross_amount")
+    if gross_valid and gross <= 0:
         errors.append("transaction_details.gross_amount must be greater than 0")
+        gross_valid = False
 
     item_errors_before = len(errors)
     items = _items(errors, body["item_details"]) if body.get("item_details") is not None else []
     items_valid = len(errors) == item_errors_before
-    if items and items_valid and _is_int(gross) and sum(i["price"] * i["quantity"] for i in items) != gross:
+    if items and items_valid and gross_valid and sum(i["price"] * i["quantity"] for i in items) != gross:
         errors.append("transaction_details.gross_amount is not equal to the sum of item_details")
 
     customer = _customer(errors, body.get("customer_details"))

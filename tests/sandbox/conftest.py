@@ -53,7 +53,7 @@ class Receiver:
         self.gates: dict[str, threading.Event] = {}
         self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True)
         self.base_url = f"http://127.0.0.1:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
 
     def url(self, path="/notify") -> str:
@@ -73,7 +73,11 @@ class Receiver:
             return [r for r in self._received if path is None or r.path == path]
 
     def wait_for(self, count, path=None, timeout=WAIT_SECONDS) -> list[Received]:
-        return wait_until(lambda: (got := self.received(path)) and len(got) >= count and got, timeout)
+        def enough():
+            got = self.received(path)
+            return got if len(got) >= count else None
+
+        return wait_until(enough, timeout)
 
     def close(self):
         for gate in self.gates.values():
@@ -182,6 +186,23 @@ class Driver:
     def deliveries(self, order_id) -> list[dict]:
         return requests.get(f"{self.server.base_url}/sandbox/notifications", params={"order_id": order_id},
                             timeout=5).json()
+
+
+@pytest.fixture(name="configure")
+def configure_fixture():
+    """The `configure` helper, as a fixture so test modules need not import conftest."""
+    return configure
+
+
+@pytest.fixture(name="wait_until")
+def wait_until_fixture():
+    return wait_until
+
+
+@pytest.fixture
+def make_driver():
+    """Build a Driver for a sandbox and notification URL of the test's choosing (None: no override)."""
+    return Driver
 
 
 @pytest.fixture
