@@ -20,8 +20,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/activate
 install: $(VENV)/.installed
 
 # A private SECRET_KEY for this laptop, made once; production sets its own in the environment.
+# The laptop serves plain http, so the session cookie cannot be Secure-only there.
 .env:
 	$(PYTHON) -c 'import secrets; print("SECRET_KEY=" + secrets.token_hex(32))' > $@
+	echo "SESSION_COOKIE_SECURE=false" >> $@
 
 run: install .env
 	$(FLASK) db upgrade

@@ -45,11 +45,12 @@ def load_config(instance_path):
     database_url = os.environ.get("DATABASE_URL") or (
         "sqlite:///" + os.path.join(instance_path, "storefront.sqlite3")
     )
+    debug = _env_bool("FLASK_DEBUG")
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY") or DEV_SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "STORE_NAME": os.environ.get("STORE_NAME") or "Toko Nusantara",
-        "DEBUG": _env_bool("FLASK_DEBUG"),
+        "DEBUG": debug,
         # Shipping is a flat fee, waived above a threshold; both in integer rupiah.
         "SHIPPING_FLAT_IDR": _env_int("SHIPPING_FLAT_IDR", 20000),
         "FREE_SHIPPING_MIN_IDR": _env_int("FREE_SHIPPING_MIN_IDR", 500000),
@@ -72,8 +73,15 @@ def load_config(instance_path):
         # Number of reverse proxies in front of the app (PaaS router = 1) for ProxyFix.
         "PROXY_COUNT": _env_int("PROXY_COUNT", 0),
         "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME") or "http",
-        "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE"),
+        # Secure unless turned off for plain-http development (make run does that in .env).
+        "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", default=not debug),
+        # Rate limits per client IP (behind a proxy, set PROXY_COUNT so the IP is the client's).
+        # Storage shared by all workers when REDIS_URL is set; otherwise per process.
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_CHECKOUT": os.environ.get("RATELIMIT_CHECKOUT") or "10/minute",
+        "RATELIMIT_CART": os.environ.get("RATELIMIT_CART") or "60/minute",
+        "RATELIMIT_NOTIFICATION": os.environ.get("RATELIMIT_NOTIFICATION") or "600/minute",
         # Cookie-session hardening that holds in every environment.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -29,3 +29,10 @@ csrf = CSRFProtect()
 babel = Babel()
 # Limits are declared per route; storage comes from RATELIMIT_STORAGE_URI (Redis in production).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def configured_limit(name):
+    """A limit read from the config at request time, e.g. configured_limit("RATELIMIT_CART")."""
+    from flask import current_app
+
+    return lambda: current_app.config[name]

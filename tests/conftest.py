@@ -70,6 +70,7 @@ def app_config(db_kind, tmp_path, sandbox):
         "MIDTRANS_READ_TIMEOUT": 3.0,
         "MIDTRANS_CONNECT_TIMEOUT": 2.0,
         "RATELIMIT_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False,  # the test client and the live server speak plain http
         "SHIPPING_FLAT_IDR": 20000,
         "FREE_SHIPPING_MIN_IDR": 500000,
     }

@@ -1,7 +1,7 @@
 from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from ..extensions import db
+from ..extensions import configured_limit, db, limiter
 from ..htmx import is_htmx
 from ..i18n import safe_next
 from ..models import Product
@@ -29,6 +29,7 @@ def show():
 
 
 @bp.post("/add")
+@limiter.limit(configured_limit("RATELIMIT_CART"))
 def add():
     form = CartLineForm()
     variant = "grid" if form.variant.data == "grid" else "detail"
@@ -66,6 +67,7 @@ def _add_failed(product, variant, entered, error):
 
 
 @bp.post("/update")
+@limiter.limit(configured_limit("RATELIMIT_CART"))
 def update():
     form = CartLineForm()
     product = _find_product(form.product_id.data)
@@ -89,6 +91,7 @@ def update():
 
 
 @bp.post("/remove")
+@limiter.limit(configured_limit("RATELIMIT_CART"))
 def remove_line():
     form = RemoveLineForm()
     if form.validate_on_submit() and str(form.product_id.data or "").isdigit():

@@ -1,0 +1,174 @@
+"""Web security promises: CSRF everywhere but the webhook, headers and CSP, cookies, proxies, rate limits,
+order-link secrecy and error pages that leak nothing."""
+
+import re
+
+import pytest
+from helpers import Shopper, make_product, sandbox_transaction, the_order
+
+from storefront import create_app
+from storefront.extensions import db
+
+
+def test_every_state_changing_route_requires_a_csrf_token(app, client):
+    posts = [r for r in app.url_map.iter_rules() if "POST" in r.methods and r.endpoint != "payments.notification"]
+    assert posts, "no POST routes found"
+    for rule in posts:
+        url = re.sub(r"<[^>]+>", "x", rule.rule)
+        assert client.post(url, data={}).status_code == 400, rule.rule
+
+
+def test_htmx_requests_carry_the_token_in_a_header(client, product):
+    html = client.get("/").get_data(as_text=True)
+    token = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', html).group(1)
+    response = client.post(
+        "/cart/add", data={"product_id": product.id, "quantity": 1}, headers={"HX-Request": "true", "X-CSRFToken": token}
+    )
+    assert response.status_code == 200
+
+
+def test_html_responses_carry_security_headers_and_a_strict_csp(client, product):
+    for url in ["/", f"/products/{product.slug}", "/cart/", "/nope"]:
+        response = client.get(url)
+        csp = response.headers["Content-Security-Policy"]
+        for directive in ["default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]:
+            assert directive in csp, (url, directive)
+        assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_csp_allows_htmx_cdn_and_the_snap_origin_for_the_checkout_redirect(client, app, sandbox):
+    csp = client.get("/").headers["Content-Security-Policy"]
+    assert "script-src 'self' https://cdn.jsdelivr.net" in csp
+    assert f"form-action 'self' {sandbox.base_url}" in csp
+
+
+def test_hsts_only_over_https(client, app):
+    assert "Strict-Transport-Security" not in client.get("/").headers
+    secure = client.get("/", base_url="https://shop.example")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_external_scripts_are_pinned_with_subresource_integrity(client):
+    html = client.get("/").get_data(as_text=True)
+    for tag in re.findall(r"<script[^>]*>", html):
+        src = re.search(r'src="([^"]+)"', tag)
+        if src and src.group(1).startswith("http"):
+            assert "integrity=\"sha384-" in tag and 'crossorigin="anonymous"' in tag, tag
+
+
+def test_htmx_fallback_copy_matches_the_pinned_integrity(client, app):
+    import base64
+    import hashlib
+    import os
+
+    html = client.get("/").get_data(as_text=True)
+    integrity = re.search(r'integrity="sha384-([^"]+)"', html).group(1)
+    local = re.search(r'data-local="([^"]+)"', html).group(1)
+    with open(os.path.join(app.static_folder, local.removeprefix("/static/")), "rb") as f:
+        assert base64.b64encode(hashlib.sha384(f.read()).digest()).decode() == integrity
+
+
+def test_session_cookie_is_secure_httponly_and_lax_in_production(app_config, product):
+    production = create_app({**app_config, "TESTING": False, "SESSION_COOKIE_SECURE": True, "SECRET_KEY": "p" * 40})
+    with production.app_context():
+        db.create_all()
+        client = production.test_client()
+        page = client.get("/", base_url="https://shop.example").get_data(as_text=True)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        response = client.post(
+            "/cart/add", data={"csrf_token": token, "product_id": product.id, "quantity": 1},
+            base_url="https://shop.example", headers={"Referer": "https://shop.example/"},
+        )
+        cookie = response.headers["Set-Cookie"]
+        assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+        db.session.remove()
+
+
+def test_behind_a_paas_router_the_finish_url_sent_to_midtrans_is_https(app_config, sandbox):
+    app = create_app({**app_config, "PROXY_COUNT": 1})
+    with app.app_context():
+        db.create_all()
+        product = make_product("Kopi Gayo", stock=5)
+        shopper = Shopper(app.test_client())
+        headers = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "toko.example", "X-Forwarded-For": "203.0.113.9",
+                   "Referer": "https://toko.example/checkout/"}  # browsers send it; CSRF checks it on https
+        shopper.client.environ_base.update({"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()})
+        shopper.add(product.id, 1)
+        assert shopper.checkout().status_code == 303
+        sent = sandbox_transaction(sandbox, the_order().current_attempt.midtrans_order_id)
+        assert sent["snap"]["finish_url"] == "https://toko.example/payments/finish"
+        assert sent["snap"]["notification_urls"] == ["https://toko.example/payments/notification"]
+        db.session.remove()
+
+
+@pytest.fixture
+def limited_app(app_config):
+    config = {**app_config, "RATELIMIT_ENABLED": True, "RATELIMIT_CART": "3/minute",
+              "RATELIMIT_CHECKOUT": "2/minute", "RATELIMIT_NOTIFICATION": "2/minute"}
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+
+
+def test_rate_limits_answer_429_on_cart_checkout_and_notifications(limited_app):
+    product = make_product("Kopi Gayo", stock=50)
+    shopper = Shopper(limited_app.test_client())
+    assert [shopper.add(product.id, 1).status_code for _ in range(4)] == [303, 303, 303, 429]
+    notification = [shopper.client.post("/payments/notification", data=b"{}").status_code for _ in range(3)]
+    assert notification == [400, 400, 429]
+    codes = [shopper.post("/checkout/", {}).status_code for _ in range(3)]
+    assert codes[-1] == 429
+
+
+def test_rate_limits_never_touch_status_polling(limited_app):
+    product = make_product("Kopi Gayo", stock=50)
+    shopper = Shopper(limited_app.test_client())
+    shopper.add(product.id, 1)
+    shopper.checkout()
+    token = the_order().access_token
+    codes = {shopper.client.get(f"/orders/{token}/status").status_code for _ in range(40)}
+    assert codes == {200}
+
+
+def test_unknown_order_token_gives_the_ordinary_404_page(client, app):
+    make_product()
+    unknown = client.get("/orders/" + "A" * 32)
+    nowhere = client.get("/no/such/page")
+    assert unknown.status_code == nowhere.status_code == 404
+
+    def without_own_path(response):  # the language switch returns to the current path
+        return re.sub(r'name="next" value="[^"]*"', "", response.get_data(as_text=True))
+
+    assert without_own_path(unknown) == without_own_path(nowhere)
+
+
+def test_production_errors_show_a_generic_page_without_internals(app_config, caplog):
+    app = create_app({**app_config, "TESTING": False, "SECRET_KEY": "p" * 40, "SESSION_COOKIE_SECURE": False})
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("SELECT secret FROM orders WHERE key='SB-Mid-server-storefront-sandbox'")
+
+    with app.app_context():
+        db.create_all()
+        response = app.test_client().get("/boom")
+        body = response.get_data(as_text=True)
+        assert response.status_code == 500
+        assert "Traceback" not in body and "SELECT" not in body and "SB-Mid-server" not in body
+        db.session.remove()
+
+
+def test_the_server_key_never_reaches_a_page_or_the_logs(client, shopper, sandbox, caplog):
+    from storefront.sandbox import SANDBOX_SERVER_KEY
+
+    product = make_product()
+    shopper.add(product.id, 1)
+    response = shopper.checkout()
+    order = the_order()
+    page = client.get(f"/orders/{order.access_token}").get_data(as_text=True)
+    assert SANDBOX_SERVER_KEY not in page and SANDBOX_SERVER_KEY not in response.get_data(as_text=True)
+    assert SANDBOX_SERVER_KEY not in caplog.text
