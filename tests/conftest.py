@@ -1,6 +1,7 @@
 """Fixtures: an app per test on SQLite (and on PostgreSQL when TEST_DATABASE_URL is set), the built-in
 Midtrans sandbox on a real port, and a live shop server for flows that need real HTTP both ways."""
 
+import logging
 import os
 import threading
 
@@ -92,6 +93,7 @@ def app(app_config, db_kind):
 @pytest.fixture
 def live_shop(app):
     """The app served over real HTTP on 127.0.0.1 (threaded), so the sandbox can notify it."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log per request
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
