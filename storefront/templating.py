@@ -29,6 +29,8 @@ def init_templating(app):
     app.jinja_env.filters["idr"] = format_idr
     app.jinja_env.globals["status_label"] = status_label
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt)
+    # Payment deadlines always name the zone: shoppers across Indonesia live in WIB, WITA and WIT.
+    app.jinja_env.filters["deadline"] = lambda value: format_datetime(value, "d MMM y, HH:mm") + " WIB"
 
     @app.context_processor
     def inject_globals():

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, StringField, TelField
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
+_TOO_LONG = _l("This is too long (at most %(max)d characters).")
 _PHONE_PATTERN = re.compile(r"^(?:\+62|62|0)(8\d{7,12})$")
 
 
@@ -16,20 +17,20 @@ def normalise_phone(raw):
 
 
 class CheckoutForm(FlaskForm):
-    name = StringField(_l("Full name"), validators=[InputRequired(_l("Please enter your name.")), Length(max=100)])
+    name = StringField(_l("Full name"), validators=[InputRequired(_l("Please enter your name.")), Length(max=100, message=_TOO_LONG)])
     email = EmailField(
         _l("Email"),
         validators=[
             InputRequired(_l("Please enter your email address.")),
-            Length(max=254),
+            Length(max=254, message=_TOO_LONG),
             Email(_l("Please enter a valid email address."), check_deliverability=False),
         ],
     )
     phone = TelField(_l("Mobile number"), validators=[InputRequired(_l("Please enter your mobile number."))])
     address = StringField(
-        _l("Street address"), validators=[InputRequired(_l("Please enter your address.")), Length(max=255)]
+        _l("Street address"), validators=[InputRequired(_l("Please enter your address.")), Length(max=255, message=_TOO_LONG)]
     )
-    city = StringField(_l("City"), validators=[InputRequired(_l("Please enter your city.")), Length(max=100)])
+    city = StringField(_l("City"), validators=[InputRequired(_l("Please enter your city.")), Length(max=100, message=_TOO_LONG)])
     postal_code = StringField(
         _l("Postal code"), validators=[InputRequired(_l("Please enter your postal code."))]
     )
