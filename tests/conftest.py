@@ -4,10 +4,12 @@ Midtrans sandbox on a real port, and a live shop server for flows that need real
 import logging
 import os
 import threading
+import time
 
 import pytest
 from sqlalchemy import text
 from werkzeug.serving import make_server
+from werkzeug.wrappers import Response
 
 from storefront import create_app
 from storefront.config import normalise_database_url
@@ -99,6 +101,31 @@ def live_shop(app):
     thread.start()
     server.url = f"http://127.0.0.1:{server.server_port}"
     yield server
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def broken_midtrans():
+    """A misbehaving Midtrans on 127.0.0.1: `mode` picks 500, a hang, or garbage."""
+    state = {"mode": "500"}
+
+    def app(environ, start_response):
+        if state["mode"] == "500":
+            body = '{"error_messages": ["Sorry, we encountered internal server error. We will fix this soon."]}'
+            response = Response(body, status=500, content_type="application/json")
+        elif state["mode"] == "hang":
+            time.sleep(3)
+            response = Response("{}", content_type="application/json")
+        else:
+            response = Response("<html>Bad gateway</html>", status=200, content_type="text/html")
+        return response(environ, start_response)
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    state["url"] = f"http://127.0.0.1:{server.server_port}"
+    yield state
     server.shutdown()
     thread.join(timeout=5)
 

@@ -240,3 +240,16 @@ def test_reversal_claim_on_a_paid_order_is_still_checked(app, client, sandbox, a
     point_gateway_at(app, closed_port_url())
     assert notify(client, signed_notification(awaiting, "deny", "190000.00")).status_code == 503
     assert the_order().status == "paid"
+
+
+@pytest.mark.parametrize("mode, within", [("hang", 2.5), ("garbage", 1.0), ("500", 1.0)])
+def test_a_misbehaving_status_api_gives_503_quickly(app, client, sandbox, awaiting, broken_midtrans, mode, within):
+    import time
+
+    broken_midtrans["mode"] = mode
+    point_gateway_at(app, broken_midtrans["url"], read_timeout=1.0)
+    started = time.monotonic()
+    response = notify(client, signed_notification(awaiting, "settlement", "190000.00"))
+    assert response.status_code == 503
+    assert time.monotonic() - started < within
+    assert the_order().status == "awaiting_payment"

@@ -1,42 +1,13 @@
 """Snap unavailable at checkout: a clear page with a retry; the order and its reservation stay; no duplicate
 Midtrans transaction when the retry succeeds."""
 
-import threading
 import time
 
-import pytest
 from helpers import closed_port_url, make_product, point_gateway_at, sandbox_transaction, the_order
-from werkzeug.serving import make_server
-from werkzeug.wrappers import Response
 
 from storefront.extensions import db
 from storefront.models import Product
 from storefront.sandbox import SANDBOX_SERVER_KEY
-
-
-@pytest.fixture
-def broken_midtrans():
-    """A misbehaving Midtrans on 127.0.0.1: `mode` picks 500, a hang, or garbage."""
-    state = {"mode": "500"}
-
-    def app(environ, start_response):
-        if state["mode"] == "500":
-            body = '{"error_messages": ["Sorry, we encountered internal server error. We will fix this soon."]}'
-            response = Response(body, status=500, content_type="application/json")
-        elif state["mode"] == "hang":
-            time.sleep(3)
-            response = Response("{}", content_type="application/json")
-        else:
-            response = Response("<html>Bad gateway</html>", status=200, content_type="text/html")
-        return response(environ, start_response)
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state["url"] = f"http://127.0.0.1:{server.server_port}"
-    yield state
-    server.shutdown()
-    thread.join(timeout=5)
 
 
 def checkout_with(shopper, app, base_url, key=SANDBOX_SERVER_KEY):
