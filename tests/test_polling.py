@@ -95,3 +95,24 @@ def test_finish_without_parameters_returns_to_the_latest_order(client, order):
     # ShopeePay sends the shopper back with no query string at all.
     response = client.get("/payments/finish")
     assert response.status_code == 303 and order.access_token in response.headers["Location"]
+
+
+def test_after_the_window_passes_the_page_offers_pay_now_which_starts_a_new_attempt(shopper, client, sandbox, order):
+    from datetime import timedelta
+
+    from storefront.extensions import db
+    from storefront.models import utcnow
+
+    etag = poll(client, order).headers["ETag"]
+    attempt = order.current_attempt
+    attempt.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    response = poll(client, order, etag)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200  # the ETag changed with the window
+    assert attempt.redirect_url not in html and f'action="/orders/{order.access_token}/pay"' in html
+
+    again = shopper.post(f"/orders/{order.access_token}/pay")
+    assert again.status_code == 303 and again.headers["Location"].startswith(sandbox.base_url)
+    order = the_order()
+    assert order.status == "awaiting_payment" and order.attempt_count == 2 and order.stock_reserved

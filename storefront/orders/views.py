@@ -2,14 +2,20 @@ from flask import make_response, render_template, request
 
 from ..htmx import STOP_POLLING
 from ..i18n import select_locale
+from ..models import utcnow
 from ..order_status import FINAL
 from . import bp
 from .queries import order_for_page, order_with_current_attempt
 
 
-def _status_etag(order):
-    # The fragment depends only on what bumps status_version, and on the language it is shown in.
-    return f"{order.id}-{order.status_version}-{select_locale()}"
+def _window_passed(attempt):
+    return attempt is not None and attempt.expires_at <= utcnow()
+
+
+def _status_etag(order, attempt):
+    # The fragment depends only on what bumps status_version, on whether the payment window has
+    # passed (then "continue payment" gives way to "pay now"), and on the language it is shown in.
+    return f"{order.id}-{order.status_version}-{int(_window_passed(attempt))}-{select_locale()}"
 
 
 @bp.get("/<token>")
@@ -21,6 +27,7 @@ def show(token):
             "orders/order.html",
             order=order,
             attempt=attempt,
+            window_passed=_window_passed(attempt),
             polling=order.status not in FINAL,
             returning=request.args.get("returning") == "1",
         )
@@ -35,12 +42,17 @@ def status(token):
     """The 2-second poll: one query; 304 when nothing changed; 286 with the final fragment to stop."""
     order, attempt = order_with_current_attempt(token)
     final = order.status in FINAL
-    etag = _status_etag(order)
+    etag = _status_etag(order, attempt)
     if not final and request.if_none_match.contains(etag):
         response = make_response("", 304)
     else:
         html = render_template(
-            "orders/_status.html", order=order, attempt=attempt, polling=not final, returning=False
+            "orders/_status.html",
+            order=order,
+            attempt=attempt,
+            window_passed=_window_passed(attempt),
+            polling=not final,
+            returning=False,
         )
         response = make_response(html, STOP_POLLING if final else 200)
     response.set_etag(etag)
