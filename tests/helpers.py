@@ -1,8 +1,12 @@
 """Test helpers: data builders and a Shopper that posts forms the way the pages do."""
 
 import hashlib
+import os
 import re
+import subprocess
+import sys
 import time
+from contextlib import contextmanager
 
 import requests
 
@@ -189,9 +193,41 @@ def point_gateway_at(app, base_url, server_key=SANDBOX_SERVER_KEY, read_timeout=
 
 
 def closed_port_url():
+    return f"http://127.0.0.1:{free_port()}"
+
+
+def free_port():
     import socket
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn_shop(env, workers):
+    """The shop under real gunicorn workers on 127.0.0.1 (migrated and seeded); yields its URL."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    bin_dir = os.path.dirname(sys.executable)
+    flask = [os.path.join(bin_dir, "flask"), "--app", "wsgi"]
+    subprocess.run(flask + ["db", "upgrade"], cwd=root, env=env, check=True, capture_output=True)
+    subprocess.run(flask + ["seed"], cwd=root, env=env, check=True, capture_output=True)
+    port = free_port()
+    server = subprocess.Popen(
+        [os.path.join(bin_dir, "gunicorn"), "wsgi:app", "-w", str(workers), "--timeout", "20", "-b", f"127.0.0.1:{port}"],
+        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(lambda: _answers(url), timeout=20, interval=0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _answers(url):
+    try:
+        return requests.get(url + "/", timeout=1).status_code == 200
+    except requests.RequestException:
+        return False

@@ -3,26 +3,15 @@ let each worker grant the full limit). Runs when TEST_REDIS_URL points at a Redi
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
+from helpers import gunicorn_shop
 
 from storefront.sandbox import SANDBOX_SERVER_KEY
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.dirname(sys.executable)
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -41,24 +30,8 @@ def two_workers(tmp_path, sandbox):
         "REDIS_URL": REDIS_URL,
         "RATELIMIT_CART": "4/minute",
     }
-    flask = [os.path.join(BIN, "flask"), "--app", "wsgi"]
-    subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run(flask + ["seed"], cwd=ROOT, env=env, check=True, capture_output=True)
-    port = _free_port()
-    server = subprocess.Popen(
-        [os.path.join(BIN, "gunicorn"), "wsgi:app", "-w", "2", "-b", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            requests.get(url + "/", timeout=1)
-            break
-        except requests.RequestException:
-            time.sleep(0.1)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    with gunicorn_shop(env, workers=2) as url:
+        yield url
 
 
 @pytest.mark.skipif(not REDIS_URL, reason="needs TEST_REDIS_URL")  # CI always sets it

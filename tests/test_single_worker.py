@@ -4,28 +4,15 @@ to the worker, both get through."""
 
 import os
 import re
-import socket
-import subprocess
-import sys
 import time
 
 import pytest
 import requests
-from helpers import VALID_CUSTOMER
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.dirname(sys.executable)
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
+from helpers import VALID_CUSTOMER, free_port, gunicorn_shop
 
 @pytest.fixture
 def one_worker_shop(tmp_path):
-    sandbox_port = _free_port()
+    sandbox_port = free_port()
     env = {
         **os.environ,
         "SECRET_KEY": "s" * 40,
@@ -34,24 +21,8 @@ def one_worker_shop(tmp_path):
         "MIDTRANS_SANDBOX_PORT": str(sandbox_port),
         "SESSION_COOKIE_SECURE": "false",
     }
-    flask = [os.path.join(BIN, "flask"), "--app", "wsgi"]
-    subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run(flask + ["seed"], cwd=ROOT, env=env, check=True, capture_output=True)
-    port = _free_port()
-    server = subprocess.Popen(
-        [os.path.join(BIN, "gunicorn"), "wsgi:app", "-w", "1", "--timeout", "20", "-b", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            requests.get(url + "/", timeout=1)
-            break
-        except requests.RequestException:
-            time.sleep(0.1)
-    yield url, f"http://127.0.0.1:{sandbox_port}"
-    server.terminate()
-    server.wait(timeout=10)
+    with gunicorn_shop(env, workers=1) as url:
+        yield url, f"http://127.0.0.1:{sandbox_port}"
 
 
 def test_purchase_completes_under_a_single_sync_worker(one_worker_shop):
