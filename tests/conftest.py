@@ -5,6 +5,7 @@ import logging
 import os
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import text
@@ -79,17 +80,32 @@ def app_config(db_kind, tmp_path, sandbox):
     }
 
 
-@pytest.fixture
-def app(app_config, db_kind):
-    app = create_app(app_config)
+@contextmanager
+def running_app(config, db_kind):
+    """An app with an empty schema, inside its app context; its connections are closed afterwards."""
+    app = create_app(config)
     with app.app_context():
         if db_kind == "postgresql":
             _reset_postgres()
         else:
             db.create_all()
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_config, db_kind):
+    with running_app(app_config, db_kind) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
+
+
+@pytest.fixture
+def make_app(app_config, db_kind):
+    """For tests that need the app built with other settings: `with make_app(PROXY_COUNT=1) as app:`."""
+    return lambda **overrides: running_app({**app_config, **overrides}, db_kind)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import re
 import pytest
 from helpers import Shopper, make_product, sandbox_transaction, the_order
 
-from storefront import create_app
 from storefront.extensions import db
 
 
@@ -70,10 +69,9 @@ def test_htmx_fallback_copy_matches_the_pinned_integrity(client, app):
         assert base64.b64encode(hashlib.sha384(f.read()).digest()).decode() == integrity
 
 
-def test_session_cookie_is_secure_httponly_and_lax_in_production(app_config, product):
-    production = create_app({**app_config, "TESTING": False, "SESSION_COOKIE_SECURE": True, "SECRET_KEY": "p" * 40})
-    with production.app_context():
-        db.create_all()
+def test_session_cookie_is_secure_httponly_and_lax_in_production(make_app):
+    with make_app(TESTING=False, SESSION_COOKIE_SECURE=True, SECRET_KEY="p" * 40) as production:
+        product = make_product()
         client = production.test_client()
         page = client.get("/", base_url="https://shop.example").get_data(as_text=True)
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
@@ -83,13 +81,10 @@ def test_session_cookie_is_secure_httponly_and_lax_in_production(app_config, pro
         )
         cookie = response.headers["Set-Cookie"]
         assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
-        db.session.remove()
 
 
-def test_behind_a_paas_router_the_finish_url_sent_to_midtrans_is_https(app_config, sandbox):
-    app = create_app({**app_config, "PROXY_COUNT": 1})
-    with app.app_context():
-        db.create_all()
+def test_behind_a_paas_router_the_finish_url_sent_to_midtrans_is_https(make_app, sandbox):
+    with make_app(PROXY_COUNT=1) as app:
         product = make_product("Kopi Gayo", stock=5)
         shopper = Shopper(app.test_client())
         headers = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "toko.example", "X-Forwarded-For": "203.0.113.9",
@@ -100,18 +95,13 @@ def test_behind_a_paas_router_the_finish_url_sent_to_midtrans_is_https(app_confi
         sent = sandbox_transaction(sandbox, the_order().current_attempt.midtrans_order_id)
         assert sent["snap"]["finish_url"] == "https://toko.example/payments/finish"
         assert sent["snap"]["notification_urls"] == ["https://toko.example/payments/notification"]
-        db.session.remove()
 
 
 @pytest.fixture
-def limited_app(app_config):
-    config = {**app_config, "RATELIMIT_ENABLED": True, "RATELIMIT_CART": "3/minute",
-              "RATELIMIT_CHECKOUT": "2/minute", "RATELIMIT_NOTIFICATION": "2/minute"}
-    app = create_app(config)
-    with app.app_context():
-        db.create_all()
+def limited_app(make_app):
+    with make_app(RATELIMIT_ENABLED=True, RATELIMIT_CART="3/minute", RATELIMIT_CHECKOUT="2/minute",
+                  RATELIMIT_NOTIFICATION="2/minute") as app:
         yield app
-        db.session.remove()
 
 
 def test_rate_limits_answer_429_on_cart_checkout_and_notifications(limited_app):
@@ -146,20 +136,17 @@ def test_unknown_order_token_gives_the_ordinary_404_page(client, app):
     assert without_own_path(unknown) == without_own_path(nowhere)
 
 
-def test_production_errors_show_a_generic_page_without_internals(app_config, caplog):
-    app = create_app({**app_config, "TESTING": False, "SECRET_KEY": "p" * 40, "SESSION_COOKIE_SECURE": False})
-
-    @app.get("/boom")
-    def boom():
-        raise RuntimeError("SELECT secret FROM orders WHERE key='SB-Mid-server-storefront-sandbox'")
-
-    with app.app_context():
-        db.create_all()
-        response = app.test_client().get("/boom")
+def test_production_errors_show_a_generic_page_without_internals(make_app):
+    with make_app(TESTING=False, SECRET_KEY="p" * 40) as app:
+        app.view_functions["catalog.index"] = _explode
+        response = app.test_client().get("/")
         body = response.get_data(as_text=True)
         assert response.status_code == 500
         assert "Traceback" not in body and "SELECT" not in body and "SB-Mid-server" not in body
-        db.session.remove()
+
+
+def _explode():
+    raise RuntimeError("SELECT secret FROM orders WHERE key='SB-Mid-server-storefront-sandbox'")
 
 
 def test_the_server_key_never_reaches_a_page_or_the_logs(client, shopper, sandbox, caplog):

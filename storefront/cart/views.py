@@ -10,10 +10,15 @@ from .cart import get_items, load_cart, parse_quantity, remove, set_quantity
 from .forms import CartLineForm, RemoveLineForm
 
 
+# Larger ids cannot exist, and would overflow PostgreSQL's integer column in the lookup.
+_MAX_ID = 2**31 - 1
+
+
 def _find_product(raw_id):
-    if not raw_id or not str(raw_id).isdigit():
+    text = str(raw_id or "")
+    if not (text.isascii() and text.isdigit()) or int(text) > _MAX_ID:
         return None
-    product = db.session.get(Product, int(raw_id))
+    product = db.session.get(Product, int(text))
     return product if product is not None and product.active else None
 
 
@@ -94,8 +99,9 @@ def update():
 @limiter.limit(configured_limit("RATELIMIT_CART"))
 def remove_line():
     form = RemoveLineForm()
-    if form.validate_on_submit() and str(form.product_id.data or "").isdigit():
-        remove(session, int(form.product_id.data))
+    product_id = str(form.product_id.data or "")
+    if form.validate_on_submit() and product_id.isascii() and product_id.isdigit():
+        remove(session, int(product_id))
     if is_htmx():
         return _render_cart()
     return redirect(url_for("cart.show"), code=303)

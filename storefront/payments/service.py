@@ -329,7 +329,19 @@ def _record_on_attempt(attempt, status):
         attempt.instructions = instructions
 
 
+def _storable(value):
+    """PostgreSQL text and JSON cannot hold NUL characters; a hostile payload must still be loggable."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, list):
+        return [_storable(v) for v in value]
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    return value
+
+
 def _event(attempt_id, payload, source, signature_valid, outcome):
+    payload = _storable(payload)
     loggable = {k: v for k, v in payload.items() if k != "signature_key"} if isinstance(payload, dict) else {}
     status = parse_transaction(payload) if isinstance(payload, dict) else None
     return PaymentEvent(
