@@ -13,9 +13,9 @@ from datetime import timedelta
 
 from flask import current_app, url_for
 
-from ..inventory import release_stock, rereserve_stock
 from ..database import write_transaction
 from ..extensions import db
+from ..inventory import release_stock, rereserve_stock
 from ..models import Order, PaymentAttempt, PaymentEvent, utcnow
 from ..order_status import RELEASES_STOCK, RETRYABLE, can_move
 from ..order_status import OrderStatus as S
