@@ -7,7 +7,9 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 FLASK = $(BIN)/flask --app wsgi
 
-.PHONY: run test install translations clean
+E2E = tests/e2e
+
+.PHONY: run test install e2e-deps chromium translations clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +32,32 @@ run: install .env
 	$(FLASK) seed
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install
+test: install e2e-deps
 	$(BIN)/pytest
+
+# The browser tests (tests/e2e) also need Debian's Chromium, driven by Playwright (never a downloaded
+# browser), and axe-core from npm, pinned by tests/e2e/package-lock.json into tests/e2e/node_modules.
+e2e-deps: chromium $(E2E)/node_modules/.installed
+
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" -ne 0 ]; then \
+	    echo "Chromium is missing (/usr/bin/chromium): install Debian's package (sudo apt-get install chromium) or run make test as root." >&2; \
+	    exit 1; \
+	  fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+$(E2E)/node_modules/.installed: $(E2E)/package.json $(E2E)/package-lock.json
+	@if ! command -v npm >/dev/null; then \
+	  if [ "$$(id -u)" -ne 0 ]; then \
+	    echo "npm is missing: install Node.js and npm (sudo apt-get install npm) or run make test as root." >&2; \
+	    exit 1; \
+	  fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	fi
+	npm ci --prefix $(E2E) --no-audit --no-fund --loglevel=error
+	touch $@
 
 # After changing user-facing text: extract, merge into the catalogues, compile.
 translations: install
@@ -40,4 +66,4 @@ translations: install
 	$(BIN)/pybabel compile -d translations
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache $(E2E)/node_modules

@@ -1,0 +1,230 @@
+"""End-to-end fixtures: the shop served by gunicorn (as in production) with its built-in Midtrans sandbox,
+and Debian's Chromium driven by Playwright.
+
+One server per database for the whole e2e package: SQLite always, PostgreSQL too when TEST_DATABASE_URL
+is set (the same rule as tests/conftest.py). Every test gets a fresh browser context (its own cookies, so
+its own cart) in which the htmx CDN is blocked, so htmx always comes from the copy the shop ships.
+"""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import requests
+from playwright.sync_api import expect, sync_playwright
+from sqlalchemy import MetaData, create_engine
+
+from storefront.config import normalise_database_url
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent  # gunicorn and flask live in the same virtualenv as pytest
+CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE_JS = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+HTMX_CDN = "https://cdn.jsdelivr.net/**"
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+DESKTOP = {"width": 1280, "height": 900}
+MOBILE = {"width": 390, "height": 844}
+TIMEOUT_MS = 10_000
+
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_url(url, process, log_path, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    last_error = None
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode} before {url} answered:\n{tail(log_path)}")
+        try:
+            if requests.get(url, timeout=2).status_code == 200:
+                return
+        except requests.RequestException as exc:
+            last_error = exc
+        time.sleep(0.1)  # polling for readiness, not waiting for a result
+    raise RuntimeError(f"{url} did not answer within {timeout}s ({last_error}):\n{tail(log_path)}")
+
+
+def tail(path, lines=40):
+    try:
+        return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def reset_postgres(url):
+    """Drop every table (alembic_version too) so `flask db upgrade` builds the schema from scratch."""
+    engine = create_engine(normalise_database_url(url))
+    try:
+        metadata = MetaData()
+        metadata.reflect(engine)
+        metadata.drop_all(engine)
+    finally:
+        engine.dispose()
+
+
+class ShopServer:
+    def __init__(self, kind, url, sandbox_url, log_path):
+        self.kind = kind
+        self.url = url
+        self.sandbox_url = sandbox_url
+        self.log_path = log_path
+
+    def __repr__(self):
+        return f"<ShopServer {self.kind} {self.url}>"
+
+
+def server_env(database_url, sandbox_port):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MIDTRANS_", "FLASK_", "RATELIMIT_"))}
+    env.update(
+        SECRET_KEY="e2e-" + os.urandom(16).hex(),
+        DATABASE_URL=database_url,
+        # Empty, not merely unset, so a developer's .env cannot put a real key in: no key = the
+        # built-in sandbox, on a port of its own.
+        MIDTRANS_SERVER_KEY="",
+        MIDTRANS_IS_PRODUCTION="false",
+        MIDTRANS_SANDBOX_PORT=str(sandbox_port),
+        REDIS_URL="",
+        PROXY_COUNT="0",
+        SESSION_COOKIE_SECURE="false",  # plain http on 127.0.0.1
+        # Every test comes from 127.0.0.1: the per-IP limits are for the internet, not for this suite.
+        RATELIMIT_CHECKOUT="1000/minute",
+        RATELIMIT_CART="1000/minute",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+@contextmanager
+def running_shop(kind, workdir, extra_env=None):
+    """Migrate, seed and serve the shop under gunicorn (2 sync workers); stopped on exit."""
+    if kind == "sqlite":
+        database_url = f"sqlite:///{workdir / 'shop.sqlite3'}"
+    else:
+        database_url = PG_URL
+        reset_postgres(database_url)
+    port, sandbox_port = free_port(), free_port()
+    env = {**server_env(database_url, sandbox_port), **(extra_env or {})}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log_path = ARTIFACTS / f"e2e-server-{kind}.log"
+
+    with open(log_path, "w") as log:
+        for command in (["db", "upgrade"], ["seed"]):
+            subprocess.run(
+                [str(BIN / "flask"), "--app", "wsgi", *command],
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, check=True, timeout=120,
+            )
+    log = open(log_path, "a")
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--timeout", "60",
+         "--graceful-timeout", "3", "wsgi:app"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    server = ShopServer(kind, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{sandbox_port}", log_path)
+    try:
+        wait_for_url(server.url + "/", process, log_path)
+        wait_for_url(server.sandbox_url + "/", process, log_path)
+        yield server
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=5)
+        log.close()
+        if kind == "postgresql":
+            reset_postgres(database_url)
+
+
+@pytest.fixture(scope="package", params=DATABASES)
+def shop(request, tmp_path_factory):
+    """The shop as deployed: gunicorn, migrations, demo catalog, built-in Midtrans sandbox."""
+    with running_shop(request.param, tmp_path_factory.mktemp(f"e2e-{request.param}")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _new_context(browser, errors, **options):
+    options.setdefault("viewport", DESKTOP)
+    context = browser.new_context(**options)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    # Deterministic: htmx always comes from the shop's own fallback copy, never from the network.
+    context.route(HTMX_CDN, lambda route: route.abort())
+    # An uncaught exception in any page (htmx's included) fails the test.
+    context.on("weberror", lambda web_error: errors.append(f"{web_error.page and web_error.page.url}: {web_error.error}"))
+    return context
+
+
+@pytest.fixture
+def new_context(browser):
+    """Factory for browser contexts (JavaScript off, CSP bypass for axe ...); all closed after the test."""
+    contexts, errors = [], []
+
+    def make(**options):
+        context = _new_context(browser, errors, **options)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not errors, f"uncaught errors in the pages: {errors}"
+
+
+@pytest.fixture
+def context(new_context):
+    return new_context()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+@pytest.fixture
+def shots(request, shop):
+    """Screenshots of the test's steps (desktop + phone). Taken on the SQLite run only: the pages are
+    the same on PostgreSQL, and each pair of shots costs time."""
+    from e2e_support import Screenshots
+
+    flow = re.sub(r"[^\w]+", "-", request.node.name.removeprefix("test_"))
+    flow = re.sub(rf"-?{shop.kind}-?", "-", flow).strip("-")
+    enabled = shop.kind == "sqlite" and os.environ.get("E2E_SCREENSHOTS", "1") != "0"
+    return Screenshots(flow, enabled=enabled)

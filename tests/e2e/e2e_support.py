@@ -1,0 +1,380 @@
+"""Steps and checks shared by the end-to-end tests: what a shopper does, and how we know it happened.
+
+Everything waits on a condition (Playwright's auto-waiting `expect`), never on a fixed delay.
+"""
+
+import json
+import re
+import secrets
+from contextlib import contextmanager
+from urllib.parse import urlencode
+
+import pytest
+from conftest import ARTIFACTS, AXE_JS, DESKTOP, MOBILE, SCREENSHOTS
+from playwright.sync_api import Page, expect
+
+CUSTOMER = {
+    "name": "Siti Rahmawati",
+    "email": "siti@example.co.id",
+    "phone": "0812-3456-7890",
+    "address": "Jl. Malioboro No. 12",
+    "city": "Yogyakarta",
+    "postal_code": "55213",
+}
+BAD_PHONE = "12345"
+APPROVED_CARD = "4811 1111 1111 1114"
+STATUS = "#order-status"
+
+
+# ---------------------------------------------------------------------------------------------------
+# No page load: the in-place updates must really be in place
+# ---------------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def stays_on_page(page: Page):
+    """Fails unless the block ran without any document load: a marker set on `window` before must
+    survive, and the page must not fire DOMContentLoaded (htmx's pushState does not; a reload does)."""
+    marker = secrets.token_hex(8)
+    page.evaluate("marker => { window.__marker = marker }", marker)
+    loads = []
+
+    def on_load(loaded_page):
+        loads.append(loaded_page.url)
+
+    page.on("domcontentloaded", on_load)
+    try:
+        yield
+    finally:
+        page.remove_listener("domcontentloaded", on_load)
+    assert not loads, f"expected an in-place (htmx) update, but the page loaded again: {loads}"
+    assert page.evaluate("() => window.__marker") == marker, "the page was replaced (marker lost)"
+
+
+def assert_htmx_from_local_copy(page: Page):
+    """The CDN is blocked in these tests, so htmx must be the copy the shop ships (static/vendor)."""
+    assert page.evaluate("() => typeof window.htmx === 'object' && window.htmx.version"), "htmx did not load"
+    expect(page.locator("script[src*='/static/vendor/htmx-']")).to_have_count(1)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Screenshots: each step at a desktop and a phone width
+# ---------------------------------------------------------------------------------------------------
+
+
+class Screenshots:
+    """`shots(page, "cart")` writes <flow>-<nn>-cart-desktop.png and -mobile.png to test-artifacts/."""
+
+    def __init__(self, flow, enabled=True):
+        self.flow = flow
+        self.enabled = enabled
+        self.count = 0
+
+    def __call__(self, page: Page, step: str):
+        if not self.enabled:
+            return
+        self.count += 1
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        name = f"{self.flow}-{self.count:02d}-{step}"
+        original = page.viewport_size or DESKTOP
+        for label, size in (("desktop", DESKTOP), ("mobile", MOBILE)):
+            if page.viewport_size != size:
+                page.set_viewport_size(size)
+            wait_for_visible_images(page)
+            page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", animations="disabled")
+        if page.viewport_size != original:
+            page.set_viewport_size(original)
+
+
+def wait_for_visible_images(page: Page):
+    """Lazy images that just scrolled into view: wait until they are decoded, so shots are complete."""
+    page.wait_for_function(
+        """() => [...document.images].every(img => {
+               const r = img.getBoundingClientRect();
+               const visible = r.bottom > 0 && r.top < innerHeight && r.width > 0;
+               return !visible || (img.complete && img.naturalWidth > 0);
+           })"""
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Catalog and cart
+# ---------------------------------------------------------------------------------------------------
+
+
+def product_card(page: Page, name: str):
+    return page.locator("#product-results li.product-card").filter(
+        has=page.locator("a.product-card__name", has_text=name)
+    )
+
+
+def product_id_of(form_scope) -> str:
+    return form_scope.locator("input[name=product_id]").first.get_attribute("value")
+
+
+def search(shop, page: Page, text: str):
+    """The catalog filtered to `text`: opened by URL (the search itself is tested on its own)."""
+    page.goto(f"{shop.url}/?{urlencode({'q': text})}")
+    expect(page.locator("#product-results")).to_be_visible()
+
+
+def add_from_grid(page: Page, name: str, expected_badge: int):
+    """Click the card's "add to cart" button; htmx swaps the form and the header badge in place."""
+    card = product_card(page, name)
+    expect(card).to_have_count(1)
+    product_id = product_id_of(card)
+    with stays_on_page(page):
+        card.locator(f"#add-button-{product_id}").click()
+        expect(card.locator(f"#add-result-{product_id}")).to_contain_text(name)
+        expect(page.locator("#cart-badge")).to_have_text(str(expected_badge))
+    return product_id
+
+
+def open_product(page: Page, name: str):
+    page.locator("a.product-card__name", has_text=name).click()
+    expect(page.locator("h1")).to_have_text(name)
+    return product_id_of(page.locator("form.add-form"))
+
+
+def add_from_detail(page: Page, quantity: int, expected_badge: int):
+    product_id = product_id_of(page.locator("form.add-form"))
+    with stays_on_page(page):
+        page.locator(f"#qty-{product_id}").fill(str(quantity))
+        page.locator(f"#add-button-{product_id}").click()
+        expect(page.locator(f"#add-result-{product_id}")).to_contain_text(page.locator("h1").inner_text())
+        expect(page.locator("#cart-badge")).to_have_text(str(expected_badge))
+    return product_id
+
+
+def go_to_cart(page: Page):
+    page.locator("a.cart-link").click()
+    expect(page.locator("#cart")).to_be_visible()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Checkout and the Midtrans sandbox
+# ---------------------------------------------------------------------------------------------------
+
+
+def fill_checkout(page: Page, **overrides):
+    for field, value in {**CUSTOMER, **overrides}.items():
+        page.locator(f"#checkout-form #{field}").fill(value)
+
+
+def submit_checkout(page: Page):
+    page.locator("#checkout-form button[type=submit]").click()
+
+
+def checkout_with_bad_phone_first(shop, page: Page, shots=None):
+    """From the cart: a wrong phone number is refused in place (htmx), then the fixed form goes to Midtrans."""
+    page.locator("#cart a[href$='/checkout/']").click()
+    expect(page.locator("#checkout-form")).to_be_visible()
+    fill_checkout(page, phone=BAD_PHONE)
+    with stays_on_page(page):
+        submit_checkout(page)
+        expect(page.locator("#phone-error")).to_be_visible()
+        expect(page.locator("#checkout-form .form-errors[role=alert]")).to_be_visible()
+        expect(page.locator("#phone")).to_have_attribute("aria-invalid", "true")
+        expect(page.locator("#phone")).to_be_focused()  # the first field to fix
+        # What the shopper typed elsewhere is kept.
+        expect(page.locator("#name")).to_have_value(CUSTOMER["name"])
+    if shots:
+        shots(page, "checkout-error")
+    page.locator("#phone").fill(CUSTOMER["phone"])
+    submit_checkout(page)
+    expect_sandbox_page(shop, page)
+
+
+def expect_sandbox_page(shop, page: Page):
+    page.wait_for_url(f"{shop.sandbox_url}/snap/**")
+    expect(page.locator("#order-summary")).to_be_visible()
+
+
+def choose_method(page: Page, method: str):
+    page.locator(f"button[name=method][value={method}]").click()
+
+
+def pay_on_sandbox(shop, page: Page, method: str):
+    """On the sandbox payment page: pick a method and pay; the sandbox sends the browser back."""
+    if method == "credit_card":
+        choose_method(page, "credit_card")
+        page.locator("input[name=card_number]").fill(APPROVED_CARD)
+        page.locator("#pay-card").click()
+    else:
+        choose_method(page, method)
+        expect(page.locator("#instructions")).to_be_visible()
+        page.locator("#pay").click()
+    expect_order_page(shop, page)
+
+
+def expect_order_page(shop, page: Page):
+    page.wait_for_url(re.compile(re.escape(shop.url) + r"/orders/[^/?]+(\?.*)?$"))
+    expect(page.locator(STATUS)).to_be_visible()
+
+
+def order_status(page: Page):
+    return page.locator(STATUS)
+
+
+def expect_status(page: Page, status: str, timeout=15_000):
+    # The page polls every 2 s and the notification round trip adds a little: allow a few polls.
+    expect(order_status(page)).to_have_attribute("data-order-status", status, timeout=timeout)
+
+
+def order_url(page: Page) -> str:
+    return page.url.split("?")[0]
+
+
+def reload_until_status(page: Page, status: str, attempts=30):
+    """Without JavaScript nothing polls: reload (bounded) until the server says `status`."""
+    for _ in range(attempts):
+        try:
+            expect(order_status(page)).to_have_attribute("data-order-status", status, timeout=500)
+            return
+        except AssertionError:
+            page.reload()
+    expect(order_status(page)).to_have_attribute("data-order-status", status, timeout=500)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Accessibility
+# ---------------------------------------------------------------------------------------------------
+
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def axe_violations(page: Page, name: str):
+    """Run axe-core (pinned in tests/e2e/package.json) on the page; keep the full report as an artifact."""
+    if not AXE_JS.exists():
+        pytest.fail(f"{AXE_JS} is missing: run `make e2e-deps` (npm ci --prefix tests/e2e)")
+    page.add_script_tag(path=str(AXE_JS))
+    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    report_dir = ARTIFACTS / "axe"
+    report_dir.mkdir(parents=True, exist_ok=True)
+    (report_dir / f"{name}.json").write_text(json.dumps(results["violations"], indent=2))
+    return results["violations"]
+
+
+def assert_no_serious_axe_violations(page: Page, name: str):
+    violations = axe_violations(page, name)
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    details = "\n".join(
+        f"- [{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})\n"
+        + "\n".join(f"    {node['target']}: {node['failureSummary']}" for node in v["nodes"][:5])
+        for v in blocking
+    )
+    assert not blocking, f"axe found serious/critical problems on the {name} page:\n{details}"
+
+
+UNLABELLED_CONTROLS = """() => [...document.querySelectorAll('input, select, textarea')]
+    .filter(el => el.type !== 'hidden')
+    .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                  && !el.getAttribute('aria-labelledby'))
+    .map(el => el.outerHTML)"""
+
+
+def assert_every_input_labelled(page: Page):
+    assert page.evaluate(UNLABELLED_CONTROLS) == []
+
+
+def assert_error_announced(page: Page, control_selector: str, live_selector: str, text=None):
+    """The control is marked invalid and described (aria-describedby) by a visible error message, and
+    `live_selector` (the message or a summary) is a live region, so the error is read out when it appears."""
+    control = page.locator(control_selector)
+    expect(control).to_have_attribute("aria-invalid", "true")
+    described_by = (control.get_attribute("aria-describedby") or "").split()
+    errors = [
+        id_ for id_ in described_by
+        if page.locator(f"#{id_}").evaluate("el => el.matches('.field__error') || !!el.querySelector('.field__error')")
+    ]
+    assert errors, f"{control_selector} is not described by an error message (aria-describedby={described_by})"
+    message = page.locator(f"#{errors[0]}")
+    expect(message).to_be_visible()
+    if text is not None:
+        expect(message).to_contain_text(text)
+    live = page.locator(live_selector)
+    expect(live).to_be_visible()
+    assert live.evaluate(
+        "el => !!el.closest('[role=alert], [role=status], [aria-live]:not([aria-live=off])')"
+    ), f"{live_selector} is not in a live region"
+
+
+# Contrast of the focus ring against what is behind it (WCAG 1.4.11 asks 3:1 for UI state).
+FOCUS_STYLE = """el => {
+    const parse = c => {
+        const m = c.match(/rgba?\\(([^)]+)\\)/);
+        if (!m) return null;
+        const p = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number);
+        return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1};
+    };
+    const behind = node => {
+        for (let n = node; n; n = n.parentElement) {
+            const c = parse(getComputedStyle(n).backgroundColor);
+            if (c && c.a > 0.5) return c;
+        }
+        return {r: 255, g: 255, b: 255, a: 1};
+    };
+    const lum = c => {
+        const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+        return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
+    };
+    const cs = getComputedStyle(el);
+    const bg = behind(el.parentElement);
+    let ring = parse(cs.outlineColor) || {r: 0, g: 0, b: 0, a: 0};
+    ring = {r: ring.r * ring.a + bg.r * (1 - ring.a), g: ring.g * ring.a + bg.g * (1 - ring.a),
+            b: ring.b * ring.a + bg.b * (1 - ring.a)};
+    const [hi, lo] = [lum(ring), lum(bg)].sort((x, y) => y - x);
+    const rect = el.getBoundingClientRect();
+    return {
+        element: el.outerHTML.slice(0, 120),
+        outlineStyle: cs.outlineStyle,
+        outlineWidth: parseFloat(cs.outlineWidth) || 0,
+        contrast: (hi + 0.05) / (lo + 0.05),
+        visible: rect.width > 0 && rect.height > 0 && cs.visibility !== 'hidden',
+    };
+}"""
+
+
+FOCUS_STOP = """() => {
+    const el = document.activeElement;
+    if (!el || el === document.body || el === document.documentElement) return null;
+    if (el.dataset.e2eStop) return {repeat: true};
+    window.__e2eStops = (window.__e2eStops || 0) + 1;
+    el.dataset.e2eStop = String(window.__e2eStops);
+    return (%s)(el);
+}""" % FOCUS_STYLE
+
+
+def focus_problems(page: Page, max_stops=150):
+    """Tab through every stop of the page (from wherever the focus is, round past the end); each must
+    be visible and show a ring of >= 2px with >= 3:1 contrast against what is behind it."""
+    problems, stops, outside = [], 0, 0
+    for _ in range(max_stops):
+        page.keyboard.press("Tab")
+        style = page.evaluate(FOCUS_STOP)
+        if style is None:
+            outside += 1  # past the last element (the browser's own UI); the next Tab starts over
+            if outside > 2:
+                break
+            continue
+        if style.get("repeat"):
+            break
+        stops += 1
+        if not style["visible"] or style["outlineStyle"] == "none" or style["outlineWidth"] < 2 or style["contrast"] < 3:
+            problems.append(style)
+    assert stops > 3, "Tab reached almost nothing on the page"
+    return problems
+
+
+def focused(page: Page, selector: str) -> bool:
+    return page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector)
+
+
+def tab_to(page: Page, selector: str, max_tabs=80, backwards=False):
+    """Press Tab (or Shift+Tab) until `selector` has the focus: the keyboard-only shopper's way round."""
+    key = "Shift+Tab" if backwards else "Tab"
+    for _ in range(max_tabs):
+        if focused(page, selector):
+            return
+        page.keyboard.press(key)
+    raise AssertionError(f"{selector} never got the focus after {max_tabs} presses of {key}")
