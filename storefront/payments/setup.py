@@ -2,7 +2,6 @@
 
 import errno
 import logging
-import os
 import threading
 
 from ..config import ConfigError
@@ -51,7 +50,7 @@ def _use_builtin_sandbox(app):
                 host=host,
                 port=port,
                 server_key=SANDBOX_SERVER_KEY,
-                db_path=os.path.join(app.instance_path, "midtrans-sandbox.sqlite3"),
+                db_path=app.config["MIDTRANS_SANDBOX_DB"],
             )
             try:
                 server.start()
