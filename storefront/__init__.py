@@ -93,10 +93,13 @@ def register_payments(app):
 
 
 def register_blueprints(app):
+    from .admin.blueprint import bp as admin_bp
+    from .admin.images import media_bp
     from .cart import bp as cart_bp
     from .catalog import bp as catalog_bp
     from .checkout import bp as checkout_bp
     from .i18n import bp as i18n_bp
+    from .mail import init_mail
     from .orders import bp as orders_bp
     from .payments import bp as payments_bp
 
@@ -106,6 +109,9 @@ def register_blueprints(app):
     app.register_blueprint(orders_bp)
     app.register_blueprint(payments_bp)
     app.register_blueprint(i18n_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(media_bp)
+    init_mail(app)  # e-mails: outbox model and signal receivers
 
 
 def register_errorhandlers(app):
@@ -115,11 +121,15 @@ def register_errorhandlers(app):
 
 
 def register_commands(app):
+    from .admin.cli import admin_cli
     from .commands import init_commands
+    from .mail.cli import mail_cli
     from .payments.cli import payments_cli
 
     init_commands(app)
     app.cli.add_command(payments_cli)
+    app.cli.add_command(admin_cli)
+    app.cli.add_command(mail_cli)
 
 
 def register_template_helpers(app):

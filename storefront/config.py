@@ -68,8 +68,19 @@ def load_config(instance_path):
         "MIDTRANS_READ_TIMEOUT": float(os.environ.get("MIDTRANS_READ_TIMEOUT") or 10),
         "MIDTRANS_SANDBOX_PORT": _env_int("MIDTRANS_SANDBOX_PORT", 5001),
         "MIDTRANS_SANDBOX_HOST": os.environ.get("MIDTRANS_SANDBOX_HOST") or "127.0.0.1",
+        # The built-in sandbox keeps its transactions here (shared by all workers of one shop).
+        "MIDTRANS_SANDBOX_DB": os.environ.get("MIDTRANS_SANDBOX_DB")
+        or os.path.join(instance_path, "midtrans-sandbox.sqlite3"),
         # Reconcile: re-check pending payments older than this with the status API.
         "RECONCILE_AFTER_MINUTES": _env_int("RECONCILE_AFTER_MINUTES", 15),
+        # E-mail. With no MAIL_SERVER, messages are written to the log instead of being sent.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": _env_int("MAIL_PORT", 587),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", default=True),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", ""),
+        "MERCHANT_EMAIL": os.environ.get("MERCHANT_EMAIL", ""),
         # Number of reverse proxies in front of the app (PaaS router = 1) for ProxyFix.
         "PROXY_COUNT": _env_int("PROXY_COUNT", 0),
         "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME") or "http",

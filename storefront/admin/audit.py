@@ -1,0 +1,28 @@
+"""The audit log: who did what to which order or product."""
+
+from ..database import write_transaction
+from ..extensions import db
+from .models import AuditEntry
+
+
+def record(staff_id, action, *, order_id=None, product_id=None, detail=""):
+    """Add an entry to the caller's transaction (it is committed, or rolled back, with the change)."""
+    db.session.add(
+        AuditEntry(staff_id=staff_id, action=action, order_id=order_id, product_id=product_id, detail=str(detail)[:500])
+    )
+
+
+def record_now(staff_id, action, **kwargs):
+    """An entry in a transaction of its own, for actions whose work happened elsewhere (at Midtrans)."""
+    with write_transaction():
+        record(staff_id, action, **kwargs)
+
+
+def entries_for_order(order_id, limit=50):
+    return (
+        db.session.execute(
+            db.select(AuditEntry).where(AuditEntry.order_id == order_id).order_by(AuditEntry.id.desc()).limit(limit)
+        )
+        .scalars()
+        .all()
+    )

@@ -1,0 +1,100 @@
+"""Staff sign-in and the guard in front of every /admin URL."""
+
+from flask import abort, current_app, flash, g, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ..extensions import limiter
+from ..htmx import is_htmx
+from ..i18n import safe_next
+from .accounts import authenticate, sign_in, sign_out, signed_in_staff
+from .audit import record_now
+from .blueprint import bp
+from .forms import EmptyForm, LoginForm
+from .images import MAX_IMAGE_BYTES
+
+PUBLIC_ENDPOINTS = {"admin.login"}
+MAX_REQUEST_BYTES = MAX_IMAGE_BYTES + 64 * 1024
+
+
+def _login_rate_limit():
+    return current_app.config.get("ADMIN_LOGIN_RATE_LIMIT", "10/minute")
+
+
+@bp.url_value_preprocessor
+def limit_request_size(_endpoint, _values):
+    # Runs before every before_request function, so before the CSRF check parses the form: a body over
+    # the limit is refused with 413 instead of being read into memory or a temporary file. The largest
+    # legitimate body is a product form with a 2 MB image.
+    request.max_content_length = MAX_REQUEST_BYTES
+
+
+@bp.before_request
+def require_staff():
+    """Everything under /admin needs a signed-in staff member.
+
+    Anonymous (or shopper) GETs of pages go to the sign-in page; POST actions and htmx requests get
+    403, with HX-Redirect so an htmx page whose sign-in ran out leads to the sign-in page.
+    """
+    g.staff = signed_in_staff()
+    if g.staff is not None or request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    login_url = url_for("admin.login", next=request.full_path.rstrip("?"))
+    if request.method == "GET" and not is_htmx():
+        return redirect(login_url)
+    template = "admin/_forbidden.html" if is_htmx() else "admin/forbidden.html"
+    response = make_response(render_template(template, login_url=login_url), 403)
+    if is_htmx():
+        response.headers["HX-Redirect"] = login_url
+    return response
+
+
+@bp.after_request
+def never_cache(response):
+    # Back-office pages hold customers' personal data.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.app_context_processor
+def inject_staff():
+    return {"current_staff": g.get("staff")}
+
+
+def _next_url():
+    target = safe_next(request.values.get("next"), url_for("admin.orders"))
+    # Only back-office pages: the sign-in form must not become a redirector to the shop or elsewhere.
+    return target if target.startswith(url_for("admin.index")) else url_for("admin.orders")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+def login():
+    if g.staff is not None:
+        return redirect(_next_url(), code=303 if request.method == "POST" else 302)
+    form = LoginForm()
+    if request.method == "POST":
+        if form.validate_on_submit():
+            staff = authenticate(form.email.data, form.password.data)
+            if staff is not None:
+                sign_in(staff)
+                record_now(staff.id, "login")
+                return redirect(_next_url(), code=303)
+        # One message for every failure: it must not tell whether the e-mail has an account.
+        form.password.data = ""
+        return render_template("admin/login.html", form=form, error=_("E-mail or password is incorrect."), next=_next_url()), 422
+    return render_template("admin/login.html", form=form, error=None, next=_next_url())
+
+
+@bp.post("/logout")
+def logout():
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    record_now(g.staff.id, "logout")
+    sign_out()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("admin.login"), code=303)
+
+
+@bp.get("/")
+def index():
+    return redirect(url_for("admin.orders"))

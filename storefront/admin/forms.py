@@ -1,0 +1,171 @@
+"""Back-office forms. Every POST carries CSRF; destructive actions also need a ticked confirmation box,
+which works without JavaScript (an `hx-confirm` alone would not)."""
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    SelectChoice,
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SearchField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from ..order_status import OrderStatus
+
+MAX_STOCK_ADJUSTMENT = 100000
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[InputRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=200)])
+
+
+class EmptyForm(FlaskForm):
+    """A one-button action: only the CSRF token."""
+
+
+class ConfirmForm(FlaskForm):
+    confirm = BooleanField(_l("Yes, I am sure"), validators=[DataRequired(_l("Tick the box to confirm."))])
+
+
+class RecheckForm(FlaskForm):
+    # Which attempt to ask Midtrans about; the order's current attempt when empty.
+    attempt = IntegerField(validators=[Optional(), NumberRange(min=1)])
+
+
+class RefundForm(ConfirmForm):
+    amount_idr = IntegerField(
+        _l("Amount (rupiah)"),
+        validators=[InputRequired(_l("Enter the amount to refund.")), NumberRange(min=1, message=_l("Enter a whole number of rupiah, 1 or more."))],
+    )
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=255)])
+    restock = BooleanField(_l("Put the items back in stock"))
+    # One value per rendered form: resubmitting the same form finds the same refund (and refund_key).
+    request_token = HiddenField(validators=[InputRequired(), Length(min=16, max=64)])
+
+
+class ManualRefundForm(RefundForm):
+    bank_name = StringField(_l("Bank"), validators=[InputRequired(_l("Enter the bank.")), Length(max=60)])
+    account_number = StringField(
+        _l("Account number"), validators=[InputRequired(_l("Enter the account number.")), Length(max=40)]
+    )
+    account_holder = StringField(
+        _l("Account holder"), validators=[InputRequired(_l("Enter the account holder.")), Length(max=100)]
+    )
+    paid_out_by = StringField(
+        _l("Paid out by"), validators=[InputRequired(_l("Enter who transferred the money.")), Length(max=100)]
+    )
+
+
+class ShipForm(ConfirmForm):
+    carrier = StringField(_l("Carrier"), validators=[Optional(), Length(max=40)])
+    tracking_number = StringField(
+        _l("Tracking number"),
+        validators=[InputRequired(_l("Enter the tracking number.")), Length(max=64)],
+    )
+
+
+ATTENTION_FILTER = "attention"
+
+
+def status_choices():
+    from ..templating import status_label
+
+    return [SelectChoice("", _l("All")), SelectChoice(ATTENTION_FILTER, _l("Needs attention"))] + [
+        SelectChoice(status.value, status_label(status.value)) for status in OrderStatus
+    ]
+
+
+class OrderFilterForm(FlaskForm):
+    """The orders list's filters: a GET form, read from the query string (no CSRF needed to read)."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(_l("Status"), validators=[Optional()])
+    q = SearchField(_l("Reference, e-mail or phone"), validators=[Optional(), Length(max=100)])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.status.choices = status_choices()
+
+
+class ProductForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(_l("Enter a name.")), Length(max=120)])
+    slug = StringField(
+        _l("Address name (slug)"),
+        validators=[Optional(), Length(max=120), Regexp(SLUG_PATTERN, message=_l("Lower-case letters, digits and dashes only."))],
+    )
+    category_id = SelectField(_l("Category"), coerce=int)
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    price_idr = IntegerField(
+        _l("Price (rupiah)"),
+        validators=[InputRequired(_l("Enter the price.")), NumberRange(min=0, max=10**12, message=_l("Enter a whole number of rupiah, 0 or more."))],
+    )
+    active = BooleanField(_l("For sale"), default=True)
+    image = FileField(_l("Image (PNG, JPEG or WebP, at most 2 MB)"))
+
+
+class NewProductForm(ProductForm):
+    stock = IntegerField(_l("Stock"), default=0, validators=[InputRequired(), NumberRange(min=0, max=MAX_STOCK_ADJUSTMENT)])
+
+
+class CategoryForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(_l("Enter a name.")), Length(max=80)])
+    slug = StringField(
+        _l("Address name (slug)"),
+        validators=[Optional(), Length(max=80), Regexp(SLUG_PATTERN, message=_l("Lower-case letters, digits and dashes only."))],
+    )
+    position = IntegerField(_l("Position"), default=0, validators=[Optional(), NumberRange(min=0, max=10000)])
+
+
+STOCK_REASONS = {
+    "received": _l("Goods received"),
+    "correction": _l("Count correction"),
+    "damaged": _l("Damaged or lost"),
+    "returned": _l("Returned by a customer"),
+}
+
+
+class StockAdjustForm(FlaskForm):
+    delta = IntegerField(
+        _l("Change (+ to add, - to remove)"),
+        validators=[InputRequired(_l("Enter how many units to add or remove.")),
+                    NumberRange(min=-MAX_STOCK_ADJUSTMENT, max=MAX_STOCK_ADJUSTMENT)],
+    )
+    reason = SelectField(_l("Reason"), choices=[SelectChoice(code, label) for code, label in STOCK_REASONS.items()])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=255)])
+
+    def validate_delta(self, field):
+        if field.data == 0:
+            raise ValidationError(_l("A change of 0 changes nothing."))
+
+
+def category_choices(categories):
+    return [SelectChoice(0, _l("No category"))] + [SelectChoice(c.id, c.name) for c in categories]
+
+
+def slugify(text):
+    return re.sub(r"[^a-z0-9]+", "-", (text or "").lower()).strip("-")[:120]

@@ -1,0 +1,218 @@
+"""Orders in the back office: the filtered list, one order's detail, and the actions on it.
+
+Every action is a POST with CSRF; destructive ones need a ticked confirmation box. An htmx request gets
+the re-rendered `#order-detail` fragment; a plain form gets a 303 back to the order page. Each action is
+written to the audit log with the staff member who did it.
+"""
+
+import secrets
+
+from flask import flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+
+from ..extensions import db
+from ..htmx import render_page_or_fragment, wants_fragment
+from ..order_status import OrderStatus as S
+from ..payments import merchant
+from . import audit
+from .blueprint import bp
+from .forms import ConfirmForm, ManualRefundForm, OrderFilterForm, RecheckForm, RefundForm, ShipForm
+from .fulfilment import mark_shipped, resolve_attention, shipment_for
+from .models import Refund
+from .orders import order_for_admin, search_orders, status_totals
+
+DETAIL_ID = "order-detail"
+
+
+@bp.get("/orders")
+def orders():
+    form = OrderFilterForm(request.args)
+    valid = form.validate()
+    # An invalid filter (a malformed date) is shown next to its field and ignored.
+    status = form.status.data if valid or not form.status.errors else ""
+    date_from = form.date_from.data if not form.date_from.errors else None
+    date_to = form.date_to.data if not form.date_to.errors else None
+    query = form.q.data if not form.q.errors else ""
+    page = max(request.args.get("page", 1, type=int), 1)
+    return render_page_or_fragment(
+        "admin/orders/index.html",
+        "admin/orders/_results.html",
+        "order-results",
+        form=form,
+        pagination=search_orders(status, query, date_from, date_to, page),
+        totals=status_totals(query, date_from, date_to),
+        filters={
+            "status": status or None,
+            "q": query or None,
+            "date_from": date_from.isoformat() if date_from else None,
+            "date_to": date_to.isoformat() if date_to else None,
+        },
+    )
+
+
+@bp.get("/orders/<reference>")
+def order(reference):
+    return _render_detail(order_for_admin(reference))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Actions
+# ---------------------------------------------------------------------------------------------------
+
+
+@bp.post("/orders/<reference>/recheck")
+def order_recheck(reference):
+    # No confirmation: a re-check only applies what Midtrans says, as a notification would.
+    form = RecheckForm()
+    return _act(reference, "recheck", form, lambda o: merchant.recheck(o.id, form.attempt.data))
+
+
+@bp.post("/orders/<reference>/cancel")
+def order_cancel(reference):
+    return _act(reference, "cancel", ConfirmForm(prefix="cancel"), lambda o: merchant.cancel(o.id))
+
+
+@bp.post("/orders/<reference>/approve")
+def order_approve(reference):
+    return _act(reference, "approve", ConfirmForm(prefix="approve"), lambda o: merchant.approve(o.id))
+
+
+@bp.post("/orders/<reference>/deny")
+def order_deny(reference):
+    return _act(reference, "deny", ConfirmForm(prefix="deny"), lambda o: merchant.deny(o.id))
+
+
+@bp.post("/orders/<reference>/refund")
+def order_refund(reference):
+    form = RefundForm(prefix="refund")
+    return _act(reference, "refund", form, lambda o: merchant.refund(o.id, _refund_request(form)))
+
+
+@bp.post("/orders/<reference>/refunds/<refund_key>/retry")
+def order_refund_retry(reference, refund_key):
+    def retry(order):
+        refund = db.session.execute(db.select(Refund).where(Refund.refund_key == refund_key)).scalar_one_or_none()
+        if refund is None or refund.order_id != order.id:
+            raise merchant.NotAllowedNow(_("This order has no such refund."))
+        return merchant.send_refund(refund.id)
+
+    prefix = f"retry-{refund_key}"
+    return _act(reference, "refund_retry", ConfirmForm(prefix=prefix), retry, form_key=prefix)
+
+
+@bp.post("/orders/<reference>/manual-refund")
+def order_manual_refund(reference):
+    form = ManualRefundForm(prefix="manual")
+
+    def record(order):
+        payout = merchant.PayoutDetails(
+            bank_name=form.bank_name.data.strip(),
+            account_number=form.account_number.data.strip(),
+            account_holder=form.account_holder.data.strip(),
+            paid_out_by=form.paid_out_by.data.strip(),
+        )
+        return merchant.record_manual_refund(order.id, _refund_request(form), payout)
+
+    return _act(reference, "manual_refund", form, record)
+
+
+@bp.post("/orders/<reference>/ship")
+def order_ship(reference):
+    form = ShipForm(prefix="ship")
+    return _act(
+        reference,
+        "ship",
+        form,
+        lambda o: merchant.ActionResult(mark_shipped(o.id, form.carrier.data or "", form.tracking_number.data, g.staff.id)),
+        audited=False,  # recorded inside mark_shipped's transaction
+    )
+
+
+@bp.post("/orders/<reference>/resolve")
+def order_resolve(reference):
+    return _act(
+        reference,
+        "resolve",
+        ConfirmForm(prefix="resolve"),
+        lambda o: merchant.ActionResult(resolve_attention(o.id, g.staff.id)),
+        audited=False,
+    )
+
+
+def _refund_request(form):
+    return merchant.RefundRequest(
+        amount_idr=form.amount_idr.data,
+        reason=(form.reason.data or "").strip(),
+        restock=bool(form.restock.data),
+        request_token=form.request_token.data,
+        staff_id=g.staff.id,
+    )
+
+
+def _act(reference, action, form, perform, *, form_key=None, audited=True):
+    order = order_for_admin(reference)
+    form_key = form_key or action
+    if not form.validate_on_submit():
+        return _render_detail(order, forms={form_key: form}, status=422)
+    order_id = order.id
+    try:
+        result = perform(order)
+    except merchant.MerchantActionError as exc:
+        if audited:
+            audit.record_now(g.staff.id, action, order_id=order_id, detail=f"not done: {exc}")
+        # Fresh forms: a refund form's token now belongs to a closed (or pending) refund.
+        return _after_action(reference, str(exc), "error")
+    if audited:
+        audit.record_now(g.staff.id, action, order_id=order_id, detail=result.message)
+    return _after_action(reference, result.message, "success" if result.done else "warning")
+
+
+def _after_action(reference, message, category):
+    db.session.expire_all()
+    if wants_fragment(DETAIL_ID):
+        status = 422 if category == "error" else 200
+        return _render_detail(order_for_admin(reference), notice=(category, message), status=status)
+    flash(message, category)
+    return redirect(url_for("admin.order", reference=reference), code=303)
+
+
+def _fresh_forms(order):
+    totals = merchant.refund_totals(order)
+    forms = {
+        "cancel": ConfirmForm(formdata=None, prefix="cancel"),
+        "approve": ConfirmForm(formdata=None, prefix="approve"),
+        "deny": ConfirmForm(formdata=None, prefix="deny"),
+        # Each rendered refund form is one staff request: its token finds the refund it already made.
+        "refund": RefundForm(
+            formdata=None, prefix="refund", request_token=secrets.token_urlsafe(24), amount_idr=totals.refundable_idr
+        ),
+        "manual_refund": ManualRefundForm(
+            formdata=None, prefix="manual", request_token=secrets.token_urlsafe(24), amount_idr=totals.refundable_idr
+        ),
+        "ship": ShipForm(formdata=None, prefix="ship"),
+        "resolve": ConfirmForm(formdata=None, prefix="resolve"),
+    }
+    for refund in merchant.refunds_for(order.id):
+        forms[f"retry-{refund.refund_key}"] = ConfirmForm(formdata=None, prefix=f"retry-{refund.refund_key}")
+    return forms
+
+
+def _render_detail(order, *, forms=None, notice=None, status=200):
+    refunds = merchant.refunds_for(order.id)
+    api_refund = merchant.can_refund_through_midtrans(order)
+    context = {
+        "order": order,
+        "forms": {**_fresh_forms(order), **(forms or {})},
+        "notice": notice,
+        "refunds": refunds,
+        "refund_totals": merchant.refund_totals(order),
+        "api_refund": api_refund,
+        # Manual refunds are for what Midtrans cannot refund, or once it has refused (412).
+        "manual_refund": not api_refund or any(r.status == "rejected" for r in refunds),
+        "can_cancel": order.status in merchant.CANCELLABLE_ORDER_STATUSES,
+        "can_decide": order.status == S.UNDER_REVIEW and merchant.challenged_attempt(order) is not None,
+        "can_refund": order.status in merchant.REFUNDABLE_ORDER_STATUSES and merchant.paid_attempt(order) is not None,
+        "shipment": shipment_for(order.id),
+        "audit_entries": audit.entries_for_order(order.id),
+    }
+    return render_page_or_fragment("admin/orders/detail.html", "admin/orders/_detail.html", DETAIL_ID, status=status, **context)

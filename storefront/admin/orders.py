@@ -1,0 +1,91 @@
+"""Back-office reads of orders: the filtered list, the totals per status, one order with its history."""
+
+import re
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app
+from sqlalchemy import func, or_
+from sqlalchemy.orm import selectinload
+
+from ..catalog.queries import escape_like
+from ..checkout.forms import normalise_phone
+from ..extensions import db
+from ..models import Order, PaymentAttempt
+from .forms import ATTENTION_FILTER
+
+PER_PAGE = 25
+MAX_SEARCH_LENGTH = 100
+
+
+def _local_zone():
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Jakarta")
+
+
+def _day_start_utc(day):
+    """Midnight of a calendar day in the shop's time zone (the dates staff type are local days)."""
+    return datetime.combine(day, time.min, tzinfo=_local_zone())
+
+
+def _search(statement, query, date_from, date_to):
+    query = (query or "").strip()[:MAX_SEARCH_LENGTH]
+    if query:
+        pattern = f"%{escape_like(query.lower())}%"
+        conditions = [
+            func.lower(Order.reference).like(pattern, escape="\\"),
+            func.lower(Order.email).like(pattern, escape="\\"),
+        ]
+        # Phones are stored as +62…; a search for "0812 3456…" must find them too.
+        phone = normalise_phone(query)
+        digits = re.sub(r"\D", "", query)
+        if phone:
+            conditions.append(Order.phone == phone)
+        elif len(digits) >= 4:
+            conditions.append(Order.phone.like(f"%{digits.lstrip('0')}%"))
+        statement = statement.where(or_(*conditions))
+    if date_from:
+        statement = statement.where(Order.created_at >= _day_start_utc(date_from))
+    if date_to:
+        statement = statement.where(Order.created_at < _day_start_utc(date_to + timedelta(days=1)))
+    return statement
+
+
+def search_orders(status, query, date_from, date_to, page, per_page=PER_PAGE):
+    statement = _search(db.select(Order), query, date_from, date_to)
+    if status == ATTENTION_FILTER:
+        statement = statement.where(Order.attention.is_not(None))
+    elif status:
+        statement = statement.where(Order.status == status)
+    return db.paginate(
+        statement.order_by(Order.created_at.desc(), Order.id.desc()), page=page, per_page=per_page, error_out=False
+    )
+
+
+def status_totals(query, date_from, date_to):
+    """{status: count, "attention": count, "": all} for the current search, in ONE grouped query."""
+    statement = _search(
+        db.select(Order.status, func.count(Order.id), func.count(Order.attention)).group_by(Order.status),
+        query,
+        date_from,
+        date_to,
+    )
+    totals = {"": 0, ATTENTION_FILTER: 0}
+    for status, count, attention in db.session.execute(statement):
+        totals[status] = count
+        totals[""] += count
+        totals[ATTENTION_FILTER] += attention
+    return totals
+
+
+def order_for_admin(reference):
+    order = db.session.execute(
+        db.select(Order)
+        .options(
+            selectinload(Order.items),
+            selectinload(Order.attempts).selectinload(PaymentAttempt.events),
+        )
+        .where(Order.reference == (reference or "").strip().upper()[:16])
+    ).scalar_one_or_none()
+    if order is None:
+        abort(404)
+    return order

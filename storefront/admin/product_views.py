@@ -1,0 +1,181 @@
+"""Products, categories and stock in the back office."""
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ..extensions import db
+from ..htmx import render_page_or_fragment, wants_fragment
+from ..models import Category, Product
+from .blueprint import bp
+from .catalog import (
+    CatalogError,
+    ProductData,
+    adjust_stock,
+    categories,
+    delete_category,
+    list_products,
+    movements_for,
+    save_category,
+    save_product,
+)
+from .forms import STOCK_REASONS, CategoryForm, EmptyForm, NewProductForm, ProductForm, StockAdjustForm, category_choices
+from .images import ImageRejected, store_image
+
+STOCK_ID = "product-stock"
+
+
+@bp.get("/products")
+def products():
+    query = request.args.get("q", "")
+    page = max(request.args.get("page", 1, type=int), 1)
+    return render_page_or_fragment(
+        "admin/products/index.html",
+        "admin/products/_results.html",
+        "product-admin-results",
+        pagination=list_products(query, page),
+        query=query,
+    )
+
+
+@bp.route("/products/new", methods=["GET", "POST"])
+def product_new():
+    return _product_form(None)
+
+
+@bp.route("/products/<slug>", methods=["GET", "POST"])
+def product_edit(slug):
+    return _product_form(_product_or_404(slug))
+
+
+def _product_or_404(slug):
+    return db.first_or_404(db.select(Product).where(Product.slug == slug))
+
+
+def _product_form(product):
+    form_class = NewProductForm if product is None else ProductForm
+    form = _with_categories(form_class(obj=product) if request.method == "GET" else form_class(), product)
+    if form.validate_on_submit():
+        try:
+            image = store_image(form.image.data) if form.image.data else None
+            data = ProductData(
+                name=form.name.data,
+                slug=(form.slug.data or "").strip(),
+                category_id=form.category_id.data or None,
+                description=form.description.data or "",
+                price_idr=form.price_idr.data,
+                active=bool(form.active.data),
+            )
+            saved_slug = save_product(
+                product.id if product else None,
+                data,
+                image=image,
+                initial_stock=form.stock.data if product is None else 0,
+                staff_id=g.staff.id,
+            )
+        except ImageRejected as exc:
+            form.image.errors = [str(exc)]
+        except CatalogError as exc:
+            getattr(form, exc.field or "name").errors = [str(exc)]
+        else:
+            flash(_("Product saved."), "success")
+            return redirect(url_for("admin.product_edit", slug=saved_slug), code=303)
+    status = 422 if request.method == "POST" else 200
+    return _render_product_page(product, form, StockAdjustForm(formdata=None), status)
+
+
+@bp.post("/products/<slug>/stock")
+def product_stock(slug):
+    product = _product_or_404(slug)
+    form = StockAdjustForm()
+    if form.validate_on_submit():
+        try:
+            stock = adjust_stock(product.id, form.delta.data, form.reason.data, (form.note.data or "").strip(), g.staff.id)
+        except CatalogError as exc:
+            form.delta.errors = [str(exc)]
+        else:
+            message = _("Stock is now %(num)d.", num=stock)
+            if wants_fragment(STOCK_ID):
+                return _render_stock(product, StockAdjustForm(formdata=None), notice=message)
+            flash(message, "success")
+            return redirect(url_for("admin.product_edit", slug=slug), code=303)
+    if wants_fragment(STOCK_ID):
+        return _render_stock(product, form, status=422)
+    return _render_product_page(product, _with_categories(ProductForm(formdata=None, obj=product), product), form, 422)
+
+
+def _with_categories(form, product):
+    form.category_id.choices = category_choices(categories())
+    if form.category_id.raw_data is None:
+        # Filled from the product, not from a submitted form: "no category" is choice 0.
+        form.category_id.data = (product.category_id if product else None) or 0
+    return form
+
+
+def _render_stock(product, form, notice=None, status=200):
+    db.session.refresh(product)
+    return render_template(
+        "admin/products/_stock.html", product=product, stock_form=form, movements=movements_for(product.id),
+        reasons=STOCK_REASONS, notice=notice,
+    ), status
+
+
+def _render_product_page(product, form, stock_form, status):
+    return render_template(
+        "admin/products/edit.html",
+        product=product,
+        form=form,
+        stock_form=stock_form,
+        movements=movements_for(product.id) if product else [],
+        reasons=STOCK_REASONS,
+        notice=None,
+    ), status
+
+
+# ---------------------------------------------------------------------------------------------------
+# Categories
+# ---------------------------------------------------------------------------------------------------
+
+
+def _category_or_404(slug):
+    return db.first_or_404(db.select(Category).where(Category.slug == slug))
+
+
+@bp.route("/categories", methods=["GET", "POST"], endpoint="categories")
+def categories_page():
+    return _category_form(None, "admin/products/categories.html", categories=categories(), delete_form=EmptyForm())
+
+
+@bp.route("/categories/<slug>", methods=["GET", "POST"])
+def category_edit(slug):
+    category = _category_or_404(slug)
+    return _category_form(category, "admin/products/category.html")
+
+
+def _category_form(category, template, **context):
+    context["category"] = category
+    form = CategoryForm(obj=category) if request.method == "GET" else CategoryForm()
+    if form.validate_on_submit():
+        try:
+            save_category(
+                category.id if category else None, form.name.data, (form.slug.data or "").strip(), form.position.data, g.staff.id
+            )
+        except CatalogError as exc:
+            getattr(form, exc.field or "name").errors = [str(exc)]
+        else:
+            flash(_("Category saved."), "success")
+            return redirect(url_for("admin.categories"), code=303)
+    return render_template(template, form=form, **context), 422 if request.method == "POST" else 200
+
+
+@bp.post("/categories/<slug>/delete")
+def category_delete(slug):
+    category = _category_or_404(slug)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        delete_category(category.id, g.staff.id)
+    except CatalogError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("Category deleted."), "success")
+    return redirect(url_for("admin.categories"), code=303)

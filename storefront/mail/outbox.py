@@ -1,0 +1,173 @@
+"""The outbox: queue a message once per event, deliver it at most once, outside any request.
+
+A signal receiver only inserts a row (`enqueue`); a unique key per order and event means a repeated
+event cannot queue a second message. Delivery claims a row with one conditional UPDATE (pending ->
+sending) before sending, so two senders (the background thread and `flask mail retry`) never send the
+same row. A row stuck in "sending" (the process died mid-send) is not retried unless asked: it may
+have gone out.
+"""
+
+import logging
+import threading
+from datetime import timedelta
+
+from flask import current_app, has_request_context, request
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..database import write_transaction
+from ..extensions import db
+from ..models import utcnow
+from . import transport
+from .messages import render
+from .models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+STUCK_AFTER = timedelta(minutes=10)
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def enqueue(order_id, kind, dedupe_key, recipient, locale, data=None):
+    """Queue a message unless one with this key exists. Returns True if this call queued it."""
+    values = {
+        "dedupe_key": dedupe_key[:120],
+        "kind": kind,
+        "order_id": order_id,
+        "recipient": recipient,
+        "locale": locale,
+        "base_url": _base_url(order_id),
+        "data": data or {},
+        "status": "pending",
+        "attempts": 0,
+        "created_at": utcnow(),
+    }
+    insert = (
+        _INSERTS[db.engine.dialect.name](OutboxMessage)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(OutboxMessage.id)  # a row only when inserted (rowcount is not reliable here on psycopg)
+    )
+    with write_transaction():
+        inserted = db.session.execute(insert).scalar_one_or_none() is not None
+    if inserted:
+        start_background_delivery(current_app._get_current_object())
+    return inserted
+
+
+def _base_url(order_id):
+    """The shop's address for absolute links: this request's, else the one an earlier message of the
+    same order was queued under (events from `flask payments reconcile` have no request)."""
+    if has_request_context():
+        return request.url_root
+    earlier = db.session.execute(
+        db.select(OutboxMessage.base_url)
+        .where(OutboxMessage.order_id == order_id, OutboxMessage.base_url != "")
+        .order_by(OutboxMessage.id)
+        .limit(1)
+    ).scalar_one_or_none()
+    return earlier or ""
+
+
+def deliver_pending(*, retry_failed=False, include_stuck=False, limit=200):
+    """Send what is waiting; returns (sent, failed) counts."""
+    statuses = ["pending"] + (["failed"] if retry_failed else [])
+    condition = OutboxMessage.status.in_(statuses)
+    if include_stuck:
+        condition = condition | ((OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < utcnow() - STUCK_AFTER))
+    ids = db.session.execute(db.select(OutboxMessage.id).where(condition).order_by(OutboxMessage.id).limit(limit)).scalars().all()
+    db.session.rollback()
+    sent = failed = 0
+    for message_id in ids:
+        outcome = deliver(message_id, include_stuck=include_stuck)
+        sent += outcome == "sent"
+        failed += outcome == "failed"
+    return sent, failed
+
+
+def deliver(message_id, *, include_stuck=False):
+    """Claim, render and send one message. Returns "sent", "failed" or None (someone else has it)."""
+    if not _claim(message_id, include_stuck):
+        return None
+    message = db.session.get(OutboxMessage, message_id)
+    recipient, base_url = message.recipient, message.base_url
+    app = current_app._get_current_object()
+    try:
+        with app.test_request_context(base_url=base_url or _configured_base_url(app)):
+            subject, body = render(message)
+        db.session.rollback()  # no transaction stays open while the mail server is talked to
+        transport.send(app.config, transport.build_message(app.config, recipient, subject, body))
+    except Exception as exc:  # noqa: BLE001 - any failure is recorded on the row and retried later
+        log.warning("e-mail %s to %s failed: %s", message_id, recipient, exc)
+        _finish(message_id, "failed", f"{type(exc).__name__}: {exc}")
+        return "failed"
+    _finish(message_id, "sent", None)
+    return "sent"
+
+
+def _configured_base_url(app):
+    if app.config.get("SERVER_NAME"):
+        return f"{app.config.get('PREFERRED_URL_SCHEME', 'http')}://{app.config['SERVER_NAME']}/"
+    log.warning("e-mail links: no request or earlier message gave the shop's address; set SERVER_NAME")
+    return None
+
+
+def _claim(message_id, include_stuck):
+    now = utcnow()
+    claimable = OutboxMessage.status.in_(["pending", "failed"])
+    if include_stuck:
+        claimable = claimable | ((OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - STUCK_AFTER))
+    with write_transaction():
+        result = db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, claimable)
+            .values(status="sending", claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        )
+        return result.rowcount == 1
+
+
+def _finish(message_id, status, error):
+    with write_transaction():
+        message = db.session.get(OutboxMessage, message_id)
+        message.status = status
+        message.last_error = error[:255] if error else None
+        if status == "sent":
+            message.sent_at = utcnow()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Background delivery: a thread started on demand, per process, that drains the outbox and ends.
+# ---------------------------------------------------------------------------------------------------
+
+
+def background_enabled(app):
+    # Tests deliver explicitly (deterministic); a test can switch the thread on with MAIL_BACKGROUND.
+    return app.config.get("MAIL_BACKGROUND", not app.testing)
+
+
+def start_background_delivery(app):
+    if not background_enabled(app):
+        return
+    state = app.extensions["storefront_mail"]
+    with state["lock"]:
+        state["wanted"] = True
+        thread = state.get("thread")
+        if thread is not None and thread.is_alive():
+            return
+        thread = threading.Thread(target=_drain, args=(app, state), name="mail-outbox", daemon=True)
+        state["thread"] = thread
+        thread.start()
+
+
+def _drain(app, state):
+    while True:
+        with state["lock"]:
+            if not state.get("wanted"):
+                state["thread"] = None
+                return
+            state["wanted"] = False
+        try:
+            with app.app_context():
+                deliver_pending()
+        except Exception:  # noqa: BLE001 - a thread must not die loudly; `flask mail retry` picks up
+            log.exception("background e-mail delivery failed")

@@ -1,0 +1,104 @@
+"""Which events send which e-mails. Receivers only queue (see outbox.py) and never raise: a failure
+here must not undo or block a payment, an order or a notification."""
+
+import functools
+import logging
+
+from ..extensions import db
+from ..models import Order
+from ..order_status import OrderStatus as S
+from ..signals import order_placed, order_status_changed
+from .outbox import enqueue
+
+log = logging.getLogger(__name__)
+
+# New order status -> the shopper's message about it.
+SHOPPER_MESSAGE_FOR_STATUS = {
+    S.PAID: "paid",
+    S.EXPIRED: "expired",
+    S.CANCELLED: "cancelled",
+}
+REFUND_STATUSES = {S.REFUNDED, S.PARTIALLY_REFUNDED}
+
+
+def _never_raises(receiver):
+    @functools.wraps(receiver)
+    def wrapped(app, **kwargs):
+        if "storefront_mail" not in app.extensions:
+            return
+        try:
+            receiver(app, **kwargs)
+        except Exception:  # noqa: BLE001 - see the module docstring
+            log.exception("could not queue e-mail for %s %s", receiver.__name__, kwargs)
+            db.session.rollback()
+
+    return wrapped
+
+
+def connect_receivers():
+    # Connected once per process (blinker ignores a repeat); each receiver acts for the app that sent.
+    from ..admin.fulfilment import order_shipped
+    from ..payments.merchant import order_refunded
+
+    order_placed.connect(on_order_placed)
+    order_status_changed.connect(on_status_changed)
+    order_refunded.connect(on_refunded)
+    order_shipped.connect(on_shipped)
+
+
+def _to_shopper(order, kind, event="", data=None):
+    enqueue(order.id, kind, f"{order.id}:{kind}{':' + event if event else ''}", order.email, order.locale, data)
+
+
+def _to_merchant(app, order, kind, event="", data=None):
+    merchant = app.config.get("MERCHANT_EMAIL")
+    if merchant:
+        locale = app.config.get("BABEL_DEFAULT_LOCALE", "id")
+        enqueue(order.id, kind, f"{order.id}:{kind}{':' + event if event else ''}", merchant, locale, data)
+
+
+@_never_raises
+def on_order_placed(app, order_id, **_kwargs):
+    _to_shopper(db.session.get(Order, order_id), "order_placed")
+
+
+@_never_raises
+def on_status_changed(app, order_id, new_status, attention=None, **_kwargs):
+    order = db.session.get(Order, order_id)
+    kind = SHOPPER_MESSAGE_FOR_STATUS.get(new_status)
+    if kind == "paid":
+        _to_shopper(order, "paid")
+        _to_merchant(app, order, "merchant_paid")
+    elif kind:
+        # Each payment attempt can end once; "pay again" starts a new one.
+        _to_shopper(order, kind, str(order.attempt_count))
+    if new_status in REFUND_STATUSES:
+        _queue_refund(order)
+    if attention:
+        _to_merchant(app, order, "merchant_attention", attention, {"attention": attention})
+
+
+@_never_raises
+def on_refunded(app, order_id, refunded_idr, **_kwargs):
+    _queue_refund(db.session.get(Order, order_id), refunded_idr)
+
+
+def _queue_refund(order, refunded_idr=None):
+    # Keyed by the refunded total: each refund raises it, and the status change and the back office's
+    # own signal for the same refund arrive at the same key, so the shopper gets one message per refund.
+    from ..payments.merchant import refund_totals
+
+    refunded = refunded_idr if refunded_idr is not None else refund_totals(order).refunded_idr
+    _to_shopper(order, "refunded", str(refunded), {"refunded_idr": refunded, "total_idr": order.total_idr})
+
+
+@_never_raises
+def on_shipped(app, order_id, **_kwargs):
+    from ..admin.fulfilment import shipment_for
+
+    shipment = shipment_for(order_id)
+    _to_shopper(
+        db.session.get(Order, order_id),
+        "shipped",
+        data={"carrier": shipment.carrier, "tracking_number": shipment.tracking_number},
+    )

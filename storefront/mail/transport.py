@@ -1,0 +1,47 @@
+"""Sending one message: SMTP when MAIL_SERVER is set, otherwise the log (development needs no server)."""
+
+import logging
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+log = logging.getLogger(__name__)
+
+# A mail server that does not answer must not hold a sender for long.
+SMTP_TIMEOUT_SECONDS = 10
+
+
+def build_message(config, recipient, subject, body):
+    message = EmailMessage()
+    message["From"] = config.get("MAIL_FROM") or f"{config.get('STORE_NAME', 'Storefront')} <no-reply@localhost>"
+    message["To"] = recipient
+    message["Subject"] = subject
+    message["Message-ID"] = make_msgid(domain=(config.get("MAIL_FROM") or "localhost").rpartition("@")[2].strip("> ") or None)
+    message.set_content(body)
+    return message
+
+
+def send(config, message):
+    """Deliver or raise. Once the server has accepted the message, nothing after it counts as a failure:
+    a message reported failed is retried, and it must not reach the shopper twice."""
+    server = config.get("MAIL_SERVER")
+    if not server:
+        log.info("e-mail not sent (no MAIL_SERVER set) to %s: %s\n%s", message["To"], message["Subject"], message.get_content())
+        return
+    port = int(config.get("MAIL_PORT") or 587)
+    if port == 465:
+        smtp = smtplib.SMTP_SSL(server, port, timeout=SMTP_TIMEOUT_SECONDS, context=ssl.create_default_context())
+    else:
+        smtp = smtplib.SMTP(server, port, timeout=SMTP_TIMEOUT_SECONDS)
+    try:
+        if port != 465 and config.get("MAIL_USE_TLS"):
+            smtp.starttls(context=ssl.create_default_context())
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        smtp.send_message(message)
+    finally:
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()

@@ -1,0 +1,211 @@
+"""Staff sign-in: accounts from the CLI, one vague error for every failure, time limits, rate limit,
+and nothing under /admin for anyone else."""
+
+import re
+import time
+
+import pytest
+from admin_helpers import STAFF_EMAIL, STAFF_PASSWORD, StaffBrowser
+from helpers import Shopper, make_product
+
+from storefront import create_app
+from storefront.admin.accounts import deactivate
+from storefront.admin.models import AuditEntry, StaffUser
+from storefront.extensions import db
+
+
+def admin_rules(app):
+    return [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("admin.")]
+
+
+def sample_url(rule):
+    return re.sub(r"<[^>]+>", "SF-SAMPLE", rule.rule)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Accounts
+# ---------------------------------------------------------------------------------------------------
+
+
+def test_cli_creates_an_account_with_a_scrypt_hash(app):
+    result = app.test_cli_runner().invoke(args=["admin", "create", "Owner@Toko.Example"], input=f"{STAFF_PASSWORD}\n{STAFF_PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    staff = db.session.execute(db.select(StaffUser)).scalar_one()
+    assert staff.email == "owner@toko.example"
+    assert staff.password_hash.startswith("scrypt:")
+    assert STAFF_PASSWORD not in staff.password_hash and STAFF_PASSWORD not in result.output
+
+
+@pytest.mark.parametrize(
+    "typed, message",
+    [("short-pass\nshort-pass\n", "at least 12 characters"), (f"{STAFF_PASSWORD}\nsomething-else-12\n", "do not match")],
+)
+def test_cli_refuses_a_short_or_mistyped_password(app, typed, message):
+    result = app.test_cli_runner().invoke(args=["admin", "create", "owner@toko.example"], input=typed + typed)
+    assert message in result.output
+    assert db.session.execute(db.select(StaffUser)).first() is None
+
+
+def test_cli_refuses_a_second_account_for_the_same_email(app, staff):
+    result = app.test_cli_runner().invoke(args=["admin", "create", STAFF_EMAIL.upper()], input=f"{STAFF_PASSWORD}\n" * 2)
+    assert result.exit_code != 0 and "already an account" in result.output
+
+
+# ---------------------------------------------------------------------------------------------------
+# Signing in and out
+# ---------------------------------------------------------------------------------------------------
+
+
+def test_sign_in_leads_to_the_orders_page_and_is_audited(app, staff):
+    browser = StaffBrowser(app.test_client())
+    response = browser.sign_in()
+    assert response.status_code == 303 and response.headers["Location"] == "/admin/orders"
+    page = browser.get("/admin/orders")
+    assert page.status_code == 200 and 'id="order-results"' in page.get_data(as_text=True)
+    assert page.headers["Cache-Control"] == "no-store"
+    assert [e.action for e in db.session.execute(db.select(AuditEntry)).scalars()] == ["login"]
+
+
+def test_wrong_password_and_unknown_email_get_the_same_answer(app, staff):
+    def attempt(email, password):
+        response = StaffBrowser(app.test_client()).sign_in(email, password)
+        # Everything but the tokens and the e-mail typed in must be the same.
+        html = re.sub(r'value="[^"]*"|"X-CSRFToken": "[^"]*"', "", response.get_data(as_text=True))
+        return response.status_code, html
+
+    wrong_password = attempt(STAFF_EMAIL, "not-the-password-at-all")
+    unknown_email = attempt("nobody@toko.example", "not-the-password-at-all")
+    assert wrong_password[0] == unknown_email[0] == 422
+    assert "E-mail or password is incorrect." in wrong_password[1]
+    assert wrong_password[1] == unknown_email[1]
+
+
+def test_a_deactivated_account_cannot_sign_in_and_its_session_ends(app, admin):
+    deactivate(STAFF_EMAIL)
+    assert admin.get("/admin/orders").status_code == 302
+    assert admin.sign_in().status_code == 422
+
+
+def test_sign_in_form_needs_its_csrf_token(app, staff):
+    response = app.test_client().post("/admin/login", data={"email": STAFF_EMAIL, "password": STAFF_PASSWORD})
+    assert response.status_code == 400
+
+
+def test_sign_out_is_a_post_and_ends_the_staff_session(admin):
+    response = admin.post("/admin/logout")
+    assert response.status_code == 303 and response.headers["Location"] == "/admin/login"
+    assert admin.get("/admin/orders").status_code == 302
+
+
+def test_after_sign_in_the_browser_returns_to_the_page_it_asked_for(app, staff):
+    browser = StaffBrowser(app.test_client())
+    first = browser.get("/admin/products?q=kopi")
+    assert first.status_code == 302 and first.headers["Location"].startswith("/admin/login?next=")
+    response = browser.post(first.headers["Location"], {"email": STAFF_EMAIL, "password": STAFF_PASSWORD})
+    assert response.headers["Location"] == "/admin/products?q=kopi"
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/admin", "//evil.example", "/cart/", "/admin.evil"])
+def test_next_only_leads_to_back_office_pages(app, staff, next_url):
+    browser = StaffBrowser(app.test_client())
+    response = browser.post("/admin/login", {"email": STAFF_EMAIL, "password": STAFF_PASSWORD, "next": next_url})
+    assert response.headers["Location"] == "/admin/orders"
+
+
+def _age_session(browser, **ages):
+    with browser.client.session_transaction() as session:
+        for key, seconds in ages.items():
+            session[key] = int(time.time()) - seconds
+
+
+def test_session_ends_after_30_idle_minutes(admin):
+    _age_session(admin, staff_seen_at=31 * 60)
+    assert admin.get("/admin/orders").status_code == 302
+    with admin.client.session_transaction() as session:
+        assert "staff_id" not in session and session.get("lang") == "en"
+
+
+def test_session_ends_8_hours_after_sign_in_even_when_busy(admin):
+    _age_session(admin, staff_login_at=8 * 3600 + 1)
+    assert admin.get("/admin/orders").status_code == 302
+
+
+def test_activity_keeps_the_session_alive(admin):
+    _age_session(admin, staff_seen_at=29 * 60)
+    assert admin.get("/admin/orders").status_code == 200
+    _age_session(admin, staff_seen_at=29 * 60)  # the request above refreshed it; age it again
+    assert admin.get("/admin/orders").status_code == 200
+
+
+def test_sign_in_is_rate_limited(app, app_config):
+    limited = create_app({**app_config, "RATELIMIT_ENABLED": True})
+    with limited.app_context():
+        browser = StaffBrowser(limited.test_client())
+        codes = [browser.post("/admin/login", {"email": "x@toko.example", "password": "wrong-password-123"}).status_code for _ in range(11)]
+        db.session.remove()
+        db.engine.dispose()
+    assert codes[:10] == [422] * 10 and codes[10] == 429
+
+
+# ---------------------------------------------------------------------------------------------------
+# Nobody else gets in: every admin URL, anonymous and shopper
+# ---------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(params=["anonymous", "shopper"])
+def outsider(request, app, client):
+    """A browser without a staff sign-in: a fresh one, or a shopper with a cart, an order and a language."""
+    outsider = Shopper(client)
+    if request.param == "shopper":
+        product = make_product(stock=5)
+        outsider.add(product.id)
+        outsider.checkout()
+        outsider.post("/language", {"lang": "en", "next": "/"})
+    return outsider
+
+
+def test_every_admin_page_redirects_outsiders_to_sign_in(app, outsider):
+    rules = [r for r in admin_rules(app) if "GET" in r.methods and r.endpoint != "admin.login"]
+    assert len(rules) >= 8
+    for rule in rules:
+        response = outsider.client.get(sample_url(rule))
+        assert response.status_code == 302, rule.rule
+        assert response.headers["Location"].startswith("/admin/login?next="), rule.rule
+
+
+def test_every_admin_page_answers_403_to_outsiders_htmx_requests(app, outsider):
+    for rule in [r for r in admin_rules(app) if "GET" in r.methods and r.endpoint != "admin.login"]:
+        response = outsider.client.get(sample_url(rule), headers={"HX-Request": "true", "HX-Target": "order-results"})
+        assert response.status_code == 403, rule.rule
+        assert response.headers["HX-Redirect"].startswith("/admin/login"), rule.rule
+
+
+def test_every_admin_action_answers_403_to_outsiders_even_with_a_valid_csrf_token(app, outsider):
+    rules = [r for r in admin_rules(app) if "POST" in r.methods and r.endpoint != "admin.login"]
+    assert len(rules) >= 14
+    for rule in rules:
+        response = outsider.post(sample_url(rule), {"cancel-confirm": "y", "confirm": "y"})
+        assert response.status_code == 403, rule.rule
+
+
+def test_a_staff_member_reaches_every_admin_page(app, admin):
+    for rule in [r for r in admin_rules(app) if "GET" in r.methods and not r.arguments]:
+        assert admin.get(rule.rule).status_code in (200, 302), rule.rule
+
+
+def test_cli_sets_a_new_password_and_deactivates(app, staff):
+    runner = app.test_cli_runner()
+    new_password = "a-brand-new-password-2026"
+    assert runner.invoke(args=["admin", "password", STAFF_EMAIL], input=f"{new_password}\n{new_password}\n").exit_code == 0
+    assert StaffBrowser(app.test_client()).sign_in(STAFF_EMAIL, STAFF_PASSWORD).status_code == 422
+    assert StaffBrowser(app.test_client()).sign_in(STAFF_EMAIL, new_password).status_code == 303
+    assert runner.invoke(args=["admin", "deactivate", STAFF_EMAIL]).exit_code == 0
+    assert StaffBrowser(app.test_client()).sign_in(STAFF_EMAIL, new_password).status_code == 422
+    assert runner.invoke(args=["admin", "deactivate", "nobody@toko.example"]).exit_code != 0
+
+
+def test_outsiders_posting_without_htmx_get_a_403_page_that_leads_to_sign_in(app, client):
+    response = Shopper(client).post("/admin/orders/SF-X/cancel", {"cancel-confirm": "y"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 403 and "<html" in html
+    assert 'href="/admin/login?next=' in html
