@@ -81,6 +81,14 @@ def load_config(instance_path):
         "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", default=True),
         "MAIL_FROM": os.environ.get("MAIL_FROM", ""),
         "MERCHANT_EMAIL": os.environ.get("MERCHANT_EMAIL", ""),
+        # Send queued e-mails from a background thread (off in tests; `flask mail retry` always works).
+        "MAIL_BACKGROUND": _env_bool("MAIL_BACKGROUND", default=True),
+        # Back office: staff sessions end this long after sign-in, or after this long idle (seconds).
+        "ADMIN_SESSION_MAX_AGE": _env_int("ADMIN_SESSION_MAX_AGE", 8 * 3600),
+        "ADMIN_SESSION_IDLE": _env_int("ADMIN_SESSION_IDLE", 30 * 60),
+        "ADMIN_LOGIN_RATE_LIMIT": os.environ.get("ADMIN_LOGIN_RATE_LIMIT") or "10/minute",
+        # Uploaded product images.
+        "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or os.path.join(instance_path, "uploads"),
         # Number of reverse proxies in front of the app (PaaS router = 1) for ProxyFix.
         "PROXY_COUNT": _env_int("PROXY_COUNT", 0),
         "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME") or "http",

@@ -12,3 +12,9 @@ _signals = Namespace()
 order_placed = _signals.signal("order-placed")
 # sender: the Flask app; kwargs: order_id, old_status, new_status, attention
 order_status_changed = _signals.signal("order-status-changed")
+# sender: the Flask app; kwargs: order_id, refunded_idr (the order's refunded total after this refund).
+# Sent for every refund made from the back office, also one that changes no order status (a second
+# partial refund), so the shopper hears of each.
+order_refunded = _signals.signal("order-refunded")
+# sender: the Flask app; kwargs: order_id.
+order_shipped = _signals.signal("order-shipped")

@@ -75,6 +75,7 @@ def app_config(db_kind, tmp_path, sandbox):
         "MIDTRANS_CONNECT_TIMEOUT": 2.0,
         "RATELIMIT_ENABLED": False,
         "SESSION_COOKIE_SECURE": False,  # the test client and the live server speak plain http
+        "MAIL_BACKGROUND": False,  # e-mails are delivered explicitly where a test wants them
         "SHIPPING_FLAT_IDR": 20000,
         "FREE_SHIPPING_MIN_IDR": 500000,
     }

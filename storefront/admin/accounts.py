@@ -11,9 +11,7 @@ from ..models import utcnow
 from .models import StaffUser
 
 MIN_PASSWORD_LENGTH = 12
-# A signed-in session ends 8 hours after sign-in, or after 30 minutes without a request.
-DEFAULT_MAX_AGE_SECONDS = 8 * 3600
-DEFAULT_IDLE_SECONDS = 30 * 60
+# A signed-in session ends ADMIN_SESSION_MAX_AGE after sign-in, or after ADMIN_SESSION_IDLE without a request.
 # Refresh the "last seen" time at most this often, so not every request rewrites the cookie.
 SEEN_RESOLUTION_SECONDS = 60
 
@@ -109,8 +107,8 @@ def signed_in_staff():
         return None
     now = int(time.time())
     config = current_app.config
-    max_age = config.get("ADMIN_SESSION_MAX_AGE", DEFAULT_MAX_AGE_SECONDS)
-    idle = config.get("ADMIN_SESSION_IDLE", DEFAULT_IDLE_SECONDS)
+    max_age = config["ADMIN_SESSION_MAX_AGE"]
+    idle = config["ADMIN_SESSION_IDLE"]
     login_at, seen_at = session.get("staff_login_at", 0), session.get("staff_seen_at", 0)
     if not isinstance(login_at, int) or not isinstance(seen_at, int) or now - login_at > max_age or now - seen_at > idle:
         sign_out()

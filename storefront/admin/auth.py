@@ -17,7 +17,7 @@ MAX_REQUEST_BYTES = MAX_IMAGE_BYTES + 64 * 1024
 
 
 def _login_rate_limit():
-    return current_app.config.get("ADMIN_LOGIN_RATE_LIMIT", "10/minute")
+    return current_app.config["ADMIN_LOGIN_RATE_LIMIT"]
 
 
 @bp.url_value_preprocessor

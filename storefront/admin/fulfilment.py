@@ -1,6 +1,5 @@
 """Order work that is not about payment: shipping, and clearing an order's "needs attention" flag."""
 
-from blinker import Namespace
 from flask import current_app
 from flask_babel import gettext as _
 
@@ -8,13 +7,11 @@ from ..database import write_transaction
 from ..extensions import db
 from ..order_status import OrderStatus as S
 from ..payments.merchant import NotAllowedNow
-from ..payments.service import _lock_order
+from ..payments.service import lock_order
+from ..signals import order_shipped
 from . import audit
 from .models import Shipment
 
-_signals = Namespace()
-# sender: the Flask app; kwargs: order_id. Sent after commit.
-order_shipped = _signals.signal("order-shipped")
 
 
 def shipment_for(order_id):
@@ -23,7 +20,7 @@ def shipment_for(order_id):
 
 def mark_shipped(order_id, carrier, tracking_number, staff_id):
     with write_transaction():
-        order = _lock_order(order_id)
+        order = lock_order(order_id)
         if order.status != S.PAID:
             raise NotAllowedNow(_("Only a paid order can be shipped."))
         if shipment_for(order_id) is not None:
@@ -38,7 +35,7 @@ def mark_shipped(order_id, carrier, tracking_number, staff_id):
 
 def resolve_attention(order_id, staff_id):
     with write_transaction():
-        order = _lock_order(order_id)
+        order = lock_order(order_id)
         if order.attention is None:
             raise NotAllowedNow(_("This order does not need attention."))
         audit.record(staff_id, "resolve_attention", order_id=order_id, detail=order.attention)

@@ -40,7 +40,7 @@ def image_type(data):
 
 
 def upload_folder():
-    return current_app.config.get("UPLOAD_FOLDER") or os.path.join(current_app.instance_path, "uploads")
+    return current_app.config["UPLOAD_FOLDER"]
 
 
 def store_image(file_storage):

@@ -141,8 +141,8 @@ def _finish(message_id, status, error):
 
 
 def background_enabled(app):
-    # Tests deliver explicitly (deterministic); a test can switch the thread on with MAIL_BACKGROUND.
-    return app.config.get("MAIL_BACKGROUND", not app.testing)
+    # Tests deliver explicitly (deterministic, MAIL_BACKGROUND off); one test switches the thread on.
+    return app.config["MAIL_BACKGROUND"]
 
 
 def start_background_delivery(app):

@@ -7,7 +7,7 @@ import logging
 from ..extensions import db
 from ..models import Order
 from ..order_status import OrderStatus as S
-from ..signals import order_placed, order_status_changed
+from ..signals import order_placed, order_refunded, order_shipped, order_status_changed
 from .outbox import enqueue
 
 log = logging.getLogger(__name__)
@@ -37,9 +37,6 @@ def _never_raises(receiver):
 
 def connect_receivers():
     # Connected once per process (blinker ignores a repeat); each receiver acts for the app that sent.
-    from ..admin.fulfilment import order_shipped
-    from ..payments.merchant import order_refunded
-
     order_placed.connect(on_order_placed)
     order_status_changed.connect(on_status_changed)
     order_refunded.connect(on_refunded)

@@ -9,7 +9,6 @@ same whoever moved the payment. As in service.py, no database lock is held while
 import logging
 from dataclasses import dataclass
 
-from blinker import Namespace
 from flask import current_app
 from flask_babel import gettext as _
 
@@ -21,8 +20,18 @@ from ..models import Order, PaymentAttempt, Product, utcnow
 from ..money import format_idr
 from ..order_status import OrderStatus as S
 from ..order_status import can_move
+from ..signals import order_refunded
 from .gateway import GatewayError, parse_transaction
-from .service import Outcome, _announce, _event, _lock_order, _touch, apply_status, gateway, recheck_attempt
+from .service import (
+    Outcome,
+    announce_status_change,
+    apply_status,
+    bump_status_version,
+    gateway,
+    lock_order,
+    payment_event,
+    recheck_attempt,
+)
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +48,6 @@ REFUNDABLE_ORDER_STATUSES = frozenset({S.PAID, S.PARTIALLY_REFUNDED})
 # never comes (timeout, crash), the order shows up under "needs attention".
 ATTENTION_REFUND_PENDING = "refund_pending"
 
-_signals = Namespace()
-# sender: the Flask app; kwargs: order_id, refunded_idr (the order's refunded total after this refund).
-# Sent after commit for every refund made from the back office, also one that changes no order status
-# (a second partial refund), so the shopper hears of each.
-order_refunded = _signals.signal("order-refunded")
 
 
 class MerchantActionError(Exception):
@@ -191,20 +195,20 @@ def cancel(order_id):
 def _cancel_locally(order_id, attempt_id, midtrans_order_id):
     """Midtrans has no transaction (no method chosen yet): cancel here and release the stock once."""
     with write_transaction():
-        order = _lock_order(order_id)
+        order = lock_order(order_id)
         current = order.current_attempt
         if order.status != S.AWAITING_PAYMENT or (current.id if current else None) != attempt_id:
             # A notification moved the order while we asked Midtrans.
             return ActionResult(_("The order changed meanwhile; nothing was cancelled. Look again."), done=False)
         order.status = S.CANCELLED
         release_stock(order)
-        _touch(order)
+        bump_status_version(order)
         message = "no transaction at Midtrans: cancelled here, stock released"
         if attempt_id is not None:
             payload = {"status_code": "404", "order_id": midtrans_order_id}
-            db.session.add(_event(attempt_id, payload, "cancel", None, Outcome(True, message)))
+            db.session.add(payment_event(attempt_id, payload, "cancel", None, Outcome(True, message)))
         attention = order.attention
-    _announce(order_id, S.AWAITING_PAYMENT, S.CANCELLED, attention)
+    announce_status_change(order_id, S.AWAITING_PAYMENT, S.CANCELLED, attention)
     return ActionResult(_("Cancelled. Midtrans had no transaction for it yet; the stock was released."))
 
 
@@ -333,14 +337,14 @@ def record_manual_refund(order_id, request, payout):
         target = S.REFUNDED if totals.refunded_idr >= totals.paid_idr else S.PARTIALLY_REFUNDED
         if target != old_status and can_move(old_status, target):
             order.status = target
-        _touch(order)
+        bump_status_version(order)
         if request.restock:
             _restock(order, request.staff_id)
         payload = {"refund_key": refund_row.refund_key, "refund_amount": str(request.amount_idr), "method": "manual"}
         message = f"manual refund of {request.amount_idr} recorded; order {old_status} -> {order.status}"
-        db.session.add(_event(attempt.id, payload, "manual_refund", None, Outcome(True, message)))
+        db.session.add(payment_event(attempt.id, payload, "manual_refund", None, Outcome(True, message)))
         new_status, attention = order.status, order.attention
-    _announce(order_id, old_status, new_status, attention)
+    announce_status_change(order_id, old_status, new_status, attention)
     _announce_refund(order_id)
     return ActionResult(_("Manual refund recorded."))
 
@@ -365,7 +369,7 @@ def _open_refund(order_id, request, *, method):
 
 
 def _refundable(order_id, amount_idr):
-    order = _lock_order(order_id)
+    order = lock_order(order_id)
     attempt = paid_attempt(order)
     if order.status not in REFUNDABLE_ORDER_STATUSES or attempt is None:
         raise NotAllowedNow(_("Only a paid order can be refunded."))
@@ -405,7 +409,7 @@ def _note_refund_error(refund_id, error):
 def _close_refund(refund_id, status, *, error=None, midtrans_refund_id=None):
     with write_transaction():
         refund_row = db.session.get(Refund, refund_id)
-        order = _lock_order(refund_row.order_id)
+        order = lock_order(refund_row.order_id)
         if refund_row.status != "pending":
             return
         refund_row.status = status

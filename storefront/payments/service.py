@@ -53,14 +53,14 @@ def server_key():
     return current_app.config["MIDTRANS_SERVER_KEY"]
 
 
-def _lock_order(order_id):
+def lock_order(order_id):
     """The order row, locked for this transaction: every payment change of one order is serialised."""
     return db.session.execute(
         db.select(Order).where(Order.id == order_id).with_for_update().execution_options(populate_existing=True)
     ).scalar_one()
 
 
-def _touch(order):
+def bump_status_version(order):
     order.status_version = (order.status_version or 0) + 1
 
 
@@ -99,14 +99,14 @@ def ensure_snap_session(order_id):
         attempt.redirect_url = session.redirect_url
         attempt.snap_requested_at = None
         attempt.last_error = None
-        _touch(_lock_order(attempt.order_id))
+        bump_status_version(lock_order(attempt.order_id))
     return attempt
 
 
 def _claim_snap_call(order_id):
     now = utcnow()
     with write_transaction():
-        order = _lock_order(order_id)
+        order = lock_order(order_id)
         if order.status != S.AWAITING_PAYMENT:
             raise NotPayable(order.status)
         attempt = order.current_attempt
@@ -146,7 +146,7 @@ def _new_attempt(order):
     order.attempt_count = number
     db.session.add(attempt)
     db.session.flush()
-    _touch(order)
+    bump_status_version(order)
     return attempt
 
 
@@ -203,7 +203,7 @@ def _recover_taken_order_id(attempt_id):
         log.warning("status check for %s failed: %s", attempt.midtrans_order_id, exc)
         return
     with write_transaction():
-        order = _lock_order(attempt.order_id)
+        order = lock_order(attempt.order_id)
         if order.status == S.AWAITING_PAYMENT and order.current_attempt.id == attempt_id:
             _new_attempt(order)
 
@@ -212,7 +212,7 @@ def pay_again(order_id, now=None):
     """A new attempt for an expired or failed order: stock reserved again, a fresh payment window."""
     now = now or utcnow()
     with write_transaction():
-        order = _lock_order(order_id)
+        order = lock_order(order_id)
         if order.status not in RETRYABLE:
             raise NotPayable(order.status)
         if not rereserve_stock(order):
@@ -221,7 +221,7 @@ def pay_again(order_id, now=None):
         order.status = S.AWAITING_PAYMENT
         order.reserved_until = now + timedelta(minutes=current_app.config["PAYMENT_EXPIRY_MINUTES"])
         _new_attempt(order)
-    _announce(order_id, old_status, S.AWAITING_PAYMENT, None)
+    announce_status_change(order_id, old_status, S.AWAITING_PAYMENT, None)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -243,19 +243,19 @@ def apply_status(attempt_id, status, *, source, extra_events=()):
     """
     with write_transaction():
         attempt = db.session.get(PaymentAttempt, attempt_id)
-        order = _lock_order(attempt.order_id)
+        order = lock_order(attempt.order_id)
         old_status = order.status
         for event in extra_events:
             db.session.add(event)
         outcome = _transition(order, attempt, status)
-        db.session.add(_event(attempt_id, status.raw, source, None, outcome))
+        db.session.add(payment_event(attempt_id, status.raw, source, None, outcome))
         label, order_id, new_status, attention = attempt.midtrans_order_id, order.id, order.status, order.attention
     log.info("payment %s %s: %s", label, status.transaction_status, outcome.message)
-    _announce(order_id, old_status, new_status, attention)
+    announce_status_change(order_id, old_status, new_status, attention)
     return outcome
 
 
-def _announce(order_id, old_status, new_status, attention):
+def announce_status_change(order_id, old_status, new_status, attention):
     if old_status != new_status:
         order_status_changed.send(
             current_app._get_current_object(),
@@ -273,14 +273,14 @@ def _transition(order, attempt, status):
 
     if target in states.MONEY_RECEIVED and status.gross_amount_idr != attempt.gross_amount_idr:
         order.attention = states.ATTENTION_AMOUNT_MISMATCH
-        _touch(order)
+        bump_status_version(order)
         return Outcome(False, f"not applied: amount {status.gross_amount} != {attempt.gross_amount_idr}")
 
     if target is None:
         # Waiting (pending) or one failed try inside the Snap page: show it, change no order status.
         if current == S.AWAITING_PAYMENT and is_current_attempt:
             _record_on_attempt(attempt, status)
-            _touch(order)
+            bump_status_version(order)
             return Outcome(False, f"recorded {status.transaction_status}; order still {current}")
         return Outcome(False, f"ignored {status.transaction_status}: order is {current}")
 
@@ -288,7 +288,7 @@ def _transition(order, attempt, status):
         if target in (S.PARTIALLY_REFUNDED, S.REFUNDED) and status.refunded_idr != attempt.refunded_idr:
             attempt.refunded_idr = status.refunded_idr
             _record_on_attempt(attempt, status)
-            _touch(order)
+            bump_status_version(order)
             return Outcome(True, f"refunded amount now {status.refunded_idr}")
         return Outcome(False, f"no change: order already {current}")
 
@@ -315,7 +315,7 @@ def _transition(order, attempt, status):
         order.attention = attention
     elif target == S.PAID and order.attention == states.ATTENTION_UNDER_REVIEW:
         order.attention = None
-    _touch(order)
+    bump_status_version(order)
     return Outcome(True, f"order {current} -> {target}")
 
 
@@ -340,7 +340,7 @@ def _storable(value):
     return value
 
 
-def _event(attempt_id, payload, source, signature_valid, outcome):
+def payment_event(attempt_id, payload, source, signature_valid, outcome):
     payload = _storable(payload)
     loggable = {k: v for k, v in payload.items() if k != "signature_key"} if isinstance(payload, dict) else {}
     status = parse_transaction(payload) if isinstance(payload, dict) else None
@@ -406,7 +406,7 @@ def handle_notification(raw_body):
 
     # The status API is the source of truth: a notification only tells us to look.
     confirmed = gateway().get_status(claimed.order_id)  # GatewayError -> 503 in the view
-    notification_event = _event(attempt_id, payload, "notification", True, Outcome(False, "confirmed via status API"))
+    notification_event = payment_event(attempt_id, payload, "notification", True, Outcome(False, "confirmed via status API"))
     if confirmed is None:
         notification_event.outcome = "status API does not know this transaction; nothing changed"
         _record_only(attempt_id, payload, "notification", True, notification_event.outcome)
@@ -426,7 +426,7 @@ def _already_applied(claimed, order_status):
 
 def _record_only(attempt_id, payload, source, signature_valid, message):
     with write_transaction():
-        db.session.add(_event(attempt_id, payload, source, signature_valid, Outcome(False, message)))
+        db.session.add(payment_event(attempt_id, payload, source, signature_valid, Outcome(False, message)))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -448,19 +448,19 @@ def recheck_attempt(attempt, *, source="recheck", now=None, grace=EXPIRY_GRACE):
         return apply_status(attempt_id, status, source=source)
     with write_transaction():
         attempt = db.session.get(PaymentAttempt, attempt_id)
-        order = _lock_order(attempt.order_id)
+        order = lock_order(attempt.order_id)
         expired = expires_at + grace <= now and order.status == S.AWAITING_PAYMENT and attempt.number == order.attempt_count
         if expired:
             order.status = S.EXPIRED
             release_stock(order)
-            _touch(order)
+            bump_status_version(order)
             outcome = Outcome(True, "no transaction at Midtrans and the payment window has passed: expired")
         else:
             outcome = Outcome(False, "no transaction at Midtrans yet")
-        db.session.add(_event(attempt_id, {"status_code": "404", "order_id": midtrans_order_id}, source, None, outcome))
+        db.session.add(payment_event(attempt_id, {"status_code": "404", "order_id": midtrans_order_id}, source, None, outcome))
         order_id, attention = order.id, order.attention
     if expired:
-        _announce(order_id, S.AWAITING_PAYMENT, S.EXPIRED, attention)
+        announce_status_change(order_id, S.AWAITING_PAYMENT, S.EXPIRED, attention)
     return outcome
 
 
