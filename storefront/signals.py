@@ -18,3 +18,6 @@ order_status_changed = _signals.signal("order-status-changed")
 order_refunded = _signals.signal("order-refunded")
 # sender: the Flask app; kwargs: order_id.
 order_shipped = _signals.signal("order-shipped")
+# sender: the Flask app; kwargs: order_id, attention. Sent when Midtrans data flags an order for the
+# merchant without changing its status (e.g. an amount that does not match).
+order_needs_attention = _signals.signal("order-needs-attention")

@@ -7,7 +7,7 @@ import logging
 from ..extensions import db
 from ..models import Order
 from ..order_status import OrderStatus as S
-from ..signals import order_placed, order_refunded, order_shipped, order_status_changed
+from ..signals import order_needs_attention, order_placed, order_refunded, order_shipped, order_status_changed
 from .outbox import enqueue
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ def connect_receivers():
     order_status_changed.connect(on_status_changed)
     order_refunded.connect(on_refunded)
     order_shipped.connect(on_shipped)
+    order_needs_attention.connect(on_needs_attention)
 
 
 def _to_shopper(order, kind, event="", data=None):
@@ -73,6 +74,12 @@ def on_status_changed(app, order_id, new_status, attention=None, **_kwargs):
         _queue_refund(order)
     if attention:
         _to_merchant(app, order, "merchant_attention", attention, {"attention": attention})
+
+
+@_never_raises
+def on_needs_attention(app, order_id, attention, **_kwargs):
+    order = db.session.get(Order, order_id)
+    _to_merchant(app, order, "merchant_attention", attention, {"attention": attention})
 
 
 @_never_raises

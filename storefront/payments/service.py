@@ -19,7 +19,7 @@ from ..inventory import release_stock, rereserve_stock
 from ..models import Order, PaymentAttempt, PaymentEvent, utcnow
 from ..order_status import RELEASES_STOCK, RETRYABLE, can_move
 from ..order_status import OrderStatus as S
-from ..signals import order_status_changed
+from ..signals import order_needs_attention, order_status_changed
 from . import states
 from .gateway import GatewayError, SnapItem, SnapRequest, parse_transaction, split_name, verify_signature
 
@@ -244,7 +244,7 @@ def apply_status(attempt_id, status, *, source, extra_events=()):
     with write_transaction():
         attempt = db.session.get(PaymentAttempt, attempt_id)
         order = lock_order(attempt.order_id)
-        old_status = order.status
+        old_status, old_attention = order.status, order.attention
         for event in extra_events:
             db.session.add(event)
         outcome = _transition(order, attempt, status)
@@ -252,6 +252,8 @@ def apply_status(attempt_id, status, *, source, extra_events=()):
         label, order_id, new_status, attention = attempt.midtrans_order_id, order.id, order.status, order.attention
     log.info("payment %s %s: %s", label, status.transaction_status, outcome.message)
     announce_status_change(order_id, old_status, new_status, attention)
+    if old_status == new_status and attention and attention != old_attention:
+        order_needs_attention.send(current_app._get_current_object(), order_id=order_id, attention=attention)
     return outcome
 
 
@@ -395,7 +397,7 @@ def handle_notification(raw_body):
 
     if claimed.gross_amount_idr != expected_amount or (claimed.currency or "IDR") != "IDR":
         log.warning("notification for %s: amount %s does not match %s", claimed.order_id, claimed.gross_amount, expected_amount)
-        _record_only(attempt_id, payload, "notification", True, "rejected: gross_amount does not match the order")
+        _flag_amount_mismatch(attempt_id, payload)
         return NotificationResult(400, "gross_amount does not match")
 
     if _already_applied(claimed, order_status):
@@ -422,6 +424,24 @@ def _already_applied(claimed, order_status):
     target = states.order_status_for(claimed.transaction_status, claimed.fraud_status, order_status)
     # A repeated partial refund may carry a larger amount, so it is always checked.
     return target is not None and target == order_status and target != S.PARTIALLY_REFUNDED
+
+
+def _flag_amount_mismatch(attempt_id, payload):
+    """Signed by Midtrans yet not our amount (e.g. a fee added on their side): never paid, but the
+    merchant must look at it."""
+    with write_transaction():
+        attempt = db.session.get(PaymentAttempt, attempt_id)
+        order = lock_order(attempt.order_id)
+        newly_flagged = order.attention != states.ATTENTION_AMOUNT_MISMATCH
+        order.attention = states.ATTENTION_AMOUNT_MISMATCH
+        bump_status_version(order)
+        message = "rejected: gross_amount does not match the order"
+        db.session.add(payment_event(attempt_id, payload, "notification", True, Outcome(False, message)))
+        order_id = order.id
+    if newly_flagged:
+        order_needs_attention.send(
+            current_app._get_current_object(), order_id=order_id, attention=states.ATTENTION_AMOUNT_MISMATCH
+        )
 
 
 def _record_only(attempt_id, payload, source, signature_valid, message):

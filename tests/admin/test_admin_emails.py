@@ -219,3 +219,12 @@ def test_mail_retry_resends_a_stuck_message_only_when_asked(app, smtp, placed):
     assert send_all(app).exit_code == 0 and smtp.messages == []
     result = app.test_cli_runner().invoke(args=["mail", "retry", "--include-stuck"])
     assert result.exit_code == 0 and len(smtp.messages) == 1
+
+
+def test_a_signed_notification_with_another_amount_flags_the_order_and_mails_the_merchant(app, client, smtp, placed):
+    assert notify(client, placed, amount="1000.00").status_code == 400
+    order = the_order()
+    assert order.status == "awaiting_payment" and order.attention == "amount_mismatch"
+    assert kinds().count("merchant_attention") == 1
+    notify(client, placed, amount="1000.00")  # Midtrans retries: still one mail
+    assert kinds().count("merchant_attention") == 1
