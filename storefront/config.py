@@ -109,7 +109,10 @@ def load_config(instance_path):
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "id",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A server database may drop idle connections (PaaS restarts); a SQLite file cannot.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True}
+        if not database_url.startswith("sqlite")
+        else {},
     }
 
 

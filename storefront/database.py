@@ -38,9 +38,14 @@ def configure_engine(engine):
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         if connection.get_execution_options().get(_WRITE_OPTION):
+            # Through SQLAlchemy: "database is locked" after busy_timeout must surface as its
+            # OperationalError (answered 503), like any other statement's.
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
-            connection.exec_driver_sql("BEGIN")
+            # Every read-only request begins here, the 2-second status poll included. A deferred BEGIN
+            # takes no lock and cannot be refused, so it goes straight to the driver, without the
+            # statement machinery (compile cache, cursor events, result object) it does not need.
+            connection.connection.driver_connection.execute("BEGIN")
 
 
 @contextmanager

@@ -1,8 +1,10 @@
 """Jinja filters and globals shared by every template."""
 
 from flask import current_app, request, session
-from flask_babel import format_datetime
+from flask_babel import format_datetime, get_translations
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from .cart.cart import cart_count
 from .i18n import LANGUAGES, select_locale
@@ -25,6 +27,34 @@ def status_label(status):
     return STATUS_LABELS.get(status, status)
 
 
+def template_gettext(translations):
+    """`_()`/`gettext()` and `ngettext()` for one rendering, bound to the translations already chosen.
+
+    Flask-Babel's template functions look up the request's domain, locale and catalogue again on every
+    call; a catalog page makes well over a hundred such calls. Bound once per render_template, they
+    cost a dictionary lookup each. Same behaviour as Jinja's newstyle gettext: the result is escaped
+    Markup (with autoescape) and always %-formatted with the keyword arguments.
+    """
+    lookup, plural_lookup = translations.ugettext, translations.ungettext
+
+    @pass_context
+    def gettext(context, string, **variables):
+        rv = lookup(string)
+        if context.eval_ctx.autoescape:
+            rv = Markup(rv)
+        return rv % variables
+
+    @pass_context
+    def ngettext(context, singular, plural, num, **variables):
+        variables.setdefault("num", num)
+        rv = plural_lookup(singular, plural, num)
+        if context.eval_ctx.autoescape:
+            rv = Markup(rv)
+        return rv % variables
+
+    return {"gettext": gettext, "ngettext": ngettext}
+
+
 def init_templating(app):
     app.jinja_env.filters["idr"] = format_idr
     app.jinja_env.globals["status_label"] = status_label
@@ -40,4 +70,6 @@ def init_templating(app):
             "current_language": select_locale(),
             "cart_count": cart_count(session),
             "current_path": request.full_path.rstrip("?"),
+            # Context variables win over the globals Flask-Babel installed; `_` resolves `gettext`.
+            **template_gettext(get_translations()),
         }

@@ -1,11 +1,28 @@
-"""Catalog reads. Each page costs a fixed number of queries, whatever the size of the catalog."""
+"""Catalog reads. Each page costs a fixed number of queries, whatever the size of the catalog.
 
-from sqlalchemy import func, or_
+The statements every catalog visit runs (the unfiltered listing, its count, the category chips, the
+product page) are built once, here, with bound parameters: building a SQLAlchemy statement and its
+cache key each time costs more than SQLite takes to answer it.
+"""
+
+from flask import abort
+from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Category, Product
 
 MAX_SEARCH_LENGTH = 100
+
+PRODUCT_ORDER = (Product.name, Product.id)
+ACTIVE = Product.active.is_(True)
+
+_CATEGORIES = select(Category).order_by(Category.position, Category.name)
+_ACTIVE_PRODUCTS = select(Product).where(ACTIVE).order_by(*PRODUCT_ORDER)
+_ACTIVE_COUNT = select(func.count(Product.id)).where(ACTIVE)
+_PRODUCT_BY_SLUG = (
+    select(Product).options(joinedload(Product.category)).where(Product.slug == bindparam("slug"), ACTIVE)
+)
 
 
 def escape_like(text):
@@ -14,27 +31,47 @@ def escape_like(text):
 
 
 def active_categories():
-    return db.session.execute(db.select(Category).order_by(Category.position, Category.name)).scalars().all()
+    return db.session.execute(_CATEGORIES).scalars().all()
 
 
-def search_products(query, category_slug, page, per_page):
-    """One page of active products matching the search and category, plus the total count."""
-    statement = db.select(Product).where(Product.active.is_(True))
-    if category_slug:
-        statement = statement.join(Category).where(Category.slug == category_slug)
+def _filtered(query, category_slug):
+    """(products statement, count statement) for a search and/or category, or the prebuilt pair."""
     query = (query or "").strip()[:MAX_SEARCH_LENGTH]
+    if not query and not category_slug:
+        return _ACTIVE_PRODUCTS, _ACTIVE_COUNT
+    conditions = [ACTIVE]
+    if category_slug:
+        conditions.append(Category.slug == category_slug)
     if query:
         pattern = f"%{escape_like(query.lower())}%"
-        statement = statement.where(
+        conditions.append(
             or_(
                 func.lower(Product.name).like(pattern, escape="\\"),
                 func.lower(Product.description).like(pattern, escape="\\"),
             )
         )
-    return db.paginate(
-        statement.order_by(Product.name, Product.id), page=page, per_page=per_page, error_out=False
-    )
+    products = select(Product).where(*conditions).order_by(*PRODUCT_ORDER)
+    count = select(func.count(Product.id)).where(*conditions)
+    if category_slug:
+        products, count = products.join(Category), count.select_from(Product).join(Category)
+    return products, count
+
+
+def search_products(query, category_slug, page, per_page):
+    """One page of active products matching the search and category, plus the total count.
+
+    The total is a plain COUNT over the same conditions (Flask-SQLAlchemy's own count wraps the whole
+    listing query in a subquery).
+    """
+    products, count = _filtered(query, category_slug)
+    pagination = db.paginate(products, page=page, per_page=per_page, error_out=False, count=False)
+    pagination.total = db.session.execute(count).scalar_one()
+    return pagination
 
 
 def product_by_slug(slug):
-    return db.first_or_404(db.select(Product).where(Product.slug == slug, Product.active.is_(True)))
+    """The product page's only query: the product with its category (for the breadcrumb)."""
+    product = db.session.execute(_PRODUCT_BY_SLUG, {"slug": slug}).scalar_one_or_none()
+    if product is None:
+        abort(404)
+    return product

@@ -1,11 +1,12 @@
 from flask import make_response, render_template, request
 
+from ..extensions import db, limiter
 from ..htmx import STOP_POLLING
 from ..i18n import select_locale
 from ..models import utcnow
 from ..order_status import FINAL
 from . import bp
-from .queries import order_for_page, order_with_current_attempt
+from .queries import order_for_page, order_status
 
 
 def _window_passed(attempt):
@@ -21,7 +22,7 @@ def _status_etag(order, attempt):
 @bp.get("/<token>")
 def show(token):
     order = order_for_page(token)
-    _order, attempt = order_with_current_attempt(token)
+    _status, attempt = order_status(token, session=db.session)
     response = make_response(
         render_template(
             "orders/order.html",
@@ -38,9 +39,10 @@ def show(token):
 
 
 @bp.get("/<token>/status")
+@limiter.exempt  # every open order page polls; shoppers behind one carrier NAT share an IP address
 def status(token):
     """The 2-second poll: one query; 304 when nothing changed; 286 with the final fragment to stop."""
-    order, attempt = order_with_current_attempt(token)
+    order, attempt = order_status(token)
     final = order.status in FINAL
     etag = _status_etag(order, attempt)
     if not final and request.if_none_match.contains(etag):

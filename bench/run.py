@@ -1,0 +1,633 @@
+#!/usr/bin/env python3
+"""Load-test the shop's hot endpoints against a bare Flask "hello" app, in one bounded run.
+
+    .venv/bin/python bench/run.py                        # 5 interleaved rounds x 5 s per endpoint (~4 min)
+    .venv/bin/python bench/run.py --rounds 3 --duration 3 --only poll_304,catalog
+    .venv/bin/python bench/run.py --compare /tmp/before  # also measure another checkout, same run
+
+What it does, all on 127.0.0.1, bounded in time, and cleaned up at the end (also on Ctrl-C / SIGTERM):
+
+1. A temporary directory with a fresh SQLite database: `flask --app wsgi db upgrade`, then 500 products
+   and 10,000 orders bulk-inserted (bench/seed.py).
+2. The built-in Midtrans sandbox on a free port in this process (its own temporary state), and the
+   shop pointed at it with the sandbox server key: no sandbox thread inside a worker, nothing shared
+   with a developer's `instance/`, and any unexpected status call would still get an answer.
+3. The shop (`wsgi:app`) and the baseline (`bench/hello_app.py`) under the SAME gunicorn command line
+   (and, with --compare DIR, the shop of another checkout too, on the same database).
+4. wrk against each endpoint: a short warm-up, then ROUNDS rounds in which every endpoint (the baseline
+   included) gets DURATION seconds, in an order that rotates from round to round.
+5. Per endpoint: median requests/s, p50/p99 latency, the ratio to the baseline (median of the per-round
+   ratios, each against the baseline measured in the same round), the CPU the gunicorn workers spent
+   per request (read from /proc: unlike requests/s it barely moves when other programs share the
+   cores), the targets, and the peak RSS (VmHWM) of every gunicorn worker.
+
+Only ratios measured in the same run mean anything: absolute figures move a lot on a shared machine.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(BENCH))
+
+from helpers import signed_notification  # noqa: E402  (tests/helpers.py: the body exactly as Midtrans signs it)
+from seed import seed  # noqa: E402
+
+from storefront.sandbox import SANDBOX_SERVER_KEY, SandboxServer  # noqa: E402
+
+VENV_BIN = Path(sys.executable).parent
+CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+ENDPOINTS = ("poll_200", "poll_304", "catalog", "product", "cart_add", "notification")
+# Ratios to bare Flask (same run) that issue #7 asks for; and the poll's p99 in milliseconds.
+TARGET_RATIOS = {"poll_304": 0.80, "poll_200": 0.70, "catalog": 0.45, "product": 0.50, "notification": 0.50}
+TARGET_POLL_P99_MS = 25.0
+
+
+@dataclass
+class Endpoint:
+    name: str  # e.g. "poll_304", or "before:poll_304" for the --compare checkout
+    label: str
+    server: "Server"
+    path: str
+    method: str = "GET"
+    headers: dict = field(default_factory=dict)
+    body: str = ""
+    expect: int = 200
+
+
+@dataclass
+class Sample:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int
+    cpu_us_per_request: float
+    loadavg: float
+
+
+@dataclass
+class Server:
+    name: str
+    port: int
+    proc: subprocess.Popen
+
+    def workers(self):
+        return worker_pids(self.proc.pid)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Processes
+# ---------------------------------------------------------------------------------------------------
+
+
+class Processes:
+    """Every process this script starts, each in its own process group, stopped in reverse order."""
+
+    def __init__(self):
+        self.started = []
+
+    def start(self, argv, log_path, **kwargs):
+        log = open(log_path, "wb")
+        proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **kwargs)
+        self.started.append((proc, log))
+        return proc
+
+    def stop_all(self):
+        for proc, log in reversed(self.started):
+            if proc.poll() is None:
+                try:
+                    os.killpg(proc.pid, signal.SIGTERM)  # gunicorn: graceful stop of master + workers
+                except ProcessLookupError:
+                    pass
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    try:
+                        os.killpg(proc.pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+                    proc.wait(timeout=5)
+            log.close()
+        self.started.clear()
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def gunicorn_argv(app_module, port, workers):
+    # One command line for every app: the comparison is only fair if the server is the same.
+    return [
+        str(VENV_BIN / "gunicorn"),
+        app_module,
+        "--bind", f"127.0.0.1:{port}",
+        "--workers", str(workers),
+        "--worker-class", "sync",
+        "--timeout", "30",
+        "--log-level", "warning",
+    ]
+
+
+def start_server(processes, name, app_module, cwd, env, tmp, workers):
+    port = free_port()
+    proc = processes.start(gunicorn_argv(app_module, port, workers), tmp / f"{name}.log", cwd=cwd, env=env)
+    server = Server(name, port, proc)
+    wait_until_serving(server)
+    return server
+
+
+def wait_until_serving(server, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.proc.poll() is not None:
+            raise RuntimeError(f"{server.name} exited with {server.proc.returncode} (see {server.name}.log)")
+        try:
+            status, _headers, _body = request(server.port, "GET", "/")
+            if status < 500:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{server.name} did not answer within {timeout:.0f} s")
+
+
+def worker_pids(master_pid):
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == master_pid:
+            pids.append(int(entry))
+    return sorted(pids)
+
+
+def cpu_seconds(pids):
+    """User + system CPU time of the given processes so far."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / CLOCK_TICKS
+
+
+def peak_rss_mib(pid):
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------
+# HTTP and wrk
+# ---------------------------------------------------------------------------------------------------
+
+
+def request(port, method, path, headers=None, body=None, timeout=10):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        conn.close()
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return shutil.which("wrk")
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("wrk is missing: installing it from Debian (apt-get install -y wrk) ...", flush=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, stdout=subprocess.DEVNULL)
+        if shutil.which("wrk"):
+            return shutil.which("wrk")
+    sys.exit("wrk is needed: `apt-get install -y wrk` (Debian/Ubuntu) or `brew install wrk`.")
+
+
+def lua_string(text):
+    level = "=" * 4
+    assert f"]{level}]" not in text
+    return f"[{level}[{text}]{level}]"
+
+
+def wrk_script(endpoint, directory):
+    """Method, headers and body for wrk, and a done() that prints one machine-readable line."""
+    lines = [f"wrk.method = {lua_string(endpoint.method)}"]
+    if endpoint.body:
+        lines.append(f"wrk.body = {lua_string(endpoint.body)}")
+    for name, value in endpoint.headers.items():
+        lines.append(f"wrk.headers[ {lua_string(name)} ] = {lua_string(value)}")
+    lines.append(
+        """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "BENCH {\\"requests\\": %d, \\"duration_us\\": %d, \\"connect\\": %d, \\"read\\": %d, \\"write\\": %d, "
+    .. "\\"status\\": %d, \\"timeout\\": %d, \\"p50_us\\": %d, \\"p99_us\\": %d}\\n",
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(99)))
+end
+"""
+    )
+    path = Path(directory) / f"{endpoint.name.replace(':', '-')}.lua"
+    path.write_text("\n".join(lines))
+    return path
+
+
+def run_wrk(wrk, endpoint, script, seconds, connections):
+    argv = [
+        wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "2s", "-s", str(script),
+        f"http://127.0.0.1:{endpoint.server.port}{endpoint.path}",
+    ]
+    workers = endpoint.server.workers()
+    cpu_before = cpu_seconds(workers)
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 30)
+    cpu_used = cpu_seconds(workers) - cpu_before
+    match = re.search(r"^BENCH (\{.*\})$", out.stdout, re.M)
+    if not match:
+        raise RuntimeError(f"wrk gave no result for {endpoint.name}:\n{out.stdout}\n{out.stderr}")
+    data = json.loads(match.group(1))
+    errors = data["connect"] + data["read"] + data["write"] + data["status"] + data["timeout"]
+    return Sample(
+        rps=data["requests"] / (data["duration_us"] / 1e6),
+        p50_ms=data["p50_us"] / 1000,
+        p99_ms=data["p99_us"] / 1000,
+        requests=data["requests"],
+        errors=errors,
+        cpu_us_per_request=cpu_used / max(data["requests"], 1) * 1e6,
+        loadavg=os.getloadavg()[0],
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# The shop's endpoints
+# ---------------------------------------------------------------------------------------------------
+
+
+def shop_environment(database_url, sandbox_url):
+    env = dict(os.environ)
+    env.update(
+        {
+            "SECRET_KEY": os.urandom(32).hex(),
+            "DATABASE_URL": database_url,
+            # The sandbox key and URLs of the sandbox this script runs: no sandbox thread in a worker.
+            "MIDTRANS_SERVER_KEY": SANDBOX_SERVER_KEY,
+            "MIDTRANS_SNAP_BASE_URL": sandbox_url + "/snap/v1",
+            "MIDTRANS_API_BASE_URL": sandbox_url,
+            "MIDTRANS_IS_PRODUCTION": "false",
+            "MIDTRANS_NOTIFICATION_URL": "",
+            "FLASK_DEBUG": "",
+            "PROXY_COUNT": "0",
+            "REDIS_URL": "",
+            # One client sends thousands of requests per second: keep the limiter's checks (their cost
+            # is part of the measurement) but raise the per-IP limits so no answer is a 429.
+            "RATELIMIT_CART": "10000000/minute",
+            "RATELIMIT_CHECKOUT": "10000000/minute",
+            "RATELIMIT_NOTIFICATION": "10000000/minute",
+            # Plain http on loopback; the cookie is sent by hand anyway.
+            "SESSION_COOKIE_SECURE": "false",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+    )
+    return env
+
+
+def browser_session(port):
+    """A shopper's cookie and CSRF token, as a browser holds them after opening the catalog."""
+    status, headers, body = request(port, "GET", "/")
+    if status != 200:
+        raise RuntimeError(f"catalog answered {status}")
+    cookie = headers.get("Set-Cookie", "").split(";", 1)[0]
+    match = CSRF_PATTERN.search(body.decode())
+    if not cookie.startswith("session=") or not match:
+        raise RuntimeError("no session cookie or CSRF token on the catalog page")
+    return cookie, match.group(1) or match.group(2)
+
+
+def shop_endpoints(server, fixtures, cookie, csrf, prefix=""):
+    """What a browser and Midtrans send: the shopper's cookie on every browser request."""
+    browser = {"Cookie": cookie}
+    poll = {**browser, "HX-Request": "true"}
+    status_path = f"/orders/{fixtures.awaiting_token}/status"
+    status, headers, _ = request(server.port, "GET", status_path, poll)
+    if status != 200 or "ETag" not in headers:
+        raise RuntimeError(f"{server.name}: status poll answered {status} without an ETag")
+    notification = signed_notification(fixtures.paid_midtrans_order_id, "settlement", fixtures.paid_gross_amount)
+    tag = f" [{server.name}]" if prefix else ""
+    return [
+        Endpoint(prefix + "poll_200", "status poll, 200 (no If-None-Match)" + tag, server, status_path, headers=poll),
+        Endpoint(prefix + "poll_304", "status poll, 304 (matching If-None-Match)" + tag, server, status_path,
+                 headers={**poll, "If-None-Match": headers["ETag"]}, expect=304),
+        Endpoint(prefix + "catalog", "catalog page /" + tag, server, "/", headers=browser),
+        Endpoint(prefix + "product", "product page" + tag, server, f"/products/{fixtures.product_slug}",
+                 headers=browser),
+        Endpoint(prefix + "cart_add", "cart add via htmx (POST)" + tag, server, "/cart/add", method="POST",
+                 headers={**browser, "HX-Request": "true", "X-CSRFToken": csrf,
+                          "Content-Type": "application/x-www-form-urlencoded"},
+                 body=f"product_id={fixtures.product_id}&quantity=1&variant=grid"),
+        Endpoint(prefix + "notification", "duplicate settlement notification (POST)" + tag, server,
+                 "/payments/notification", method="POST",
+                 headers={"Content-Type": "application/json", "User-Agent": "Veritrans"},
+                 body=json.dumps(notification)),
+    ]
+
+
+def check_endpoint(endpoint):
+    """One request by hand: the load test must measure the right answer, not an error page."""
+    status, _headers, body = request(
+        endpoint.server.port, endpoint.method, endpoint.path, endpoint.headers, endpoint.body.encode() or None
+    )
+    if status != endpoint.expect:
+        raise RuntimeError(f"{endpoint.name}: expected {endpoint.expect}, got {status}: {body[:300]!r}")
+    if endpoint.name.endswith("cart_add") and b"add-result" not in body:
+        raise RuntimeError(f"{endpoint.name} did not answer the add form: {body[:300]!r}")
+    if endpoint.name.endswith("notification") and b"no change" not in body:
+        raise RuntimeError(f"{endpoint.name} was not treated as a duplicate: {body[:300]!r}")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------------------------------
+
+
+def median(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def summarise(endpoints, samples, rounds):
+    rows = []
+    for endpoint in endpoints:
+        runs = samples[endpoint.name]
+        ratios = [runs[r].rps / samples["hello"][r].rps for r in range(rounds)]
+        rows.append(
+            {
+                "name": endpoint.name,
+                "label": endpoint.label,
+                "rps": median([s.rps for s in runs]),
+                "p50_ms": median([s.p50_ms for s in runs]),
+                "p99_ms": median([s.p99_ms for s in runs]),
+                "cpu_us": median([s.cpu_us_per_request for s in runs]),
+                "ratio": median(ratios),
+                "ratios": ratios,
+                "rounds": [round(s.rps) for s in runs],
+                "errors": sum(s.errors for s in runs),
+            }
+        )
+    return rows
+
+
+def verdicts(rows):
+    by_name = {row["name"]: row for row in rows}
+    out = []
+    for name, target in TARGET_RATIOS.items():
+        if name in by_name:
+            ratio = by_name[name]["ratio"]
+            out.append((f"{name} ratio ≥ {target:.2f}", f"{ratio:.2f}", ratio >= target))
+    for name in ("poll_200", "poll_304"):
+        if name in by_name:
+            p99 = by_name[name]["p99_ms"]
+            out.append((f"{name} p99 ≤ {TARGET_POLL_P99_MS:.0f} ms", f"{p99:.1f} ms", p99 <= TARGET_POLL_P99_MS))
+    return out
+
+
+def print_report(args, rows, rss, info):
+    print()
+    print(f"## Results ({info['when']}: {args.rounds} rounds × {args.duration} s per endpoint, "
+          f"wrk -t1 -c{args.connections}, gunicorn {args.workers} sync workers per app, SQLite)")
+    print()
+    by_name = {row["name"]: row for row in rows}
+    hello_cpu = by_name["hello"]["cpu_us"]
+    print("| Endpoint | median req/s | p50 ms | p99 ms | ratio to hello | worker CPU µs/req | CPU ratio | "
+          "req/s per round | errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|---:|")
+    for row in rows:
+        print(
+            f"| {row['label']} | {row['rps']:,.0f} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | "
+            f"{row['ratio']:.2f} | {row['cpu_us']:,.0f} | {hello_cpu / row['cpu_us']:.2f} | "
+            f"{' / '.join(f'{r:,}' for r in row['rounds'])} | {row['errors']} |"
+        )
+    print()
+    print("CPU ratio = the baseline's worker CPU per request / this endpoint's: what the req/s ratio tends to")
+    print("when the workers own the cores; it moves far less than req/s when other programs share them.")
+    compared = [name for name in ENDPOINTS if name in by_name and f"before:{name}" in by_name]
+    if compared:
+        print()
+        print(f"Against --compare {args.compare} (same run; > 1 means faster now):")
+        print()
+        print("| Endpoint | ratio to hello, before → now | worker CPU µs/req, before → now | CPU saved |")
+        print("|---|---|---|---:|")
+        for name in compared:
+            old, new = by_name[f"before:{name}"], by_name[name]
+            print(f"| {name} | {old['ratio']:.2f} → {new['ratio']:.2f} | {old['cpu_us']:,.0f} → {new['cpu_us']:,.0f} | "
+                  f"{1 - new['cpu_us'] / old['cpu_us']:.0%} |")
+    print()
+    print("| Target | measured | met |")
+    print("|---|---:|---|")
+    for target, measured, met in verdicts(rows):
+        print(f"| {target} | {measured} | {'yes' if met else '**NO**'} |")
+    print()
+    print("Peak RSS per gunicorn worker (VmHWM, MiB):")
+    for app_name, values in rss.items():
+        print(f"- {app_name}: " + ", ".join(f"{v:.1f}" for v in values if v is not None))
+    print()
+    print("Machine: " + "; ".join(f"{k} {v}" for k, v in info.items() if k != "when"))
+
+
+def machine_info(wrk):
+    from importlib.metadata import version
+
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            cpu = next(line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    wrk_version = subprocess.run([wrk, "-v"], capture_output=True, text=True).stdout.split(" [")[0].strip()
+    info = {"when": time.strftime("%Y-%m-%d %H:%M"), "cpu": f"{os.cpu_count()} × {cpu}", "kernel": platform.release(),
+            "python": platform.python_version()}
+    for dist in ("flask", "werkzeug", "jinja2", "sqlalchemy", "flask-sqlalchemy", "flask-babel", "flask-wtf",
+                 "flask-limiter", "gunicorn"):
+        info[dist] = version(dist)
+    info["sqlite"] = sqlite3.sqlite_version
+    info["wrk"] = wrk_version
+    return info
+
+
+# ---------------------------------------------------------------------------------------------------
+# Main
+# ---------------------------------------------------------------------------------------------------
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
+    parser.add_argument("--duration", type=int, default=5, help="seconds per endpoint per round (default 5)")
+    parser.add_argument("--warmup", type=int, default=2, help="warm-up seconds per endpoint (default 2)")
+    parser.add_argument("--connections", type=int, default=8, help="concurrent connections (default 8)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers per app (default 4)")
+    parser.add_argument("--only", default="", help=f"comma-separated subset of: {', '.join(ENDPOINTS)}")
+    parser.add_argument("--compare", metavar="DIR",
+                        help="another checkout of the shop (same schema) to measure in the same run, e.g. before a change")
+    parser.add_argument("--json", metavar="FILE", help="also write every sample and the summary as JSON")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (database, logs)")
+    parser.add_argument("--serve", type=int, metavar="SECONDS", default=0,
+                        help="no load test: keep the servers up for SECONDS (e.g. to attach py-spy), then stop")
+    args = parser.parse_args()
+    if not (1 <= args.rounds <= 20 and 1 <= args.duration <= 60 and 0 <= args.warmup <= 30 and args.serve <= 1800):
+        parser.error("keep runs bounded: 1-20 rounds, 1-60 s per endpoint, 0-30 s warm-up, --serve ≤ 1800 s")
+    unknown = set(filter(None, args.only.split(","))) - set(ENDPOINTS)
+    if unknown:
+        parser.error(f"unknown endpoints: {', '.join(sorted(unknown))}")
+    if args.compare and not (Path(args.compare) / "wsgi.py").is_file():
+        parser.error(f"--compare {args.compare}: no wsgi.py there")
+    return args
+
+
+def serve_for(seconds, endpoints, scripts, servers, tmp, args):
+    """Profiling aid: print ready-made wrk commands and the worker pids, wait, then let main() clean up."""
+    for server in servers:
+        print(f"{server.name}: master pid {server.proc.pid}, workers {server.workers()}, port {server.port}")
+    for endpoint in endpoints:
+        print(f"  {endpoint.name:20} wrk -t1 -c{args.connections} -d5s -s {scripts[endpoint.name]} "
+              f"http://127.0.0.1:{endpoint.server.port}{endpoint.path}")
+    print(f"Serving for {seconds} s from {tmp} (Ctrl-C to stop earlier) ...", flush=True)
+    time.sleep(seconds)
+
+
+def main():
+    args = parse_args()
+    wrk = ensure_wrk()
+    tmp = Path(tempfile.mkdtemp(prefix="storefront-bench-"))
+    processes = Processes()
+    sandbox = None
+
+    def interrupted(signum, _frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, interrupted)
+    try:
+        database_url = f"sqlite:///{tmp / 'bench.sqlite3'}"
+        sandbox = SandboxServer(host="127.0.0.1", port=0, server_key=SANDBOX_SERVER_KEY,
+                                db_path=str(tmp / "sandbox.sqlite3"))
+        sandbox.start()
+        env = shop_environment(database_url, sandbox.base_url)
+
+        started = time.monotonic()
+        subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+        fixtures = seed(database_url, snap_base_url=sandbox.base_url + "/snap/v1")
+        print(f"Database migrated and seeded (500 products, 10,000 orders) in {time.monotonic() - started:.1f} s: {tmp}")
+
+        hello = start_server(processes, "hello", "hello_app:app", BENCH, env, tmp, args.workers)
+        shop = start_server(processes, "shop", "wsgi:app", ROOT, env, tmp, args.workers)
+        servers = [hello, shop]
+        cookie, csrf = browser_session(shop.port)  # both shops share SECRET_KEY, so one cookie serves both
+        endpoints = [Endpoint("hello", "bare Flask hello (baseline)", hello, "/")]
+        endpoints += shop_endpoints(shop, fixtures, cookie, csrf)
+        if args.compare:
+            before = start_server(processes, "before", "wsgi:app", Path(args.compare).resolve(), env, tmp, args.workers)
+            servers.append(before)
+            endpoints += shop_endpoints(before, fixtures, cookie, csrf, prefix="before:")
+        if args.only:
+            wanted = set(args.only.split(","))
+            endpoints = [e for e in endpoints if e.name == "hello" or e.name.split(":")[-1] in wanted]
+        print("Serving: " + ", ".join(f"{s.name} on :{s.port}" for s in servers) + f" ({args.workers} sync workers each)")
+        for endpoint in endpoints:
+            check_endpoint(endpoint)
+        scripts = {e.name: wrk_script(e, tmp) for e in endpoints}
+        if args.serve:
+            serve_for(args.serve, endpoints, scripts, servers, tmp, args)
+            return 0
+
+        total = len(endpoints) * (args.warmup + args.rounds * args.duration)
+        print(f"Warm-up {args.warmup} s per endpoint, then {args.rounds} rounds × {len(endpoints)} endpoints × "
+              f"{args.duration} s (about {total // 60} min {total % 60} s)", flush=True)
+        if args.warmup:
+            for endpoint in endpoints:
+                run_wrk(wrk, endpoint, scripts[endpoint.name], args.warmup, args.connections)
+
+        samples = {e.name: [] for e in endpoints}
+        for round_number in range(args.rounds):
+            shift = round_number % len(endpoints)
+            for endpoint in endpoints[shift:] + endpoints[:shift]:
+                samples[endpoint.name].append(
+                    run_wrk(wrk, endpoint, scripts[endpoint.name], args.duration, args.connections)
+                )
+            print(
+                f"round {round_number + 1}: "
+                + ", ".join(f"{e.name} {samples[e.name][-1].rps:,.0f}" for e in endpoints)
+                + f"  (load {os.getloadavg()[0]:.1f})",
+                flush=True,
+            )
+
+        rss = {server.name: [peak_rss_mib(pid) for pid in server.workers()] for server in servers}
+        rows = summarise(endpoints, samples, args.rounds)
+        info = machine_info(wrk)
+        print_report(args, rows, rss, info)
+        if args.json:
+            Path(args.json).write_text(
+                json.dumps(
+                    {
+                        "args": vars(args),
+                        "machine": info,
+                        "summary": rows,
+                        "samples": {k: [vars(s) for s in v] for k, v in samples.items()},
+                        "peak_rss_mib": rss,
+                    },
+                    indent=2,
+                )
+            )
+        errors = sum(row["errors"] for row in rows)
+        if errors:
+            print(f"\nWARNING: {errors} failed requests (non-2xx/3xx answers, timeouts); see the logs in {tmp}")
+        return 1 if errors else 0
+    except KeyboardInterrupt:
+        print("\ninterrupted; cleaning up", file=sys.stderr)
+        return 130
+    finally:
+        processes.stop_all()
+        if sandbox is not None:
+            sandbox.stop()
+        if args.keep:
+            print(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
