@@ -17,7 +17,7 @@ from storefront.config import normalise_database_url
 from storefront.extensions import db
 from storefront.sandbox import SANDBOX_SERVER_KEY, SandboxServer
 
-from helpers import Shopper, make_product
+from helpers import Shopper, make_product, the_order
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -155,3 +155,13 @@ def product(app):
 @pytest.fixture
 def shopper(client):
     return Shopper(client)
+
+
+@pytest.fixture
+def placed_order(shopper, app):
+    """An order of 2 x Kopi Gayo at Rp85.000 (+ Rp20.000 shipping = Rp190.000), stock 10 -> 8, with a
+    live Snap page at the sandbox on which no method has been chosen yet."""
+    product = make_product("Kopi Gayo", price=85000, stock=10)
+    shopper.add(product.id, 2)
+    assert shopper.checkout().status_code == 303
+    return the_order()

@@ -31,12 +31,9 @@ field_values = st.one_of(
 
 
 @pytest.fixture
-def awaiting(shopper, app):
-    product = make_product("Kopi Gayo", price=85000, stock=10)
-    shopper.add(product.id, 2)
-    shopper.checkout()
+def awaiting(placed_order):
     # The shopper has not picked a method yet: Midtrans's status API does not know the transaction.
-    return the_order().current_attempt.midtrans_order_id
+    return placed_order.current_attempt.midtrans_order_id
 
 
 def unchanged():

@@ -4,7 +4,6 @@ import pytest
 from helpers import (
     closed_port_url,
     force_sandbox_state,
-    make_product,
     point_gateway_at,
     signed_notification,
     the_order,
@@ -16,13 +15,9 @@ from storefront.models import PaymentEvent, Product
 
 
 @pytest.fixture
-def awaiting(shopper, app):
-    """An order of 2 x Rp85.000 (+ Rp20.000 shipping) with a live Snap session at the sandbox."""
-    product = make_product("Kopi Gayo", price=85000, stock=10)
-    shopper.add(product.id, 2)
-    assert shopper.checkout().status_code == 303
-    order = the_order()
-    return order.current_attempt.midtrans_order_id
+def awaiting(placed_order):
+    """The Midtrans order_id of an order of Rp190.000 awaiting payment."""
+    return placed_order.current_attempt.midtrans_order_id
 
 
 def notify(client, body):

@@ -1,15 +1,12 @@
 """The order page polls its status fragment every 2 s: 200 with an ETag, 304 while unchanged, 286 when final."""
 
 import pytest
-from helpers import force_sandbox_state, make_product, signed_notification, the_order
+from helpers import force_sandbox_state, signed_notification, the_order
 
 
 @pytest.fixture
-def order(shopper, app):
-    product = make_product("Kopi Gayo", price=85000, stock=10)
-    shopper.add(product.id, 2)
-    shopper.checkout()
-    return the_order()
+def order(placed_order):
+    return placed_order
 
 
 def poll(client, order, etag=None):

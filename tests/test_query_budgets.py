@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 import pytest
 from flask import template_rendered
-from helpers import make_category, make_product, the_order
+from helpers import make_category, make_product
 from sqlalchemy import event, insert
 
 from storefront.extensions import db
@@ -198,11 +198,8 @@ def test_adding_to_a_full_cart_costs_no_more_than_adding_to_an_empty_one(shopper
 
 
 @pytest.fixture
-def order(shopper, app):
-    product = make_product("Kopi Gayo", price=85000, stock=10)
-    shopper.add(product.id, 2)
-    shopper.checkout()
-    return the_order()
+def order(placed_order):
+    return placed_order
 
 
 def poll(client, order, etag=None):

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from helpers import closed_port_url, force_sandbox_state, make_product, point_gateway_at, the_order
+from helpers import closed_port_url, force_sandbox_state, point_gateway_at, the_order
 
 from storefront.extensions import db
 from storefront.models import Product, utcnow
@@ -11,11 +11,8 @@ from storefront.payments.service import reconcile
 
 
 @pytest.fixture
-def awaiting(shopper, app):
-    product = make_product("Kopi Gayo", price=85000, stock=10)
-    shopper.add(product.id, 2)
-    shopper.checkout()
-    return the_order()
+def awaiting(placed_order):
+    return placed_order
 
 
 def test_reconcile_applies_a_settlement_whose_notification_was_lost(app, sandbox, awaiting):

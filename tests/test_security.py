@@ -6,7 +6,6 @@ import re
 import pytest
 from helpers import Shopper, make_product, sandbox_transaction, the_order
 
-from storefront.extensions import db
 
 
 def test_every_state_changing_route_requires_a_csrf_token(app, client):
