@@ -2,7 +2,9 @@
 
 from urllib.parse import urlsplit
 
-from flask import current_app, request
+from flask import request
+
+HTMX_CDN_ORIGIN = "https://cdn.jsdelivr.net"
 
 
 def _origin(url):
@@ -31,18 +33,14 @@ def content_security_policy(config):
     )
 
 
-HTMX_CDN_ORIGIN = "https://cdn.jsdelivr.net"
-
-
 def init_security_headers(app):
-    policy = {}
+    # Built once: the Midtrans URLs are final by now (register_payments runs first).
+    csp = content_security_policy(app.config)
 
     @app.after_request
     def add_headers(response):
-        if "csp" not in policy:
-            policy["csp"] = content_security_policy(current_app.config)
         if response.mimetype == "text/html":
-            response.headers.setdefault("Content-Security-Policy", policy["csp"])
+            response.headers.setdefault("Content-Security-Policy", csp)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
