@@ -4,17 +4,16 @@ which works without JavaScript (an `hx-confirm` alone would not)."""
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    SelectChoice,
     DateField,
     EmailField,
     HiddenField,
     IntegerField,
     PasswordField,
     SearchField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -29,26 +28,27 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..forms import Form
 from ..order_status import OrderStatus
 
 MAX_STOCK_ADJUSTMENT = 100000
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail"), validators=[InputRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=200)])
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A one-button action: only the CSRF token."""
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     confirm = BooleanField(_l("Yes, I am sure"), validators=[DataRequired(_l("Tick the box to confirm."))])
 
 
-class RecheckForm(FlaskForm):
+class RecheckForm(Form):
     # Which attempt to ask Midtrans about; the order's current attempt when empty.
     attempt = IntegerField(validators=[Optional(), NumberRange(min=1)])
 
@@ -96,7 +96,7 @@ def status_choices():
     ]
 
 
-class OrderFilterForm(FlaskForm):
+class OrderFilterForm(Form):
     """The orders list's filters: a GET form, read from the query string (no CSRF needed to read)."""
 
     class Meta:
@@ -112,7 +112,7 @@ class OrderFilterForm(FlaskForm):
         self.status.choices = status_choices()
 
 
-class ProductForm(FlaskForm):
+class ProductForm(Form):
     name = StringField(_l("Name"), validators=[InputRequired(_l("Enter a name.")), Length(max=120)])
     slug = StringField(
         _l("Address name (slug)"),
@@ -132,7 +132,7 @@ class NewProductForm(ProductForm):
     stock = IntegerField(_l("Stock"), default=0, validators=[InputRequired(), NumberRange(min=0, max=MAX_STOCK_ADJUSTMENT)])
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     name = StringField(_l("Name"), validators=[InputRequired(_l("Enter a name.")), Length(max=80)])
     slug = StringField(
         _l("Address name (slug)"),
@@ -149,7 +149,7 @@ STOCK_REASONS = {
 }
 
 
-class StockAdjustForm(FlaskForm):
+class StockAdjustForm(Form):
     delta = IntegerField(
         _l("Change (+ to add, - to remove)"),
         validators=[InputRequired(_l("Enter how many units to add or remove.")),

@@ -1,9 +1,10 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, StringField, TelField
 from wtforms.validators import Email, InputRequired, Length, ValidationError
+
+from ..forms import Form
 
 _TOO_LONG = _l("This is too long (at most %(max)d characters).")
 _PHONE_PATTERN = re.compile(r"^(?:\+62|62|0)(8\d{7,12})$")
@@ -16,7 +17,7 @@ def normalise_phone(raw):
     return "+62" + match.group(1) if match else None
 
 
-class CheckoutForm(FlaskForm):
+class CheckoutForm(Form):
     name = StringField(_l("Full name"), validators=[InputRequired(_l("Please enter your name.")), Length(max=100, message=_TOO_LONG)])
     email = EmailField(
         _l("Email"),

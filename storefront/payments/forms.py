@@ -1,5 +1,5 @@
-from flask_wtf import FlaskForm
+from ..forms import Form
 
 
-class PayForm(FlaskForm):
+class PayForm(Form):
     """A one-button form ("Continue payment", "Pay again", "Try again") that still carries CSRF."""
