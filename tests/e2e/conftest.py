@@ -89,11 +89,19 @@ def reset_postgres(url):
 
 
 class ShopServer:
-    def __init__(self, kind, url, sandbox_url, log_path):
+    def __init__(self, kind, url, sandbox_url, log_path, env=None):
         self.kind = kind
         self.url = url
         self.sandbox_url = sandbox_url
         self.log_path = log_path
+        self.env = env or {}  # the server's environment (DATABASE_URL ...), for `flask` commands in tests
+
+    def flask(self, *args, input=None):
+        """Run `flask --app wsgi <args>` against this server's database; returns the CompletedProcess."""
+        return subprocess.run(
+            [str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=self.env, input=input,
+            capture_output=True, text=True, timeout=60,
+        )
 
     def __repr__(self):
         return f"<ShopServer {self.kind} {self.url}>"
@@ -145,7 +153,7 @@ def running_shop(kind, workdir, extra_env=None):
          "--graceful-timeout", "3", "wsgi:app"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
-    server = ShopServer(kind, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{sandbox_port}", log_path)
+    server = ShopServer(kind, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{sandbox_port}", log_path, env)
     try:
         wait_for_url(server.url + "/", process, log_path)
         wait_for_url(server.sandbox_url + "/", process, log_path)
