@@ -8,6 +8,7 @@ import time
 from contextlib import contextmanager
 
 import pytest
+from helpers import Shopper, make_product, the_order
 from sqlalchemy import text
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Response
@@ -16,8 +17,6 @@ from storefront import create_app
 from storefront.config import normalise_database_url
 from storefront.extensions import db
 from storefront.sandbox import SANDBOX_SERVER_KEY, SandboxServer
-
-from helpers import Shopper, make_product, the_order
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -165,3 +164,9 @@ def placed_order(shopper, app):
     shopper.add(product.id, 2)
     assert shopper.checkout().status_code == 303
     return the_order()
+
+
+@pytest.fixture
+def order(placed_order):
+    """The placed order, for tests that are about "the order" (polling, its page)."""
+    return placed_order

@@ -231,3 +231,11 @@ def _answers(url):
         return requests.get(url + "/", timeout=1).status_code == 200
     except requests.RequestException:
         return False
+
+
+def poll(client, order, etag=None):
+    """One htmx poll of the order's status fragment, as the order page sends it every 2 s."""
+    headers = {"HX-Request": "true"}
+    if etag:
+        headers["If-None-Match"] = etag
+    return client.get(f"/orders/{order.access_token}/status", headers=headers)

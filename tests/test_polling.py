@@ -1,19 +1,6 @@
 """The order page polls its status fragment every 2 s: 200 with an ETag, 304 while unchanged, 286 when final."""
 
-import pytest
-from helpers import force_sandbox_state, signed_notification, the_order
-
-
-@pytest.fixture
-def order(placed_order):
-    return placed_order
-
-
-def poll(client, order, etag=None):
-    headers = {"HX-Request": "true"}
-    if etag:
-        headers["If-None-Match"] = etag
-    return client.get(f"/orders/{order.access_token}/status", headers=headers)
+from helpers import force_sandbox_state, poll, signed_notification, the_order
 
 
 def test_awaiting_order_polls_every_two_seconds(client, order):

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 import pytest
 from flask import template_rendered
-from helpers import make_category, make_product
+from helpers import make_category, make_product, poll
 from sqlalchemy import event, insert
 
 from storefront.extensions import db
@@ -195,18 +195,6 @@ def test_adding_to_a_full_cart_costs_no_more_than_adding_to_an_empty_one(shopper
 # ---------------------------------------------------------------------------------------------------
 # The 2-second status poll
 # ---------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def order(placed_order):
-    return placed_order
-
-
-def poll(client, order, etag=None):
-    headers = {"HX-Request": "true"}
-    if etag:
-        headers["If-None-Match"] = etag
-    return client.get(f"/orders/{order.access_token}/status", headers=headers)
 
 
 def test_status_poll_is_exactly_one_query(app, client, order):
