@@ -18,6 +18,11 @@ from pathlib import Path
 
 import pytest
 import requests
+from e2e_support import (
+    ARTIFACTS,
+    TIMEOUT_MS,
+    new_browser_context,
+)
 from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import MetaData, create_engine
 
@@ -34,17 +39,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-AXE_JS = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = ROOT / "test-artifacts"
-SCREENSHOTS = ARTIFACTS / "screenshots"
-HTMX_CDN = "https://cdn.jsdelivr.net/**"
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
-DESKTOP = {"width": 1280, "height": 900}
-MOBILE = {"width": 390, "height": 844}
-TIMEOUT_MS = 10_000
 
 expect.set_options(timeout=TIMEOUT_MS)
 
@@ -188,25 +186,13 @@ def browser():
         browser.close()
 
 
-def _new_context(browser, errors, **options):
-    options.setdefault("viewport", DESKTOP)
-    context = browser.new_context(**options)
-    context.set_default_timeout(TIMEOUT_MS)
-    context.set_default_navigation_timeout(TIMEOUT_MS)
-    # Deterministic: htmx always comes from the shop's own fallback copy, never from the network.
-    context.route(HTMX_CDN, lambda route: route.abort())
-    # An uncaught exception in any page (htmx's included) fails the test.
-    context.on("weberror", lambda web_error: errors.append(f"{web_error.page and web_error.page.url}: {web_error.error}"))
-    return context
-
-
 @pytest.fixture
 def new_context(browser):
     """Factory for browser contexts (JavaScript off, CSP bypass for axe ...); all closed after the test."""
     contexts, errors = [], []
 
     def make(**options):
-        context = _new_context(browser, errors, **options)
+        context = new_browser_context(browser, errors, **options)
         contexts.append(context)
         return context
 

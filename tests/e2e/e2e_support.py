@@ -7,10 +7,10 @@ import json
 import re
 import secrets
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from conftest import ARTIFACTS, AXE_JS, DESKTOP, MOBILE, SCREENSHOTS
 from playwright.sync_api import Page, expect
 
 CUSTOMER = {
@@ -24,6 +24,28 @@ CUSTOMER = {
 BAD_PHONE = "12345"
 APPROVED_CARD = "4811 1111 1111 1114"
 STATUS = "#order-status"
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_JS = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+HTMX_CDN = "https://cdn.jsdelivr.net/**"
+DESKTOP = {"width": 1280, "height": 900}
+MOBILE = {"width": 390, "height": 844}
+TIMEOUT_MS = 10_000
+
+
+def new_browser_context(browser, errors, **options):
+    """A browser context with the shop's test defaults; uncaught page errors are collected in `errors`."""
+    options.setdefault("viewport", DESKTOP)
+    context = browser.new_context(**options)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    # Deterministic: htmx always comes from the shop's own fallback copy, never from the network.
+    context.route(HTMX_CDN, lambda route: route.abort())
+    # An uncaught exception in any page (htmx's included) fails the test.
+    context.on("weberror", lambda web_error: errors.append(f"{web_error.page and web_error.page.url}: {web_error.error}"))
+    return context
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from e2e_support import (
     expect_order_page,
     expect_status,
     go_to_cart,
+    new_browser_context,
     search,
     stays_on_page,
 )
@@ -61,11 +62,9 @@ def place_order(shop, page: Page, product: str, pay: bool) -> str:
 def orders(shop, browser):
     """{"paid": reference, "awaiting": reference}, each from its own shopper (own cart). Products no other
     e2e test counts on: the shop (and its stock) is shared by the whole e2e package."""
-    from conftest import _new_context
-
     errors, references = [], {}
     for key, product, pay in (("paid", "Emping Melinjo Pandeglang 250 g", True), ("awaiting", "Kerupuk Udang Sidoarjo 500 g", False)):
-        context = _new_context(browser, errors)
+        context = new_browser_context(browser, errors)
         try:
             references[key] = place_order(shop, context.new_page(), product, pay)
         finally:
