@@ -5,16 +5,15 @@ import os
 import sys
 
 from dotenv import load_dotenv
-from flask import Flask
-
 from .config import check_production_safety, load_config
+from .lazy_session import StorefrontFlask
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def create_app(test_config=None):
     """Build the app: config -> extensions -> payments -> blueprints -> errors -> CLI -> templates."""
-    app = Flask(
+    app = StorefrontFlask(
         __name__,
         instance_path=os.path.join(PROJECT_ROOT, "instance"),
         instance_relative_config=True,

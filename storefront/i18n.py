@@ -1,17 +1,25 @@
-"""Language choice: Bahasa Indonesia by default, English on request, remembered in the session."""
+"""Language choice: Bahasa Indonesia by default, English on request, remembered in a cookie for a year.
+
+The choice has its own cookie rather than a key in the session: the 2-second status poll depends on
+the language (its fragment and ETag) and on nothing else the session holds, so it never has to open
+the signed session cookie (see storefront/lazy_session.py). The value is only ever compared with
+LANGUAGES, so it needs no signature.
+"""
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, request, session, url_for
+from flask import Blueprint, current_app, redirect, request, url_for
 
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 DEFAULT_LANGUAGE = "id"
+LANGUAGE_COOKIE = "lang"
+LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
 
 bp = Blueprint("i18n", __name__)
 
 
 def select_locale():
-    lang = session.get("lang")
+    lang = request.cookies.get(LANGUAGE_COOKIE)
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
@@ -28,6 +36,15 @@ def safe_next(target, fallback):
 @bp.post("/language")
 def set_language():
     lang = request.form.get("lang")
+    response = redirect(safe_next(request.form.get("next"), url_for("catalog.index")), code=303)
     if lang in LANGUAGES:
-        session["lang"] = lang
-    return redirect(safe_next(request.form.get("next"), url_for("catalog.index")), code=303)
+        config = current_app.config
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            lang,
+            max_age=LANGUAGE_COOKIE_MAX_AGE,
+            secure=config["SESSION_COOKIE_SECURE"],
+            httponly=True,
+            samesite=config["SESSION_COOKIE_SAMESITE"],
+        )
+    return response

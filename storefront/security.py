@@ -34,16 +34,19 @@ def content_security_policy(config):
 
 
 def init_security_headers(app):
-    # Built once: the Midtrans URLs are final by now (register_payments runs first).
-    csp = content_security_policy(app.config)
+    # Built once: the Midtrans URLs are final by now (register_payments runs first). No view sets any
+    # of these itself, so they are appended as they are. The policy goes on every answer, not only
+    # HTML: it is inert on the others, and it protects a JSON or image answer opened as a page.
+    headers = [
+        ("Content-Security-Policy", content_security_policy(app.config)),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("X-Frame-Options", "DENY"),
+    ]
+    # Browsers ignore HSTS over plain http; sending it there would only be noise.
+    https_headers = headers + [("Strict-Transport-Security", "max-age=31536000; includeSubDomains")]
 
     @app.after_request
     def add_headers(response):
-        if response.mimetype == "text/html":
-            response.headers.setdefault("Content-Security-Policy", csp)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        if request.is_secure:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        response.headers.extend(https_headers if request.is_secure else headers)
         return response

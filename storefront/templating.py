@@ -68,7 +68,8 @@ def init_templating(app):
             "store_name": current_app.config["STORE_NAME"],
             "languages": LANGUAGES,
             "current_language": select_locale(),
-            "cart_count": cart_count(session),
+            # Counted when the cart badge is drawn: fragments without it (the status poll) need no session.
+            "cart_count": lambda: cart_count(session),
             "current_path": request.full_path.rstrip("?"),
             # Context variables win over the globals Flask-Babel installed; `_` resolves `gettext`.
             **template_gettext(get_translations()),
