@@ -6,6 +6,7 @@ import re
 import pytest
 from helpers import Shopper, make_product, sandbox_transaction, the_order
 
+from storefront import create_app
 
 
 def test_every_state_changing_route_requires_a_csrf_token(app, client):
@@ -111,6 +112,13 @@ def test_rate_limits_answer_429_on_cart_checkout_and_notifications(limited_app):
     assert notification == [400, 400, 429]
     codes = [shopper.post("/checkout/", {}).status_code for _ in range(3)]
     assert codes[-1] == 429
+
+
+def test_an_app_wide_rate_limit_is_refused_at_start_up(app_config):
+    # Only limits declared on views are enforced (storefront/__init__.py): a default limit would be
+    # silently ignored, so the app refuses to start with one.
+    with pytest.raises(RuntimeError, match="limiter.limit"):
+        create_app({**app_config, "RATELIMIT_ENABLED": True, "RATELIMIT_DEFAULT": "100/minute"})
 
 
 def test_rate_limits_never_touch_status_polling(limited_app):

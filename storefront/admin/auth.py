@@ -3,7 +3,7 @@
 from flask import abort, current_app, flash, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..extensions import rate_limited
+from ..extensions import limiter
 from ..htmx import is_htmx
 from ..i18n import safe_next
 from .accounts import authenticate, sign_in, sign_out, signed_in_staff
@@ -67,7 +67,7 @@ def _next_url():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@rate_limited(_login_rate_limit, methods=["POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
 def login():
     if g.staff is not None:
         return redirect(_next_url(), code=303 if request.method == "POST" else 302)

@@ -1,7 +1,7 @@
 from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from ..extensions import configured_limit, db, rate_limited
+from ..extensions import configured_limit, db, limiter
 from ..htmx import is_htmx
 from ..i18n import safe_next
 from ..models import Product
@@ -34,7 +34,7 @@ def show():
 
 
 @bp.post("/add")
-@rate_limited(configured_limit("RATELIMIT_CART"))
+@limiter.limit(configured_limit("RATELIMIT_CART"))
 def add():
     form = CartLineForm()
     variant = "grid" if form.variant.data == "grid" else "detail"
@@ -72,7 +72,7 @@ def _add_failed(product, variant, entered, error):
 
 
 @bp.post("/update")
-@rate_limited(configured_limit("RATELIMIT_CART"))
+@limiter.limit(configured_limit("RATELIMIT_CART"))
 def update():
     form = CartLineForm()
     product = _find_product(form.product_id.data)
@@ -96,7 +96,7 @@ def update():
 
 
 @bp.post("/remove")
-@rate_limited(configured_limit("RATELIMIT_CART"))
+@limiter.limit(configured_limit("RATELIMIT_CART"))
 def remove_line():
     form = RemoveLineForm()
     product_id = str(form.product_id.data or "")

@@ -5,7 +5,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..cart.cart import clear, get_items, load_cart
-from ..extensions import configured_limit, rate_limited
+from ..extensions import configured_limit, limiter
 from ..htmx import redirect_after_post
 from ..orders.access import remember_order
 from ..payments.responses import send_to_payment
@@ -35,7 +35,7 @@ def start():
 
 
 @bp.post("/")
-@rate_limited(configured_limit("RATELIMIT_CHECKOUT"))
+@limiter.limit(configured_limit("RATELIMIT_CHECKOUT"))
 def submit():
     form = CheckoutForm()
     cart = load_cart(session)

@@ -42,7 +42,7 @@ def show(token):
 def status(token):
     """The 2-second poll: one query; 304 when nothing changed; 286 with the final fragment to stop.
 
-    Never rate-limited (no rate_limited()): every open order page polls, and shoppers behind one
+    Never rate-limited (no @limiter.limit): every open order page polls, and shoppers behind one
     carrier NAT share an IP address.
     """
     order, attempt = order_status(token)

@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
 
-from ..extensions import configured_limit, csrf, db, rate_limited
+from ..extensions import configured_limit, csrf, db, limiter
 from ..models import Order, PaymentAttempt
 from ..order_status import RETRYABLE
 from ..orders.access import latest_order_token, session_owns
@@ -23,7 +23,7 @@ MAX_NOTIFICATION_BYTES = 64 * 1024
 
 @bp.route("/payments/notification", methods=["GET", "POST"], strict_slashes=False)
 @csrf.exempt  # authenticated by its signature and confirmed with the status API instead
-@rate_limited(configured_limit("RATELIMIT_NOTIFICATION"), methods=["POST"])
+@limiter.limit(configured_limit("RATELIMIT_NOTIFICATION"), methods=["POST"])
 def notification():
     if request.method == "GET":
         # Someone opened the URL in a browser; Midtrans only POSTs.
@@ -67,7 +67,7 @@ def return_from_midtrans():
 
 
 @bp.post("/orders/<token>/pay")
-@rate_limited(configured_limit("RATELIMIT_CHECKOUT"))
+@limiter.limit(configured_limit("RATELIMIT_CHECKOUT"))
 def pay(token):
     """Continue to Midtrans's page, retry after an error, or pay again after expiry/failure."""
     order = order_for_page(token)
