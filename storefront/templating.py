@@ -1,6 +1,6 @@
 """Jinja filters and globals shared by every template."""
 
-from flask import current_app, request, session
+from flask import request, session
 from flask_babel import format_datetime, get_translations
 from flask_babel import lazy_gettext as _l
 from jinja2 import pass_context
@@ -55,22 +55,33 @@ def template_gettext(translations):
     return {"gettext": gettext, "ngettext": ngettext}
 
 
+def _cart_count():
+    # Counted when the cart badge is drawn: fragments without it (the status poll) need no session.
+    return cart_count(session)
+
+
+def _current_path():
+    return request.full_path.rstrip("?")
+
+
 def init_templating(app):
     app.jinja_env.filters["idr"] = format_idr
     app.jinja_env.globals["status_label"] = status_label
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt)
     # Payment deadlines always name the zone: shoppers across Indonesia live in WIB, WITA and WIT.
     app.jinja_env.filters["deadline"] = lambda value: format_datetime(value, "d MMM y, HH:mm") + " WIB"
+    # What does not change per request is a global, set once; what does is computed only when drawn.
+    app.jinja_env.globals.update(
+        store_name=app.config["STORE_NAME"],
+        languages=LANGUAGES,
+        cart_count=_cart_count,
+        current_path=_current_path,
+    )
 
     @app.context_processor
-    def inject_globals():
+    def inject_request_globals():
         return {
-            "store_name": current_app.config["STORE_NAME"],
-            "languages": LANGUAGES,
             "current_language": select_locale(),
-            # Counted when the cart badge is drawn: fragments without it (the status poll) need no session.
-            "cart_count": lambda: cart_count(session),
-            "current_path": request.full_path.rstrip("?"),
             # Context variables win over the globals Flask-Babel installed; `_` resolves `gettext`.
             **template_gettext(get_translations()),
         }
