@@ -12,7 +12,8 @@ What it does, all on 127.0.0.1, bounded in time, and cleaned up at the end (also
 2. The built-in Midtrans sandbox on a free port in this process (its own temporary state), and the
    shop pointed at it with the sandbox server key: no sandbox thread inside a worker, nothing shared
    with a developer's `instance/`, and any unexpected status call would still get an answer.
-3. The shop (`wsgi:app`) and the baseline (`bench/hello_app.py`) under the SAME gunicorn command line
+3. The shop (`wsgi:app`), the baseline (`bench/hello_app.py`) and the floor (`bench/floor_app.py`: the
+   poll's 304 in bare Flask with one sqlite3 query, the ceiling for the shop's) under the SAME gunicorn command line
    (and, with --compare DIR, the shop of another checkout too, on the same database).
 4. wrk against each endpoint: a short warm-up, then ROUNDS rounds in which every endpoint (the baseline
    included) gets DURATION seconds, in an order that rotates from round to round.
@@ -367,6 +368,16 @@ def shop_endpoints(server, fixtures, cookie, csrf, prefix=""):
     ]
 
 
+def floor_endpoint(server, fixtures):
+    """bench/floor_app.py's 304 for the polled order: the ceiling for the shop's poll_304 ratio."""
+    path = f"/orders/{fixtures.awaiting_token}/status"
+    status, headers, _ = request(server.port, "GET", path)
+    if status != 200 or "ETag" not in headers:
+        raise RuntimeError(f"floor app answered {status} without an ETag")
+    return Endpoint("floor_304", "floor: bare Flask + one sqlite3 query, 304", server, path,
+                    headers={"If-None-Match": headers["ETag"]}, expect=304)
+
+
 def check_endpoint(endpoint):
     """One request by hand: the load test must measure the right answer, not an error page."""
     status, _headers, body = request(
@@ -554,10 +565,11 @@ def main():
         print(f"Database migrated and seeded (500 products, 10,000 orders) in {time.monotonic() - started:.1f} s: {tmp}")
 
         hello = start_server(processes, "hello", "hello_app:app", BENCH, env, tmp, args.workers)
+        floor = start_server(processes, "floor", "floor_app:app", BENCH, env, tmp, args.workers)
         shop = start_server(processes, "shop", "wsgi:app", ROOT, env, tmp, args.workers)
-        servers = [hello, shop]
+        servers = [hello, floor, shop]
         cookie, csrf = browser_session(shop.port)  # both shops share SECRET_KEY, so one cookie serves both
-        endpoints = [Endpoint("hello", "bare Flask hello (baseline)", hello, "/")]
+        endpoints = [Endpoint("hello", "bare Flask hello (baseline)", hello, "/"), floor_endpoint(floor, fixtures)]
         endpoints += shop_endpoints(shop, fixtures, cookie, csrf)
         if args.compare:
             before = start_server(processes, "before", "wsgi:app", Path(args.compare).resolve(), env, tmp, args.workers)
@@ -565,7 +577,7 @@ def main():
             endpoints += shop_endpoints(before, fixtures, cookie, csrf, prefix="before:")
         if args.only:
             wanted = set(args.only.split(","))
-            endpoints = [e for e in endpoints if e.name == "hello" or e.name.split(":")[-1] in wanted]
+            endpoints = [e for e in endpoints if e.name in ("hello", "floor_304") or e.name.split(":")[-1] in wanted]
         print("Serving: " + ", ".join(f"{s.name} on :{s.port}" for s in servers) + f" ({args.workers} sync workers each)")
         for endpoint in endpoints:
             check_endpoint(endpoint)
