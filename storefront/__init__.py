@@ -5,6 +5,7 @@ import os
 import sys
 
 from dotenv import load_dotenv
+
 from .config import check_production_safety, load_config
 from .lazy_session import StorefrontFlask
 
