@@ -370,6 +370,9 @@ FOCUS_STOP = """() => {
 def focus_problems(page: Page, max_stops=150):
     """Tab through every stop of the page (from wherever the focus is, round past the end); each must
     be visible and show a ring of >= 2px with >= 3:1 contrast against what is behind it."""
+    # Tab only once the page is quiet: an htmx swap landing mid-walk would take the focus with it.
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
     problems, stops, outside = [], 0, 0
     for _ in range(max_stops):
         page.keyboard.press("Tab")
@@ -384,7 +387,7 @@ def focus_problems(page: Page, max_stops=150):
         stops += 1
         if not style["visible"] or style["outlineStyle"] == "none" or style["outlineWidth"] < 2 or style["contrast"] < 3:
             problems.append(style)
-    assert stops > 3, "Tab reached almost nothing on the page"
+    assert stops > 3, f"Tab reached almost nothing on {page.url} ({stops} stops, {outside} times outside the page)"
     return problems
 
 
