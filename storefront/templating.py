@@ -52,7 +52,8 @@ def template_gettext(translations):
             rv = Markup(rv)
         return rv % variables
 
-    return {"gettext": gettext, "ngettext": ngettext}
+    # `_` too: otherwise Jinja's i18n extension resolves it through an alias that calls `gettext` again.
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
 
 
 def _cart_count():
@@ -82,6 +83,6 @@ def init_templating(app):
     def inject_request_globals():
         return {
             "current_language": select_locale(),
-            # Context variables win over the globals Flask-Babel installed; `_` resolves `gettext`.
+            # Context variables win over the globals Flask-Babel installed.
             **template_gettext(get_translations()),
         }
