@@ -97,8 +97,10 @@ def register_extensions(app):
 
 def register_payments(app):
     from .payments.setup import init_payments
+    from .shipping.quotes import init_shipping
 
     init_payments(app)
+    init_shipping(app)
 
 
 def register_blueprints(app):

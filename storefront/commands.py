@@ -1,10 +1,12 @@
-"""`flask seed`: load the demo catalog (idempotent: existing slugs are left alone)."""
+"""`flask seed`: the regions, the demo catalogue and demo shipping rates (each safe to run again);
+`flask seed regions`: the official regions alone, for a production database."""
 
 import click
 
 from .database import write_transaction
 from .extensions import db
 from .models import Category, Product
+from .regions import PROVINCE, Region, load_regions
 
 
 def seed_demo_data():
@@ -17,9 +19,12 @@ def seed_demo_data():
             if data["slug"] not in categories:
                 categories[data["slug"]] = Category(slug=data["slug"], name=data["name"], position=position)
                 db.session.add(categories[data["slug"]])
-        existing = set(db.session.execute(db.select(Product.slug)).scalars())
+        existing = {p.slug: p for p in db.session.execute(db.select(Product)).scalars()}
         for data in PRODUCTS:
             if data["slug"] in existing:
+                # Demo products seeded before weights existed get theirs; a weight set by hand stays.
+                if existing[data["slug"]].weight_g == 0:
+                    existing[data["slug"]].weight_g = data["weight_g"]
                 continue
             db.session.add(
                 Product(
@@ -27,6 +32,7 @@ def seed_demo_data():
                     name=data["name"],
                     description=data["description"],
                     price_idr=data["price_idr"],
+                    weight_g=data["weight_g"],
                     stock=data["stock"],
                     image=data["image"],
                     category=categories[data["category"]],
@@ -37,9 +43,53 @@ def seed_demo_data():
     return created
 
 
+def seed_regions() -> int:
+    with write_transaction():
+        return load_regions()
+
+
+def seed_demo_shipping() -> int:
+    """Demo courier services priced per province, the origin and the free-shipping threshold; only into
+    an empty set-up, so a merchant's own services are never touched."""
+    from .demo_data import FREE_SHIPPING_MIN_IDR, NEAR_PROVINCES, SHIPPING_ORIGIN, SHIPPING_SERVICES
+    from .shipping.models import ShippingRate, ShippingService, ShippingSettings
+
+    with write_transaction():
+        if db.session.execute(db.select(ShippingService.id).limit(1)).first() is not None:
+            return 0
+        provinces = list(db.session.execute(db.select(Region.code).where(Region.level == PROVINCE)).scalars())
+        for position, data in enumerate(SHIPPING_SERVICES):
+            service = ShippingService(
+                code=data["code"], courier=data["courier"], service=data["service"], position=position,
+                etd_min_days=data["etd_min_days"], etd_max_days=data["etd_max_days"], active=True, free_shipping=True,
+            )
+            db.session.add(service)
+            db.session.flush()
+            db.session.add_all(
+                ShippingRate(service_id=service.id, region_code=code,
+                             price_per_kg_idr=data["near"] if code in NEAR_PROVINCES else data["far"])
+                for code in provinces
+            )
+        if db.session.execute(db.select(ShippingSettings.id).limit(1)).first() is None:
+            db.session.add(ShippingSettings(
+                origin_city_code=SHIPPING_ORIGIN["city_code"], origin_postal_code=SHIPPING_ORIGIN["postal_code"],
+                free_shipping_min_idr=FREE_SHIPPING_MIN_IDR,
+            ))
+        return len(SHIPPING_SERVICES)
+
+
 def init_commands(app):
-    @app.cli.command("seed")
-    def seed_command():
-        """Load the demo categories and products (safe to run again)."""
-        created = seed_demo_data()
-        click.echo(f"Seeded {created} new products.")
+    @app.cli.group("seed", invoke_without_command=True)
+    @click.pass_context
+    def seed_command(ctx):
+        """Load the regions, the demo categories and products, and demo shipping rates (safe to run again)."""
+        if ctx.invoked_subcommand is not None:
+            return
+        click.echo(f"Seeded {seed_regions()} new regions.")
+        click.echo(f"Seeded {seed_demo_data()} new products.")
+        click.echo(f"Seeded {seed_demo_shipping()} demo shipping services.")
+
+    @seed_command.command("regions")
+    def seed_regions_command():
+        """Load the official Kemendagri regions (38 provinces, their cities and districts)."""
+        click.echo(f"Seeded {seed_regions()} new regions.")

@@ -51,9 +51,14 @@ def load_config(instance_path):
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "STORE_NAME": os.environ.get("STORE_NAME") or "Toko Nusantara",
         "DEBUG": debug,
-        # Shipping is a flat fee, waived above a threshold; both in integer rupiah.
-        "SHIPPING_FLAT_IDR": _env_int("SHIPPING_FLAT_IDR", 20000),
-        "FREE_SHIPPING_MIN_IDR": _env_int("FREE_SHIPPING_MIN_IDR", 500000),
+        # Shipping rates: the merchant's table (back office) or Biteship, with the table as fallback.
+        "SHIPPING_PROVIDER": os.environ.get("SHIPPING_PROVIDER") or "table",
+        "BITESHIP_API_KEY": os.environ.get("BITESHIP_API_KEY", ""),
+        "BITESHIP_BASE_URL": os.environ.get("BITESHIP_BASE_URL") or "https://api.biteship.com",
+        "BITESHIP_COURIERS": os.environ.get("BITESHIP_COURIERS") or "jne,jnt,sicepat,anteraja,pos",
+        "SHIPPING_CONNECT_TIMEOUT": float(os.environ.get("SHIPPING_CONNECT_TIMEOUT") or 2),
+        "SHIPPING_READ_TIMEOUT": float(os.environ.get("SHIPPING_READ_TIMEOUT") or 4),
+        "SHIPPING_CACHE_SECONDS": _env_int("SHIPPING_CACHE_SECONDS", 300),
         "PRODUCTS_PER_PAGE": _env_int("PRODUCTS_PER_PAGE", 12),
         # How long a shopper has to pay; the stock reservation lasts exactly as long.
         "PAYMENT_EXPIRY_MINUTES": _env_int("PAYMENT_EXPIRY_MINUTES", 60),

@@ -1,10 +1,11 @@
-"""Demo catalogue for development, screenshots and tests.
+"""Demo catalogue for development, screenshots and tests (long because it is data, not logic).
 
 Pure data: this module imports nothing from the app, so seed commands and tests can load it
 without an application context. Prices are whole rupiah (``int``), never floats. Product names
 stay within 50 characters because Midtrans rejects longer ``item_details[].name`` values.
 Exactly one product is sold out (stock 0) and two are low on stock (stock <= 3), so every
-stock state of the catalogue can be seen without editing data.
+stock state of the catalogue can be seen without editing data. Weights are shipping weights in
+grams, packaging included.
 """
 
 CATEGORIES = [
@@ -23,6 +24,7 @@ PRODUCTS = [
         "name": "Kopi Gayo Arabika 250 g",
         "category": "kopi-teh",
         "price_idr": 85000,
+        "weight_g": 300,
         "stock": 24,
         "image": "img/products/kopi-gayo-arabika-250g.svg",
         "description": (
@@ -37,6 +39,7 @@ PRODUCTS = [
         "name": "Kopi Toraja Sapan 250 g",
         "category": "kopi-teh",
         "price_idr": 95000,
+        "weight_g": 300,
         "stock": 18,
         "image": "img/products/kopi-toraja-sapan-250g.svg",
         "description": (
@@ -50,6 +53,7 @@ PRODUCTS = [
         "name": "Teh Melati Tegal 100 g",
         "category": "kopi-teh",
         "price_idr": 22000,
+        "weight_g": 150,
         "stock": 40,
         "image": "img/products/teh-melati-tegal-100g.svg",
         "description": (
@@ -64,6 +68,7 @@ PRODUCTS = [
         "name": "Gula Aren Cair 500 ml",
         "category": "makanan-bumbu",
         "price_idr": 45000,
+        "weight_g": 650,
         "stock": 30,
         "image": "img/products/gula-aren-cair-500ml.svg",
         "description": (
@@ -77,6 +82,7 @@ PRODUCTS = [
         "name": "Sambal Bawang Pedas 200 g",
         "category": "makanan-bumbu",
         "price_idr": 35000,
+        "weight_g": 300,
         "stock": 36,
         "image": "img/products/sambal-bawang-pedas-200g.svg",
         "description": (
@@ -90,6 +96,7 @@ PRODUCTS = [
         "name": "Rendang Daging Sapi Kemasan 250 g",
         "category": "makanan-bumbu",
         "price_idr": 125000,
+        "weight_g": 350,
         "stock": 2,
         "image": "img/products/rendang-daging-kemasan-250g.svg",
         "description": (
@@ -103,6 +110,7 @@ PRODUCTS = [
         "name": "Madu Hutan Sumbawa 500 g",
         "category": "makanan-bumbu",
         "price_idr": 150000,
+        "weight_g": 650,
         "stock": 12,
         "image": "img/products/madu-hutan-sumbawa-500g.svg",
         "description": (
@@ -116,6 +124,7 @@ PRODUCTS = [
         "name": "Vanili Bourbon Papua 10 Batang",
         "category": "makanan-bumbu",
         "price_idr": 175000,
+        "weight_g": 100,
         "stock": 3,
         "image": "img/products/vanili-bourbon-papua-10-batang.svg",
         "description": (
@@ -130,6 +139,7 @@ PRODUCTS = [
         "name": "Keripik Tempe Malang 250 g",
         "category": "camilan",
         "price_idr": 28000,
+        "weight_g": 300,
         "stock": 35,
         "image": "img/products/keripik-tempe-malang-250g.svg",
         "description": (
@@ -143,6 +153,7 @@ PRODUCTS = [
         "name": "Dodol Garut Aneka Rasa 500 g",
         "category": "camilan",
         "price_idr": 40000,
+        "weight_g": 550,
         "stock": 20,
         "image": "img/products/dodol-garut-aneka-rasa-500g.svg",
         "description": (
@@ -156,6 +167,7 @@ PRODUCTS = [
         "name": "Kerupuk Udang Sidoarjo 500 g",
         "category": "camilan",
         "price_idr": 65000,
+        "weight_g": 550,
         "stock": 27,
         "image": "img/products/kerupuk-udang-sidoarjo-500g.svg",
         "description": (
@@ -169,6 +181,7 @@ PRODUCTS = [
         "name": "Emping Melinjo Pandeglang 250 g",
         "category": "camilan",
         "price_idr": 55000,
+        "weight_g": 300,
         "stock": 15,
         "image": "img/products/emping-melinjo-pandeglang-250g.svg",
         "description": (
@@ -183,6 +196,7 @@ PRODUCTS = [
         "name": "Batik Tulis Pekalongan Motif Jlamprang",
         "category": "kain-batik",
         "price_idr": 850000,
+        "weight_g": 400,
         "stock": 7,
         "image": "img/products/batik-tulis-pekalongan-jlamprang.svg",
         "description": (
@@ -196,6 +210,7 @@ PRODUCTS = [
         "name": "Kain Tenun Ikat Sumba Timur",
         "category": "kain-batik",
         "price_idr": 1250000,
+        "weight_g": 700,
         "stock": 0,
         "image": "img/products/kain-tenun-ikat-sumba.svg",
         "description": (
@@ -209,6 +224,7 @@ PRODUCTS = [
         "name": "Songket Palembang Benang Emas",
         "category": "kain-batik",
         "price_idr": 975000,
+        "weight_g": 450,
         "stock": 6,
         "image": "img/products/songket-palembang-benang-emas.svg",
         "description": (
@@ -223,6 +239,7 @@ PRODUCTS = [
         "name": "Tas Anyaman Rotan Bulat Bali",
         "category": "kerajinan",
         "price_idr": 185000,
+        "weight_g": 600,
         "stock": 14,
         "image": "img/products/tas-anyaman-rotan-bulat.svg",
         "description": (
@@ -236,6 +253,7 @@ PRODUCTS = [
         "name": "Wayang Kulit Mini Arjuna",
         "category": "kerajinan",
         "price_idr": 120000,
+        "weight_g": 250,
         "stock": 9,
         "image": "img/products/wayang-kulit-mini-arjuna.svg",
         "description": (
@@ -249,6 +267,7 @@ PRODUCTS = [
         "name": "Cobek & Ulekan Batu Merapi 20 cm",
         "category": "kerajinan",
         "price_idr": 75000,
+        "weight_g": 3500,
         "stock": 11,
         "image": "img/products/cobek-ulekan-batu-merapi.svg",
         "description": (
@@ -263,6 +282,7 @@ PRODUCTS = [
         "name": "Sabun Sereh Wangi Alami 100 g",
         "category": "perawatan-diri",
         "price_idr": 18000,
+        "weight_g": 150,
         "stock": 38,
         "image": "img/products/sabun-sereh-wangi-100g.svg",
         "description": (
@@ -276,6 +296,7 @@ PRODUCTS = [
         "name": "Minyak Kayu Putih Pulau Buru 60 ml",
         "category": "perawatan-diri",
         "price_idr": 42000,
+        "weight_g": 120,
         "stock": 26,
         "image": "img/products/minyak-kayu-putih-buru-60ml.svg",
         "description": (
@@ -289,6 +310,7 @@ PRODUCTS = [
         "name": "Lulur Mandi Rempah Jawa 200 g",
         "category": "perawatan-diri",
         "price_idr": 38000,
+        "weight_g": 250,
         "stock": 22,
         "image": "img/products/lulur-rempah-jawa-200g.svg",
         "description": (
@@ -298,3 +320,18 @@ PRODUCTS = [
         ),
     },
 ]
+
+
+# Courier services and their price per kilogram by destination province, for `flask seed` (demo only:
+# a merchant sets real prices in the back office). Java, Bali and Sumatra are cheaper from a Java origin.
+SHIPPING_SERVICES = [
+    {"code": "jne-reg", "courier": "JNE", "service": "REG", "etd_min_days": 2, "etd_max_days": 3, "near": 20000, "far": 45000},
+    {"code": "jnt-ez", "courier": "J&T", "service": "EZ", "etd_min_days": 2, "etd_max_days": 4, "near": 18000, "far": 42000},
+    {"code": "sicepat-reg", "courier": "SiCepat", "service": "REG", "etd_min_days": 1, "etd_max_days": 3, "near": 19000, "far": 43000},
+    {"code": "anteraja-reg", "courier": "AnterAja", "service": "REG", "etd_min_days": 2, "etd_max_days": 4, "near": 17000, "far": 40000},
+    {"code": "pos-kilat", "courier": "Pos Indonesia", "service": "Kilat", "etd_min_days": 3, "etd_max_days": 5, "near": 15000, "far": 35000},
+]
+# Province codes (Kemendagri) priced "near": Sumatra, Java, Bali.
+NEAR_PROVINCES = ["11", "12", "13", "14", "15", "16", "17", "18", "19", "21", "31", "32", "33", "34", "35", "36", "51"]
+SHIPPING_ORIGIN = {"city_code": "34.71", "postal_code": "55213"}  # Kota Yogyakarta
+FREE_SHIPPING_MIN_IDR = 500000

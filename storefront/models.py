@@ -63,6 +63,7 @@ class Product(TimestampMixin, db.Model):
     __table_args__ = (
         CheckConstraint("stock >= 0", name="stock_not_negative"),
         CheckConstraint("price_idr >= 0", name="price_not_negative"),
+        CheckConstraint("weight_g >= 0", name="weight_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,6 +76,8 @@ class Product(TimestampMixin, db.Model):
     stock: Mapped[int] = mapped_column(Integer, default=0)
     image: Mapped[str] = mapped_column(String(200), default="img/placeholder.svg")
     active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    # Shipping weight in grams, packaging included; 0 means "not set" and blocks checkout with a message.
+    weight_g: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     category: Mapped[Category | None] = relationship()
 
@@ -93,8 +96,21 @@ class Order(TimestampMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254))
     phone: Mapped[str] = mapped_column(String(20))
     address: Mapped[str] = mapped_column(String(255))
+    # City name as shown; orders placed before region codes existed keep the text the shopper typed.
     city: Mapped[str] = mapped_column(String(100))
     postal_code: Mapped[str] = mapped_column(String(5))
+    # Kemendagri codes and names of the destination (None on orders from before regions).
+    province_code: Mapped[str | None] = mapped_column(String(13))
+    province: Mapped[str | None] = mapped_column(String(80))
+    city_code: Mapped[str | None] = mapped_column(String(13))
+    district_code: Mapped[str | None] = mapped_column(String(13))
+    district: Mapped[str | None] = mapped_column(String(80))
+    # The courier service chosen at checkout, as priced in the order's own transaction.
+    shipping_code: Mapped[str | None] = mapped_column(String(40))
+    shipping_courier: Mapped[str | None] = mapped_column(String(30))
+    shipping_service: Mapped[str | None] = mapped_column(String(30))
+    shipping_etd: Mapped[str | None] = mapped_column(String(12))
+    weight_g: Mapped[int | None] = mapped_column(Integer)
     locale: Mapped[str] = mapped_column(String(5), default="id")
     status: Mapped[str] = mapped_column(String(24), default=OrderStatus.AWAITING_PAYMENT, index=True)
     subtotal_idr: Mapped[int] = mapped_column(BigInteger)
@@ -117,6 +133,13 @@ class Order(TimestampMixin, db.Model):
     attempts: Mapped[list["PaymentAttempt"]] = relationship(
         back_populates="order", order_by="PaymentAttempt.number", cascade="all, delete-orphan"
     )
+
+    @property
+    def shipping_label(self):
+        """"JNE REG", or None for orders from before courier services."""
+        if not self.shipping_courier:
+            return None
+        return f"{self.shipping_courier} {self.shipping_service}"
 
     @property
     def current_attempt(self):

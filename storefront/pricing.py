@@ -2,8 +2,6 @@
 
 from dataclasses import dataclass
 
-from flask import current_app
-
 
 @dataclass(frozen=True)
 class Totals:
@@ -12,13 +10,7 @@ class Totals:
     total_idr: int
 
 
-def shipping_for(subtotal_idr):
-    if subtotal_idr <= 0 or subtotal_idr >= current_app.config["FREE_SHIPPING_MIN_IDR"]:
-        return 0
-    return current_app.config["SHIPPING_FLAT_IDR"]
-
-
-def totals_for(line_totals_idr):
+def totals_for(line_totals_idr, shipping_idr=0):
+    """Subtotal of the lines plus the shipping price the rate provider gave for the chosen service."""
     subtotal = sum(line_totals_idr)
-    shipping = shipping_for(subtotal)
-    return Totals(subtotal, shipping, subtotal + shipping)
+    return Totals(subtotal, shipping_idr, subtotal + shipping_idr)

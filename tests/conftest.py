@@ -8,7 +8,7 @@ import time
 from contextlib import contextmanager
 
 import pytest
-from helpers import Shopper, make_product, the_order
+from helpers import Shopper, make_product, seed_shipping, the_order
 from sqlalchemy import text
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Response
@@ -75,8 +75,6 @@ def app_config(db_kind, tmp_path, sandbox):
         "RATELIMIT_ENABLED": False,
         "SESSION_COOKIE_SECURE": False,  # the test client and the live server speak plain http
         "MAIL_BACKGROUND": False,  # e-mails are delivered explicitly where a test wants them
-        "SHIPPING_FLAT_IDR": 20000,
-        "FREE_SHIPPING_MIN_IDR": 500000,
     }
 
 
@@ -89,6 +87,7 @@ def running_app(config, db_kind):
             _reset_postgres()
         else:
             db.create_all()
+        seed_shipping()
         try:
             yield app
         finally:

@@ -15,8 +15,9 @@ from storefront.models import Category, Order, Product
 from storefront.sandbox import SANDBOX_SERVER_KEY
 
 
-def make_product(name="Kopi Gayo 250 g", price=85000, stock=10, category=None, active=True, slug=None):
+def make_product(name="Kopi Gayo 250 g", price=85000, stock=10, category=None, active=True, slug=None, weight_g=300):
     product = Product(
+        weight_g=weight_g,
         name=name,
         slug=slug or re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-"),
         description=f"Deskripsi {name}",
@@ -83,10 +84,70 @@ VALID_CUSTOMER = {
     "name": "Siti Rahmawati",
     "email": "siti@example.co.id",
     "phone": "0812-3456-7890",
-    "address": "Jl. Malioboro No. 12",
-    "city": "Yogyakarta",
+    "province": "34",  # DI Yogyakarta
+    "city": "34.71",  # Kota Yogyakarta
+    "district": "34.71.10",  # Gondomanan
     "postal_code": "55213",
+    "address": "Jl. Malioboro No. 12",
+    "shipping_service": "jne-reg",
 }
+
+def gondomanan():
+    """The Place of VALID_CUSTOMER's address, for tests that call place_order directly."""
+    from storefront.regions import Place
+
+    return Place("34", "DI Yogyakarta", "34.71", "Kota Yogyakarta", "34.71.10", "Gondomanan")
+
+
+DIRECT_CUSTOMER = {"customer_name": "Siti", "email": "s@example.com", "phone": "+6281234567890",
+                   "address": "Jl. A", "postal_code": "55213"}
+
+
+# The regions every test database holds: all 38 provinces, the cities of DI Yogyakarta and Jawa Barat,
+# and the districts of Kota Yogyakarta and Kota Depok (the whole list is loaded by `flask seed regions`).
+TEST_PROVINCES = ("34", "32")
+TEST_CITIES = ("34.71", "32.76")
+_test_region_rows = []
+
+
+def test_region_rows():
+    from storefront.regions import official_regions
+
+    if not _test_region_rows:
+        _test_region_rows.extend(
+            row for row in official_regions(within=TEST_CITIES)
+            if row["level"] == 1 or str(row["code"])[:2] in TEST_PROVINCES
+        )
+    return _test_region_rows
+
+
+def seed_shipping():
+    """Regions and the test rate table, committed: JNE REG Rp20.000/kg and SiCepat REG Rp18.000/kg to
+    DI Yogyakarta; to Jawa Barat JNE REG Rp25.000/kg, but Rp22.000/kg to Kota Depok (a city price);
+    the inactive Pos Kilat everywhere in DI Yogyakarta; free shipping from Rp500.000 except for SiCepat."""
+    from sqlalchemy import insert
+
+    from storefront.regions import Region
+    from storefront.shipping.models import ShippingRate, ShippingService, ShippingSettings
+
+    db.session.execute(insert(Region), test_region_rows())
+    jne = ShippingService(code="jne-reg", courier="JNE", service="REG", etd_min_days=2, etd_max_days=3, position=0)
+    sicepat = ShippingService(code="sicepat-reg", courier="SiCepat", service="REG", etd_min_days=1, etd_max_days=2,
+                              position=1, free_shipping=False)
+    pos = ShippingService(code="pos-kilat", courier="Pos Indonesia", service="Kilat", etd_min_days=3, etd_max_days=5,
+                          position=2, active=False)
+    db.session.add_all([jne, sicepat, pos])
+    db.session.flush()
+    db.session.add_all([
+        ShippingRate(service_id=jne.id, region_code="34", price_per_kg_idr=20000),
+        ShippingRate(service_id=sicepat.id, region_code="34", price_per_kg_idr=18000),
+        ShippingRate(service_id=pos.id, region_code="34", price_per_kg_idr=10000),
+        ShippingRate(service_id=jne.id, region_code="32", price_per_kg_idr=25000),
+        ShippingRate(service_id=jne.id, region_code="32.76", price_per_kg_idr=22000),
+        ShippingSettings(origin_city_code="34.71", origin_postal_code="55213", tolerance_g=300,
+                         free_shipping_min_idr=500000),
+    ])
+    db.session.commit()
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import pytest
-from helpers import VALID_CUSTOMER, make_product
+from helpers import DIRECT_CUSTOMER, VALID_CUSTOMER, gondomanan, make_product
 
 from storefront.checkout.forms import normalise_phone
 from storefront.extensions import db
@@ -133,11 +133,9 @@ def test_reservation_is_all_or_nothing_across_lines(app):
 
     plenty = make_product("Kopi", stock=10)
     scarce = make_product("Teh", stock=1)
-    customer = {k: v for k, v in VALID_CUSTOMER.items() if k != "name"} | {"customer_name": "Siti"}
-    customer["phone"] = "+6281234567890"
     with current_app.test_request_context():
         with pytest.raises(OutOfStock) as excinfo:
-            place_order({plenty.id: 3, scarce.id: 2}, customer, "key-1", "id")
+            place_order({plenty.id: 3, scarce.id: 2}, DIRECT_CUSTOMER, "key-1", "id", gondomanan(), "jne-reg")
     assert excinfo.value.product_names == ["Teh"]
     stocks = dict(db.session.execute(db.select(Product.name, Product.stock)).all())
     assert stocks == {"Kopi": 10, "Teh": 1}
@@ -149,11 +147,9 @@ def test_same_checkout_key_twice_returns_the_first_order(app):
     from storefront.checkout.orders import place_order
 
     product = make_product("Kopi", stock=10)
-    customer = {"customer_name": "Siti", "email": "s@example.com", "phone": "+6281234567890",
-                "address": "Jl. A", "city": "Bandung", "postal_code": "40111"}
     with current_app.test_request_context():
-        first, created_first = place_order({product.id: 2}, customer, "same-key", "id")
-        second, created_second = place_order({product.id: 2}, customer, "same-key", "id")
+        first, created_first = place_order({product.id: 2}, DIRECT_CUSTOMER, "same-key", "id", gondomanan(), "jne-reg")
+        second, created_second = place_order({product.id: 2}, DIRECT_CUSTOMER, "same-key", "id", gondomanan(), "jne-reg")
     assert (created_first, created_second) == (True, False)
     assert first.id == second.id
     db.session.refresh(product)

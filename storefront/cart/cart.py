@@ -108,6 +108,14 @@ class CartView:
     def count(self):
         return sum(line.quantity for line in self.lines)
 
+    @property
+    def weight_g(self) -> int:
+        return sum(line.product.weight_g * line.quantity for line in self.lines)
+
+    @property
+    def has_unweighed_products(self) -> bool:
+        return any(line.product.weight_g <= 0 for line in self.lines)
+
 
 def line_problem(product, quantity):
     if not product.active:

@@ -1,12 +1,15 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, HiddenField, StringField, TelField
+from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField, TelField
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 from ..forms import Form
+from ..regions import Place, children, place_for
+from ..shipping.rules import Quote
 
 _TOO_LONG = _l("This is too long (at most %(max)d characters).")
+POSTAL_CODE = re.compile(r"\d{5}")
 _PHONE_PATTERN = re.compile(r"^(?:\+62|62|0)(8\d{7,12})$")
 
 
@@ -31,12 +34,60 @@ class CheckoutForm(Form):
     address = StringField(
         _l("Street address"), validators=[InputRequired(_l("Please enter your address.")), Length(max=255, message=_TOO_LONG)]
     )
-    city = StringField(_l("City"), validators=[InputRequired(_l("Please enter your city.")), Length(max=100, message=_TOO_LONG)])
+    # Kemendagri codes; the lists are filled per request from the regions table (load_regions).
+    province = SelectField(_l("Province"), choices=[], validate_choice=False, validators=[InputRequired(_l("Please choose your province."))])
+    city = SelectField(_l("City or regency"), choices=[], validate_choice=False, validators=[InputRequired(_l("Please choose your city or regency."))])
+    district = SelectField(_l("District (kecamatan)"), choices=[], validate_choice=False, validators=[InputRequired(_l("Please choose your district."))])
     postal_code = StringField(
         _l("Postal code"), validators=[InputRequired(_l("Please enter your postal code."))]
     )
+    shipping_service = RadioField(_l("Shipping service"), choices=[], validate_choice=False, validators=[InputRequired(_l("Please choose a shipping service."))])
     # Same value for both halves of a double submit, so they resolve to one order.
     checkout_key = HiddenField()
+
+    place: Place | None = None
+    quotes: list[Quote] = []
+
+    def load_regions(self) -> None:
+        """Fill the three lists for what is chosen so far; a choice that no longer fits its parent
+        (another province was picked) is cleared, so the next list starts fresh."""
+        provinces = children(None)
+        self.province.choices = _options(provinces, _l("Choose a province"))
+        cities = children(self.province.data) if self.province.data in {p.code for p in provinces} else []
+        self.city.choices = _options(cities, _l("Choose a city or regency"))
+        if self.city.data not in {c.code for c in cities}:
+            self.city.data = ""
+        districts = children(self.city.data) if self.city.data else []
+        self.district.choices = _options(districts, _l("Choose a district"))
+        if self.district.data not in {d.code for d in districts}:
+            self.district.data = ""
+        self.place = place_for(self.province.data or "", self.city.data or "", self.district.data or "")
+
+    def offer(self, quotes: list[Quote]) -> None:
+        self.quotes = quotes
+        self.shipping_service.choices = [(q.code, q.label) for q in quotes]
+
+    @property
+    def chosen_quote(self) -> Quote | None:
+        return next((q for q in self.quotes if q.code == self.shipping_service.data), None)
+
+    # load_regions clears a choice that is not under its parent, so a stale or forged code arrives here
+    # as an empty value although the browser sent one (InputRequired already passed on the raw input).
+    def validate_province(self, field):
+        if field.data not in {code for code, _label in self.province.choices if code}:
+            raise ValidationError(_l("Please choose your province from the list."))
+
+    def validate_city(self, field):
+        if not field.data:
+            raise ValidationError(_l("This city or regency is not in the chosen province."))
+
+    def validate_district(self, field):
+        if not field.data or self.place is None:
+            raise ValidationError(_l("This district is not in the chosen city or regency."))
+
+    def validate_shipping_service(self, field):
+        if self.place is not None and self.chosen_quote is None:
+            raise ValidationError(_l("This service is not available for your address. Please choose one of the list."))
 
     def validate_phone(self, field):
         normalised = normalise_phone(field.data)
@@ -46,7 +97,7 @@ class CheckoutForm(Form):
 
     def validate_postal_code(self, field):
         field.data = (field.data or "").strip()
-        if not re.fullmatch(r"\d{5}", field.data):
+        if not POSTAL_CODE.fullmatch(field.data):
             raise ValidationError(_l("A postal code has 5 digits."))
 
     def customer(self):
@@ -55,6 +106,9 @@ class CheckoutForm(Form):
             "email": self.email.data.strip(),
             "phone": self.phone.data,
             "address": self.address.data.strip(),
-            "city": self.city.data.strip(),
             "postal_code": self.postal_code.data,
         }
+
+
+def _options(regions, prompt):
+    return [("", prompt)] + [(r.code, r.name) for r in regions]

@@ -4,6 +4,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from ..database import write_transaction
@@ -12,6 +13,8 @@ from ..inventory import reserve_stock
 from ..models import Order, OrderItem, Product, utcnow
 from ..order_status import OrderStatus
 from ..pricing import totals_for
+from ..regions import Place
+from ..shipping.quotes import find_quote, quotes_for
 
 # No 0/O, 1/I/L: references are read out over the phone.
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -25,6 +28,10 @@ class OutOfStock(Exception):
 
 class NothingToOrder(Exception):
     pass
+
+
+class ShippingUnavailable(Exception):
+    """The chosen service cannot carry this cart to this address (any more); the message says why."""
 
 
 def new_reference():
@@ -42,7 +49,7 @@ def find_by_checkout_key(checkout_key):
     return db.session.execute(db.select(Order).where(Order.checkout_key == checkout_key)).scalar_one_or_none()
 
 
-def place_order(quantities, customer, checkout_key, locale):
+def place_order(quantities, customer, checkout_key, locale, place: Place, shipping_code: str):
     """Create an order for {product_id: quantity}; returns (order, created).
 
     A second submit of the same checkout form (same checkout_key) returns the first order instead of
@@ -55,7 +62,7 @@ def place_order(quantities, customer, checkout_key, locale):
             existing = find_by_checkout_key(checkout_key)
             if existing is not None:
                 return existing, False
-            order = _create_order(quantities, customer, checkout_key, locale)
+            order = _create_order(quantities, customer, checkout_key, locale, place, shipping_code)
         return order, True
     except IntegrityError:
         # The other half of a concurrent double submit committed first (unique checkout_key).
@@ -65,7 +72,7 @@ def place_order(quantities, customer, checkout_key, locale):
         return existing, False
 
 
-def _create_order(quantities, customer, checkout_key, locale):
+def _create_order(quantities, customer, checkout_key, locale, place, shipping_code):
     products = {
         p.id: p
         for p in db.session.execute(
@@ -73,7 +80,18 @@ def _create_order(quantities, customer, checkout_key, locale):
         ).scalars()
     }
     missing = [pid for pid in quantities if pid not in products or not products[pid].active]
-    short = missing or reserve_stock(quantities)
+    if missing:
+        raise OutOfStock([products[pid].name if pid in products else str(pid) for pid in missing])
+    # The shipping price is worked out again here, from the database's weights and prices and the
+    # rate provider, never taken from the form; a service that no longer fits raises before any stock moves.
+    weight_g = sum(products[pid].weight_g * qty for pid, qty in quantities.items())
+    subtotal = sum(products[pid].price_idr * qty for pid, qty in quantities.items())
+    if any(products[pid].weight_g <= 0 for pid in quantities):
+        raise ShippingUnavailable(no_weight_message())
+    quote = find_quote(quotes_for(place, customer["postal_code"], weight_g, subtotal), shipping_code)
+    if quote is None:
+        raise ShippingUnavailable(_("This service is not available for your address. Please choose one of the list."))
+    short = reserve_stock(quantities)
     if short:
         names = [products[pid].name if pid in products else str(pid) for pid in short]
         raise OutOfStock(names)
@@ -88,7 +106,7 @@ def _create_order(quantities, customer, checkout_key, locale):
         )
         for pid, qty in sorted(quantities.items())
     ]
-    totals = totals_for(item.line_total_idr for item in items)
+    totals = totals_for((item.line_total_idr for item in items), quote.price_idr)
     now = utcnow()
     order = Order(
         reference=new_reference(),
@@ -102,8 +120,23 @@ def _create_order(quantities, customer, checkout_key, locale):
         stock_reserved=True,
         reserved_until=now + timedelta(minutes=current_app.config["PAYMENT_EXPIRY_MINUTES"]),
         items=items,
+        province_code=place.province_code,
+        province=place.province,
+        city_code=place.city_code,
+        city=place.city,
+        district_code=place.district_code,
+        district=place.district,
+        shipping_code=quote.code,
+        shipping_courier=quote.courier,
+        shipping_service=quote.service,
+        shipping_etd=quote.etd,
+        weight_g=weight_g,
         **customer,
     )
     db.session.add(order)
     db.session.flush()
     return order
+
+
+def no_weight_message() -> str:
+    return _("Some products in your cart have no shipping weight yet, so shipping cannot be priced. Please contact the shop.")

@@ -1,18 +1,21 @@
 import secrets
 
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..cart.cart import clear, get_items, load_cart
 from ..extensions import configured_limit, limiter
-from ..htmx import redirect_after_post
+from ..htmx import redirect_after_post, wants_fragment
 from ..orders.access import remember_order
 from ..payments.responses import send_to_payment
+from ..shipping.quotes import quotes_for
 from ..signals import order_placed
 from . import bp
-from .forms import CheckoutForm
-from .orders import OutOfStock, place_order
+from .forms import POSTAL_CODE, CheckoutForm
+from .orders import OutOfStock, ShippingUnavailable, no_weight_message, place_order
+
+SHIPPING_FRAGMENT_ID = "checkout-shipping"
 
 
 def _cart_blocks_checkout(cart):
@@ -25,13 +28,55 @@ def _cart_blocks_checkout(cart):
     return False
 
 
+def _offer_shipping(form, cart):
+    """Fill the address lists and the services for the address chosen so far; returns why no service
+    can be offered (shown beside the services), or None."""
+    form.load_regions()
+    form.offer([])
+    if form.place is None:
+        return None
+    if cart.has_unweighed_products:
+        return no_weight_message()
+    postal_code = (form.postal_code.data or "").strip()
+    quotes = quotes_for(
+        form.place, postal_code if POSTAL_CODE.fullmatch(postal_code) else "", cart.weight_g, cart.subtotal_idr
+    )
+    form.offer(quotes)
+    if not quotes:
+        return _("No courier service delivers to this district yet. Please choose another address or contact the shop.")
+    return None
+
+
+def _render(form, cart, shipping_problem, status=200):
+    return render_template(
+        "checkout/checkout.html", form=form, cart=cart, shipping_problem=shipping_problem, quote=form.chosen_quote
+    ), status
+
+
 @bp.get("/")
 def start():
     cart = load_cart(session)
     if _cart_blocks_checkout(cart):
         return redirect(url_for("cart.show"), code=303)
     form = CheckoutForm(checkout_key=secrets.token_urlsafe(16))
-    return render_template("checkout/checkout.html", form=form, cart=cart)
+    return _render(form, cart, _offer_shipping(form, cart))
+
+
+@bp.get("/shipping")
+def shipping():
+    """The address lists and services for what is chosen so far, with the order summary out of band."""
+    if not wants_fragment(SHIPPING_FRAGMENT_ID):
+        return redirect(url_for("checkout.start"), code=303)
+    cart = load_cart(session)
+    form = CheckoutForm(formdata=request.args, meta={"csrf": False})
+    problem = _offer_shipping(form, cart)
+    response = current_app.make_response(
+        render_template(
+            "checkout/_shipping_update.html", form=form, cart=cart, shipping_problem=problem, quote=form.chosen_quote
+        )
+    )
+    response.vary.add("HX-Request")
+    return response
 
 
 @bp.post("/")
@@ -41,13 +86,24 @@ def submit():
     cart = load_cart(session)
     if _cart_blocks_checkout(cart):
         return redirect_after_post(url_for("cart.show"))
-    if not form.validate_on_submit():
+    problem = _offer_shipping(form, cart)
+    if request.form.get("step"):
+        # Without JavaScript the address is chosen in steps: show the next list, nothing is judged yet.
+        return _render(form, cart, problem)
+    valid = form.validate_on_submit()
+    if problem and not form.shipping_service.errors:
+        form.shipping_service.errors = [problem]
+    if not valid or problem:
         # Everything the shopper typed is re-rendered; 422 so htmx swaps the form with its messages.
-        return render_template("checkout/checkout.html", form=form, cart=cart), 422
+        return _render(form, cart, problem, 422)
     try:
         order, created = place_order(
-            get_items(session), form.customer(), form.checkout_key.data, str(get_locale())
+            get_items(session), form.customer(), form.checkout_key.data, str(get_locale()),
+            form.place, form.shipping_service.data,
         )
+    except ShippingUnavailable as exc:
+        form.shipping_service.errors = [str(exc)]
+        return _render(form, cart, None, 422)
     except OutOfStock as exc:
         flash(
             _("Sorry, not enough stock left for: %(names)s. Please review your cart.", names=", ".join(exc.product_names)),

@@ -159,7 +159,9 @@ def _snap_request(attempt):
         for item in order.items
     ]
     if order.shipping_idr:
-        items.append(SnapItem(id="shipping", name="Ongkos kirim", price_idr=order.shipping_idr, quantity=1))
+        # Shown to the shopper on Snap and in Midtrans's dashboard: which courier carries the parcel.
+        name = f"Ongkir {order.shipping_label}" if order.shipping_label else "Ongkos kirim"
+        items.append(SnapItem(id="shipping", name=name[:50], price_idr=order.shipping_idr, quantity=1))
     first, last = split_name(order.customer_name)
     now = utcnow()
     minutes = max(1, math.ceil((attempt.expires_at - now).total_seconds() / 60))
