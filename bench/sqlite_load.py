@@ -31,8 +31,11 @@ CUSTOMER = {
     "email": "load@example.co.id",
     "phone": "081234567890",
     "address": "Jl. Beban No. 1",
-    "city": "Bandung",
+    "province": "32",  # Jawa Barat: priced by `flask seed`'s demo rates
+    "city": "32.73",  # Kota Bandung
+    "district": "32.73.01",
     "postal_code": "40111",
+    "shipping_service": "jne-reg",
 }
 
 

@@ -96,7 +96,7 @@ def gondomanan():
     """The Place of VALID_CUSTOMER's address, for tests that call place_order directly."""
     from storefront.regions import Place
 
-    return Place("34", "DI Yogyakarta", "34.71", "Kota Yogyakarta", "34.71.10", "Gondomanan")
+    return Place("34", "Daerah Istimewa Yogyakarta", "34.71", "Kota Yogyakarta", "34.71.10", "Gondomanan")
 
 
 DIRECT_CUSTOMER = {"customer_name": "Siti", "email": "s@example.com", "phone": "+6281234567890",

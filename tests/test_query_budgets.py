@@ -83,6 +83,7 @@ def add_products(count, category_id=None, start=0):
             "slug": f"produk-{n:04d}",
             "description": f"Deskripsi produk {n}",
             "price_idr": 10000 + n * 100,
+            "weight_g": 200,
             "stock": 50,
             "category_id": category_id,
             "active": True,

@@ -189,7 +189,8 @@ def _fresh_forms(order):
         "manual_refund": ManualRefundForm(
             formdata=None, prefix="manual", request_token=secrets.token_urlsafe(24), amount_idr=totals.refundable_idr
         ),
-        "ship": ShipForm(formdata=None, prefix="ship"),
+        # The courier the shopper chose at checkout is the one the parcel goes with.
+        "ship": ShipForm(formdata=None, prefix="ship", carrier=order.shipping_label or ""),
         "resolve": ConfirmForm(formdata=None, prefix="resolve"),
     }
     for refund in merchant.refunds_for(order.id):
