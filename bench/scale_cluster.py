@@ -68,10 +68,11 @@ defaults
     timeout client 30s
     timeout server 30s
     # A refused connection (an instance that died) is retried once on another instance: nothing reached
-    # the dead one, so even a POST is safe to send again. Nothing else is retried -- in particular no
-    # POST whose instance died while answering (it may have taken stock or a payment).
+    # the dead one, so even a POST is safe to send again. A GET that got no answer at all is retried too
+    # (it changes nothing). A POST whose instance died while answering is never sent again: it may have
+    # taken stock or applied a payment; its client gets the 502.
     retries 1
-    retry-on conn-failure
+    retry-on conn-failure empty-response
     option redispatch
     # The client's address for the shop's rate limits (PROXY_COUNT=1 makes the shop read it).
     option forwardfor
@@ -79,6 +80,7 @@ defaults
 frontend shop
     bind 127.0.0.1:{port}
     default_backend {BACKEND}
+    http-request disable-l7-retry if !METH_GET !METH_HEAD
 
 backend {BACKEND}
     balance roundrobin

@@ -86,7 +86,8 @@ def run(args: argparse.Namespace, tmp: Path, processes: Processes, created: list
     scarce, plentiful, stock = seed(database, args.stock_scale)
     cluster.start_instances(args.instances, args.workers)
     health = cluster.start_haproxy(binary)
-    print(f"{args.instances} instances ({args.workers} sync workers each) behind HAProxy at {cluster.lb_url}, "
+    ports = ", ".join(f"{s.name} on :{s.port}" for s in cluster.instances)
+    print(f"{args.instances} instances ({ports}; {args.workers} sync workers each) behind HAProxy at {cluster.lb_url}, "
           f"health check GET {health}; database {name}; Redis {args.redis_url}; logs in {tmp}", flush=True)
 
     state = LoadState(cluster.lb_url, cluster.sandbox_url,

@@ -59,24 +59,26 @@ def test_two_instances_behind_haproxy_pass_every_check_of_the_bench():
 @pytest.mark.timeout(180)
 def test_an_interrupted_run_stops_what_it_started_and_drops_its_database():
     before = scale_databases()
-    run = subprocess.Popen(scale_out("--duration", "60", "--kill-at", "0"), cwd=ROOT, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, text=True)
-    try:
-        line = ""
-        while "behind HAProxy at" not in line:
-            line = run.stdout.readline()
-            assert line, "the run ended before it served anything"
-        balancer = re.search(r"HAProxy at (http://[\d.:]+)", line).group(1)
-        database = re.search(r"database (storefront_scale_\w+)", line).group(1)
-        assert database in scale_databases()
-        assert requests.get(balancer + "/", timeout=10).status_code == 200
-        time.sleep(2)  # under load
-        run.send_signal(signal.SIGTERM)
-        assert run.wait(timeout=60) == 130
-    finally:
-        if run.poll() is None:
-            run.kill()
-            run.wait()
-    with pytest.raises(requests.ConnectionError):
-        requests.get(balancer + "/", timeout=5)
+    with subprocess.Popen(scale_out("--duration", "60", "--kill-at", "0"), cwd=ROOT, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True) as run:
+        try:
+            line = ""
+            while "behind HAProxy at" not in line:
+                line = run.stdout.readline()
+                assert line, "the run ended before it served anything"
+            balancer = re.search(r"HAProxy at (http://[\d.:]+)", line).group(1)
+            instances = [f"http://127.0.0.1:{port}" for port in re.findall(r"i\d on :(\d+)", line)]
+            database = re.search(r"database (storefront_scale_\w+)", line).group(1)
+            assert database in scale_databases()
+            assert requests.get(balancer + "/", timeout=10).status_code == 200
+            time.sleep(2)  # under load
+            run.send_signal(signal.SIGTERM)
+            assert run.wait(timeout=60) == 130
+        finally:
+            if run.poll() is None:
+                run.kill()
+    assert len(instances) == 2
+    for url in (balancer, *instances):
+        with pytest.raises(requests.ConnectionError):
+            requests.get(url + "/", timeout=5)
     assert scale_databases() == before
