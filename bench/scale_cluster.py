@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+import requests
 from run import ROOT, VENV_BIN, Processes, Server, free_port, start_server  # bench/run.py
 
 from storefront.sandbox import SANDBOX_SERVER_KEY
@@ -234,8 +235,6 @@ class Cluster:
 
 
 def _answers(url: str) -> bool:
-    import requests
-
     try:
         return requests.get(url, timeout=2).status_code == 200
     except requests.RequestException:
