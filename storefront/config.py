@@ -76,6 +76,8 @@ def load_config(instance_path):
         # The built-in sandbox keeps its transactions here (shared by all workers of one shop).
         "MIDTRANS_SANDBOX_DB": os.environ.get("MIDTRANS_SANDBOX_DB")
         or os.path.join(instance_path, "midtrans-sandbox.sqlite3"),
+        # `flask mail remind`: e-mail a shopper once per attempt when a third of the window is left.
+        "PAYMENT_REMINDERS": _env_bool("PAYMENT_REMINDERS", default=True),
         # Reconcile: re-check pending payments older than this with the status API.
         "RECONCILE_AFTER_MINUTES": _env_int("RECONCILE_AFTER_MINUTES", 15),
         # E-mail. With no MAIL_SERVER, messages are written to the log instead of being sent.
@@ -106,6 +108,9 @@ def load_config(instance_path):
         "RATELIMIT_CHECKOUT": os.environ.get("RATELIMIT_CHECKOUT") or "10/minute",
         "RATELIMIT_CART": os.environ.get("RATELIMIT_CART") or "60/minute",
         "RATELIMIT_NOTIFICATION": os.environ.get("RATELIMIT_NOTIFICATION") or "600/minute",
+        # "Cek pesanan": requests for an order's link, per client IP and per order reference.
+        "RATELIMIT_ORDER_LOOKUP": os.environ.get("RATELIMIT_ORDER_LOOKUP") or "10/hour",
+        "RATELIMIT_ORDER_LOOKUP_REFERENCE": os.environ.get("RATELIMIT_ORDER_LOOKUP_REFERENCE") or "5/hour",
         # Cookie-session hardening that holds in every environment.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
