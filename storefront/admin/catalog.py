@@ -33,6 +33,7 @@ class ProductData:
     description: str
     price_idr: int
     active: bool
+    weight_g: int = 0
 
 
 def list_products(query, page, per_page=PER_PAGE):
@@ -85,6 +86,7 @@ def save_product(product_id, data, *, image=None, initial_stock=0, staff_id=None
             product.category_id = data.category_id
             product.description = data.description or ""
             product.price_idr = data.price_idr
+            product.weight_g = data.weight_g
             product.active = data.active
             if image:
                 product.image = image

@@ -124,6 +124,12 @@ class ProductForm(Form):
         _l("Price (rupiah)"),
         validators=[InputRequired(_l("Enter the price.")), NumberRange(min=0, max=10**12, message=_l("Enter a whole number of rupiah, 0 or more."))],
     )
+    # Every product here is a parcel: shipping is priced by weight, so a weight is required.
+    weight_g = IntegerField(
+        _l("Shipping weight (grams, packaging included)"),
+        validators=[InputRequired(_l("Enter the weight in grams.")),
+                    NumberRange(min=1, max=100_000, message=_l("Enter a whole number of grams, from 1 to 100,000."))],
+    )
     active = BooleanField(_l("For sale"), default=True)
     image = FileField(_l("Image (PNG, JPEG or WebP, at most 2 MB)"))
 

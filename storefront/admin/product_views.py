@@ -63,6 +63,7 @@ def _product_form(product):
                 category_id=form.category_id.data or None,
                 description=form.description.data or "",
                 price_idr=form.price_idr.data,
+                weight_g=form.weight_g.data,
                 active=bool(form.active.data),
             )
             saved_slug = save_product(

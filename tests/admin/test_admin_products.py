@@ -26,7 +26,7 @@ def uploads(app, tmp_path):
 
 def product_data(**overrides):
     data = {"name": "Teh Tarik Aceh", "slug": "", "category_id": "0", "description": "Teh hitam", "price_idr": "45000",
-            "active": "y", "stock": "12"}
+            "weight_g": "250", "active": "y", "stock": "12"}
     data.update(overrides)
     return data
 
@@ -42,6 +42,7 @@ def test_create_a_product_with_initial_stock(admin):
     assert response.status_code == 303 and response.headers["Location"] == "/admin/products/teh-tarik-aceh"
     product = the_product("teh-tarik-aceh")
     assert (product.price_idr, product.stock, product.active, product.category_id) == (45000, 12, True, category.id)
+    assert product.weight_g == 250
     [movement] = db.session.execute(db.select(StockMovement)).scalars().all()
     assert (movement.delta, movement.reason, movement.stock_after) == (12, "initial", 12)
     assert "product_create" in [e.action for e in db.session.execute(db.select(AuditEntry)).scalars()]
@@ -63,6 +64,8 @@ def test_edit_and_deactivate_a_product(admin, client):
     [
         ({"name": ""}, "Enter a name."),
         ({"price_idr": "-1"}, "Enter a whole number of rupiah, 0 or more."),
+        ({"weight_g": ""}, "Enter the weight in grams."),
+        ({"weight_g": "0"}, "Enter a whole number of grams, from 1 to 100,000."),
         ({"slug": "Not A Slug"}, "Lower-case letters, digits and dashes only."),
         ({"slug": "kopi-gayo-250-g"}, "Another product already uses this address name."),
         ({"slug": "new"}, "Give the product another address name (slug)."),

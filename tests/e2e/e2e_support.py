@@ -17,10 +17,12 @@ CUSTOMER = {
     "name": "Siti Rahmawati",
     "email": "siti@example.co.id",
     "phone": "0812-3456-7890",
-    "address": "Jl. Malioboro No. 12",
-    "city": "Yogyakarta",
     "postal_code": "55213",
+    "address": "Jl. Malioboro No. 12",
 }
+# DI Yogyakarta → Kota Yogyakarta → Gondomanan; `flask seed`'s demo rates price JNE REG at Rp20.000/kg there.
+ADDRESS = {"province": "34", "city": "34.71", "district": "34.71.10"}
+SERVICE = "jne-reg"
 BAD_PHONE = "12345"
 APPROVED_CARD = "4811 1111 1111 1114"
 STATUS = "#order-status"
@@ -178,9 +180,28 @@ def go_to_cart(page: Page):
 # ---------------------------------------------------------------------------------------------------
 
 
-def fill_checkout(page: Page, **overrides):
+def fill_checkout(page: Page, service=SERVICE, **overrides):
+    """Type the contact and street fields, then pick the address from the chained lists and a service."""
     for field, value in {**CUSTOMER, **overrides}.items():
         page.locator(f"#checkout-form #{field}").fill(value)
+    choose_address(page)
+    choose_service(page, service)
+
+
+def choose_address(page: Page, province=ADDRESS["province"], city=ADDRESS["city"], district=ADDRESS["district"]):
+    """Each choice loads the next list with htmx (no page load)."""
+    page.locator("#province").select_option(province)
+    expect(page.locator(f"#city option[value='{city}']")).to_be_attached()
+    page.locator("#city").select_option(city)
+    expect(page.locator(f"#district option[value='{district}']")).to_be_attached()
+    page.locator("#district").select_option(district)
+    expect(page.locator("#shipping-services input[name=shipping_service]").first).to_be_visible()
+
+
+def choose_service(page: Page, service=SERVICE):
+    page.locator(f"#shipping-services input[value='{service}']").check()
+    label = page.locator(f"#shipping-services label:has(input[value='{service}']) .shipping-option__name").inner_text()
+    expect(page.locator("#order-summary")).to_contain_text(label)
 
 
 def submit_checkout(page: Page):

@@ -6,8 +6,10 @@ import re
 
 import pytest
 from e2e_support import (
+    ADDRESS,
     BAD_PHONE,
     CUSTOMER,
+    SERVICE,
     add_from_grid,
     assert_error_announced,
     assert_every_input_labelled,
@@ -26,6 +28,8 @@ from e2e_support import (
     tab_to,
 )
 from playwright.sync_api import expect
+
+NEXT_LIST = {"province": "city", "city": "district"}
 
 pytestmark = pytest.mark.e2e
 
@@ -176,11 +180,26 @@ def test_purchase_with_the_keyboard_alone(shop, page, shots):
     # The form, field by field with Tab; a wrong phone number first.
     tab_to(page, "#name")
     values = {**CUSTOMER, "phone": BAD_PHONE}
-    for index, field in enumerate(["name", "email", "phone", "address", "city", "postal_code"]):
+    for index, field in enumerate(["name", "email", "phone"]):
         if index:
             keyboard.press("Tab")
         assert focused(page, f"#{field}"), f"Tab should lead from field to field, at #{field}"
         keyboard.type(values[field])
+    # The address lists by keyboard: each choice loads the next list, which Tab then reaches.
+    for field, value in ADDRESS.items():
+        keyboard.press("Tab")
+        assert focused(page, f"#{field}"), f"Tab should lead to the #{field} list"
+        page.locator(f"#{field}").select_option(value)  # what arrow keys on a focused list do
+        if field in NEXT_LIST:
+            expect(page.locator(f"#{NEXT_LIST[field]} option").nth(1)).to_be_attached()
+    expect(page.locator("#shipping-services input[name=shipping_service]").first).to_be_visible()
+    for field in ("postal_code", "address"):
+        tab_to(page, f"#{field}")
+        keyboard.type(values[field])
+    tab_to(page, f"#shipping-services input[value='{SERVICE}']")
+    keyboard.press("Space")
+    expect(page.locator("#order-summary")).to_contain_text("JNE REG")
+    tab_to(page, "#checkout-form button[type=submit]")
     keyboard.press("Enter")
     # The error summary is announced and the focus lands on the field to fix.
     expect(page.locator("#checkout-form .form-errors")).to_be_visible()

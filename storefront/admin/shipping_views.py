@@ -1,0 +1,115 @@
+"""Shipping in the back office: origin, tolerance and free shipping; courier services; the rate table as CSV."""
+
+from flask import Response, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from ..shipping.models import current_settings
+from ..shipping.rate_csv import export_rates
+from .blueprint import bp
+from .shipping import (
+    ShippingSetupError,
+    city_choices,
+    import_rates,
+    save_service,
+    save_settings,
+    services_with_rate_counts,
+)
+from .shipping_forms import RateUploadForm, ShippingServiceForm, ShippingSettingsForm
+
+MAX_CSV_BYTES = 2 * 1024 * 1024
+
+
+def _settings_form(formdata=True) -> ShippingSettingsForm:
+    settings = current_settings()
+    if formdata:
+        form = ShippingSettingsForm()
+    else:
+        form = ShippingSettingsForm(formdata=None, obj=settings)
+    form.origin_city_code.choices = [("", _("Choose a city or regency"))] + city_choices()
+    return form
+
+
+def _render(status=200, **forms):
+    services = services_with_rate_counts()
+    page_forms = {
+        "settings_form": forms.get("settings_form") or _settings_form(formdata=False),
+        "service_form": forms.get("service_form") or ShippingServiceForm(formdata=None),
+        "upload_form": forms.get("upload_form") or RateUploadForm(formdata=None),
+        "import_errors": forms.get("import_errors") or [],
+    }
+    edit_forms = {s.id: ShippingServiceForm(formdata=None, obj=s, prefix=f"s{s.id}") for s, _count in services}
+    if "edited" in forms:
+        edit_forms[forms["edited"][0]] = forms["edited"][1]
+    return render_template("admin/shipping/index.html", services=services, edit_forms=edit_forms, **page_forms), status
+
+
+@bp.get("/shipping")
+def shipping():
+    return _render()
+
+
+@bp.post("/shipping/settings")
+def shipping_settings():
+    form = _settings_form()
+    if not form.validate_on_submit():
+        return _render(422, settings_form=form)
+    save_settings(form.origin_city_code.data, form.origin_postal_code.data, form.tolerance_g.data,
+                  form.free_shipping_min_idr.data, g.staff.id)
+    flash(_("Shipping settings saved."), "success")
+    return redirect(url_for("admin.shipping"), code=303)
+
+
+@bp.post("/shipping/services")
+def shipping_service_new():
+    form = ShippingServiceForm()
+    if form.validate_on_submit():
+        try:
+            save_service(None, form.courier.data, form.service.data, form.etd_min_days.data, form.etd_max_days.data,
+                         bool(form.active.data), bool(form.free_shipping.data), g.staff.id)
+        except ShippingSetupError as exc:
+            getattr(form, exc.field).errors = [str(exc)]
+        else:
+            flash(_("Courier service added."), "success")
+            return redirect(url_for("admin.shipping"), code=303)
+    return _render(422, service_form=form)
+
+
+@bp.post("/shipping/services/<int:service_id>")
+def shipping_service_edit(service_id):
+    form = ShippingServiceForm(prefix=f"s{service_id}")
+    # Courier and service name are the service's identity (its code); only the rest can change.
+    del form.courier, form.service
+    if form.validate_on_submit():
+        save_service(service_id, "", "", form.etd_min_days.data, form.etd_max_days.data,
+                     bool(form.active.data), bool(form.free_shipping.data), g.staff.id)
+        flash(_("Courier service saved."), "success")
+        return redirect(url_for("admin.shipping"), code=303)
+    return _render(422, edited=(service_id, form))
+
+
+@bp.get("/shipping/rates.csv")
+def shipping_rates_export():
+    return Response(export_rates(), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=shipping-rates.csv"})
+
+
+@bp.post("/shipping/rates")
+def shipping_rates_import():
+    form = RateUploadForm()
+    if not form.validate_on_submit():
+        return _render(422, upload_form=form)
+    raw = form.rates.data.read(MAX_CSV_BYTES + 1)
+    if len(raw) > MAX_CSV_BYTES:
+        form.rates.errors = [_("The file is larger than 2 MB.")]
+        return _render(422, upload_form=form)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        form.rates.errors = [_("Save the file as CSV in UTF-8.")]
+        return _render(422, upload_form=form)
+    result = import_rates(text, g.staff.id)
+    if result.errors:
+        form.rates.errors = [_("Nothing was changed: fix these lines and upload again.")]
+        return _render(422, upload_form=form, import_errors=result.errors)
+    flash(_("Rate table replaced: %(count)d rates.", count=result.rows), "success")
+    return redirect(url_for("admin.shipping"), code=303)

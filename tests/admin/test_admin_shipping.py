@@ -1,0 +1,123 @@
+"""The merchant's shipping set-up in the back office: origin and rules, courier services, the rate table
+as CSV (export, and an import that replaces all or nothing), weights on products, and "mark shipped"
+pre-filled with the courier the shopper chose."""
+
+import io
+
+import pytest
+from admin_helpers import settle
+from helpers import gondomanan
+
+from storefront.admin.models import AuditEntry
+from storefront.extensions import db
+from storefront.shipping.models import ShippingRate, ShippingService, current_settings
+from storefront.shipping.quotes import quotes_for
+
+
+def rates():
+    db.session.rollback()
+    return sorted(
+        db.session.execute(
+            db.select(ShippingService.code, ShippingRate.region_code, ShippingRate.price_per_kg_idr).join(ShippingRate.service)
+        ).all()
+    )
+
+
+def upload(admin, text):
+    return admin.post("/admin/shipping/rates", files={"rates": (io.BytesIO(text.encode()), "rates.csv", "text/csv")})
+
+
+def test_the_rate_table_exports_as_csv_with_region_names(admin):
+    response = admin.get("/admin/shipping/rates.csv")
+    assert response.mimetype == "text/csv"
+    lines = response.get_data(as_text=True).splitlines()
+    assert lines[0] == "service,region_code,region_name,price_per_kg_idr"
+    assert "jne-reg,32.76,Kota Depok,22000" in lines
+    assert "sicepat-reg,34,Daerah Istimewa Yogyakarta,18000" in lines
+
+
+def test_an_exported_table_imports_back_unchanged(admin):
+    before = rates()
+    exported = admin.get("/admin/shipping/rates.csv").get_data(as_text=True)
+    response = upload(admin, exported)
+    assert response.status_code == 303
+    assert rates() == before
+
+
+def test_an_import_replaces_the_table_and_changes_the_prices_shoppers_see(admin):
+    response = upload(admin, "service,region_code,price_per_kg_idr\njne-reg,34,15000\njne-reg,34.71,12.000\n")
+    assert response.status_code == 303
+    assert rates() == [("jne-reg", "34", 15000), ("jne-reg", "34.71", 12000)]
+    assert {q.code: q.price_idr for q in quotes_for(gondomanan(), "55213", 1000, 10000)} == {"jne-reg": 12000}
+    assert db.session.execute(db.select(AuditEntry.action)).scalars().all()[-1] == "shipping_rates_import"
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("gosend-instant,34,10000", "Line 3: no service with the code"),
+        ("jne-reg,34.71.10,10000", "Line 3: “34.71.10” is not a province or city code"),
+        ("jne-reg,32,0", "Line 3: the price per kg"),
+        ("jne-reg,32,sepuluh", "Line 3: the price per kg"),
+        ("jne-reg,34,9000", "Line 3: this service already has a price"),
+    ],
+)
+def test_an_import_with_a_bad_line_says_which_and_changes_nothing(admin, line, message):
+    before = rates()
+    response = upload(admin, f"service,region_code,price_per_kg_idr\njne-reg,34,15000\n{line}\n")
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert rates() == before
+
+
+def test_settings_set_origin_tolerance_and_free_shipping(admin):
+    data = {"origin_city_code": "32.76", "origin_postal_code": "16424", "tolerance_g": "100", "free_shipping_min_idr": ""}
+    assert admin.post("/admin/shipping/settings", data).status_code == 303
+    db.session.rollback()
+    settings = current_settings()
+    assert (settings.origin_city_code, settings.origin_postal_code, settings.tolerance_g, settings.free_shipping_min_idr) == (
+        "32.76", "16424", 100, None)
+    # 1,101 g is now 2 kg, and nothing is free any more.
+    assert {q.code: q.price_idr for q in quotes_for(gondomanan(), "55213", 1101, 900000)} == {"jne-reg": 40000, "sicepat-reg": 36000}
+
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [({"origin_city_code": "34.71.10"}, "origin_city_code"), ({"origin_postal_code": "1234"}, "origin_postal_code"),
+     ({"tolerance_g": "1000"}, "tolerance_g"), ({"free_shipping_min_idr": "-5"}, "free_shipping_min_idr")],
+)
+def test_bad_settings_are_refused_beside_the_field(admin, overrides, field):
+    data = {"origin_city_code": "32.76", "origin_postal_code": "16424", "tolerance_g": "300", "free_shipping_min_idr": ""}
+    response = admin.post("/admin/shipping/settings", {**data, **overrides})
+    assert response.status_code == 422
+    assert f'id="{field}-error"' in response.get_data(as_text=True)
+
+
+def test_a_new_service_gets_a_code_and_an_edit_switches_it_off_for_shoppers(admin):
+    data = {"courier": "J&T", "service": "EZ", "etd_min_days": "2", "etd_max_days": "4", "active": "y", "free_shipping": "y"}
+    assert admin.post("/admin/shipping/services", data).status_code == 303
+    db.session.rollback()
+    jt = db.session.execute(db.select(ShippingService).filter_by(code="j-t-ez")).scalar_one()
+    assert (jt.courier, jt.service, jt.etd_min_days, jt.etd_max_days, jt.active) == ("J&T", "EZ", 2, 4, True)
+    assert admin.post("/admin/shipping/services", data).status_code == 422  # the same service twice
+
+    jne = db.session.execute(db.select(ShippingService).filter_by(code="jne-reg")).scalar_one()
+    p = f"s{jne.id}"
+    response = admin.post(f"/admin/shipping/services/{jne.id}", {f"{p}-etd_min_days": "1", f"{p}-etd_max_days": "2"})
+    assert response.status_code == 303
+    assert set(q.code for q in quotes_for(gondomanan(), "55213", 1000, 10000)) == {"sicepat-reg"}
+
+
+def test_an_estimate_that_ends_before_it_starts_is_refused(admin):
+    data = {"courier": "AnterAja", "service": "REG", "etd_min_days": "4", "etd_max_days": "2"}
+    response = admin.post("/admin/shipping/services", data)
+    assert response.status_code == 422
+    assert 'id="etd_max_days-error"' in response.get_data(as_text=True)
+
+
+def test_mark_shipped_is_prefilled_with_the_courier_the_shopper_chose(admin, placed, sandbox):
+    settle(sandbox, placed)
+    admin.act(placed.reference, "recheck", confirm=False)  # the shop learns it is paid
+    html = admin.order_page(placed.reference)
+    assert 'name="ship-carrier" type="text" value="JNE REG"' in html
+    assert "Courier: JNE REG" in html and "Gondomanan" in html
