@@ -130,6 +130,8 @@ def seed_shipping():
     from storefront.regions import Region
     from storefront.shipping.models import ShippingRate, ShippingService, ShippingSettings
 
+    if db.session.execute(db.select(Region.code).limit(1)).first() is not None:
+        return  # a second app on the same database (make_app) finds it seeded
     db.session.execute(insert(Region), test_region_rows())
     jne = ShippingService(code="jne-reg", courier="JNE", service="REG", etd_min_days=2, etd_max_days=3, position=0)
     sicepat = ShippingService(code="sicepat-reg", courier="SiCepat", service="REG", etd_min_days=1, etd_max_days=2,

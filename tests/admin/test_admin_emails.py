@@ -144,7 +144,7 @@ def test_mail_follows_the_shoppers_language(app, smtp, placed):
     assert message["Subject"] == f"Pesanan kamu {placed.reference}: cara membayar · Toko Nusantara"
     text = body(message)
     assert text.startswith("Halo Siti Rahmawati,") and "Cara membayar: buka halaman pesanan kamu" in text
-    assert "Ongkos kirim: Rp20.000" in text and "How to pay" not in text
+    assert "Ongkir (JNE REG): Rp20.000" in text and "How to pay" not in text
 
 
 def test_without_a_mail_server_messages_go_to_the_log(app, placed, caplog):
