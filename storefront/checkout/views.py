@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from ..cart.cart import clear, get_items, load_cart
 from ..extensions import configured_limit, limiter
-from ..htmx import redirect_after_post, wants_fragment
+from ..htmx import is_htmx, redirect_after_post, wants_fragment
 from ..orders.access import remember_order
 from ..payments.responses import send_to_payment
 from ..shipping.quotes import quotes_for
@@ -48,8 +48,11 @@ def _offer_shipping(form, cart):
 
 
 def _render(form, cart, shipping_problem, status=200):
+    # The step buttons sit in <noscript>; htmx parses swapped-in HTML as if scripting were off, which
+    # would turn them into real buttons, so an htmx response leaves them out.
     return render_template(
-        "checkout/checkout.html", form=form, cart=cart, shipping_problem=shipping_problem, quote=form.chosen_quote
+        "checkout/checkout.html", form=form, cart=cart, shipping_problem=shipping_problem, quote=form.chosen_quote,
+        show_steps=not is_htmx(),
     ), status
 
 
@@ -72,7 +75,8 @@ def shipping():
     problem = _offer_shipping(form, cart)
     response = current_app.make_response(
         render_template(
-            "checkout/_shipping_update.html", form=form, cart=cart, shipping_problem=problem, quote=form.chosen_quote
+            "checkout/_shipping_update.html", form=form, cart=cart, shipping_problem=problem, quote=form.chosen_quote,
+            show_steps=False,
         )
     )
     response.vary.add("HX-Request")
