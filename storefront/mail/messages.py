@@ -12,7 +12,7 @@ from ..extensions import db
 from ..models import Order
 from ..urls import public_url
 
-SHOPPER_KINDS = {"order_placed", "paid", "expired", "cancelled", "refunded", "shipped"}
+SHOPPER_KINDS = {"order_placed", "paid", "expired", "cancelled", "refunded", "shipped", "order_link"}
 MERCHANT_KINDS = {"merchant_paid", "merchant_attention"}
 
 SUBJECTS = {
@@ -22,6 +22,7 @@ SUBJECTS = {
     "cancelled": _l("Order %(ref)s has been cancelled"),
     "refunded": _l("Refund for order %(ref)s"),
     "shipped": _l("Order %(ref)s is on its way"),
+    "order_link": _l("The link to your order %(ref)s"),
     "merchant_paid": _l("Paid: order %(ref)s"),
     "merchant_attention": _l("Needs attention: order %(ref)s"),
 }
