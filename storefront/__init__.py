@@ -36,6 +36,7 @@ def create_app(test_config=None):
     configure_logging(app)
     register_proxy_fix(app)
     register_extensions(app)
+    register_input_guard(app)
     register_payments(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -96,6 +97,12 @@ def register_extensions(app):
     )
     with app.app_context():
         configure_engine(db.engine)
+
+
+def register_input_guard(app):
+    from .input_guard import init_input_guard
+
+    init_input_guard(app)
 
 
 def register_payments(app):
