@@ -28,6 +28,8 @@ install: $(VENV)/.installed
 	echo "SESSION_COOKIE_SECURE=false" >> $@
 
 run: install .env
+	@# The shop's address for links in e-mails and for Midtrans (added to an .env made before it existed).
+	@grep -q '^PUBLIC_URL=' .env || echo "PUBLIC_URL=http://127.0.0.1:5000" >> .env
 	$(FLASK) db upgrade
 	$(FLASK) seed
 	$(FLASK) run --host 127.0.0.1 --port 5000
