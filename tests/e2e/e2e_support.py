@@ -189,23 +189,31 @@ def fill_checkout(page: Page, service=SERVICE, **overrides):
 
 
 def choose_address(page: Page, province=ADDRESS["province"], city=ADDRESS["city"], district=ADDRESS["district"]):
-    """Each choice loads the next list with htmx (no page load)."""
-    page.locator("#province").select_option(province)
-    expect(page.locator(f"#city option[value='{city}']")).to_be_attached()
-    page.locator("#city").select_option(city)
-    expect(page.locator(f"#district option[value='{district}']")).to_be_attached()
-    page.locator("#district").select_option(district)
-    expect(page.locator("#shipping-services input[name=shipping_service]").first).to_be_visible()
+    """Each choice loads the next list: with htmx in place, or, without JavaScript, by the step button
+    (only then is it a real button: it sits in <noscript>)."""
+    for field, value, next_option in (
+        ("province", province, f"#city option[value='{city}']"),
+        ("city", city, f"#district option[value='{district}']"),
+        ("district", district, "#shipping-services input[name=shipping_service]"),
+    ):
+        page.locator(f"#{field}").select_option(value)
+        step = page.locator(f"button[name=step][value={field}]")
+        if step.count() and step.is_visible():
+            step.click()
+        expect(page.locator(next_option).first).to_be_attached()
 
 
 def choose_service(page: Page, service=SERVICE):
     page.locator(f"#shipping-services input[value='{service}']").check()
+    step = page.locator("button[name=step][value=service]")
+    if step.count() and step.is_visible():
+        step.click()  # without JavaScript the total is updated by a reload
     label = page.locator(f"#shipping-services label:has(input[value='{service}']) .shipping-option__name").inner_text()
     expect(page.locator("#order-summary")).to_contain_text(label)
 
 
 def submit_checkout(page: Page):
-    page.locator("#checkout-form button[type=submit]").click()
+    page.locator("#checkout-form .form-actions button[type=submit]").click()
 
 
 def checkout_with_bad_phone_first(shop, page: Page, shots=None):

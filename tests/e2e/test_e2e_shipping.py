@@ -61,6 +61,7 @@ def test_without_javascript_the_same_purchase_works_in_steps(shop, new_context):
     page.locator("#province").select_option(ADDRESS["province"])
     page.locator("button[name=step][value=province]").click()
     expect(page.locator("#name")).to_have_value(CUSTOMER["name"])
+    expect(page.locator("#province")).to_have_value(ADDRESS["province"])
     page.locator("#city").select_option(ADDRESS["city"])
     page.locator("button[name=step][value=city]").click()
     page.locator("#district").select_option(ADDRESS["district"])

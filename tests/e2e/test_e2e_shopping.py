@@ -111,7 +111,7 @@ def test_cart_quantity_change_remove_and_invalid_quantities(shop, page, shots):
         page.locator(f"#cart-line-{teh} button.btn--link").click()
         expect(page.locator(f"#cart-line-{teh}")).to_have_count(0)
         expect(page.locator("#cart-badge")).to_have_text("2")
-        expect(page.locator("#cart-total")).to_have_text("Rp190.000")
+        expect(page.locator("#cart-total")).to_have_text("Rp170.000")
 
         # And the last one: the empty cart says so.
         page.locator(f"#cart-line-{kopi} button.btn--link").click()
