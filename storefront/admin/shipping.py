@@ -71,6 +71,10 @@ def save_service(service_id: int | None, courier: str, service: str, etd_min_day
     return row
 
 
+def service_id_or_404(code: str) -> int:
+    return db.first_or_404(db.select(ShippingService.id).where(ShippingService.code == code))  # type: ignore[no-any-return]
+
+
 def import_rates(text: str, staff_id: int) -> ImportResult:
     with write_transaction():
         rows, errors = parse_rates(text)

@@ -20,7 +20,7 @@ class ShippingSettingsForm(Form):
     free_shipping_min_idr = IntegerField(_l("Free shipping from a subtotal of (rupiah, empty = never)"), validators=[
         Optional(), NumberRange(min=1, max=10**12, message=_l("Enter a whole number of rupiah above 0, or leave it empty."))])
 
-    def validate_origin_city_code(self, field):
+    def validate_origin_city_code(self, field: SelectField) -> None:
         if field.data not in {code for code, _label in self.origin_city_code.choices}:
             raise ValidationError(_l("Choose the city from the list."))
 
@@ -35,7 +35,7 @@ class ShippingServiceForm(Form):
     active = BooleanField(_l("Offered to shoppers"), default=True)
     free_shipping = BooleanField(_l("Free above the threshold"), default=True)
 
-    def validate_etd_max_days(self, field):
+    def validate_etd_max_days(self, field: IntegerField) -> None:
         if self.etd_min_days.data is not None and field.data is not None and field.data < self.etd_min_days.data:
             raise ValidationError(_l("The estimate cannot end before it starts."))
 

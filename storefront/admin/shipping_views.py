@@ -1,6 +1,9 @@
 """Shipping in the back office: origin, tolerance and free shipping; courier services; the rate table as CSV."""
 
+from typing import Any
+
 from flask import Response, flash, g, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from ..shipping.models import current_settings
@@ -12,6 +15,7 @@ from .shipping import (
     import_rates,
     save_service,
     save_settings,
+    service_id_or_404,
     services_with_rate_counts,
 )
 from .shipping_forms import RateUploadForm, ShippingServiceForm, ShippingSettingsForm
@@ -19,7 +23,7 @@ from .shipping_forms import RateUploadForm, ShippingServiceForm, ShippingSetting
 MAX_CSV_BYTES = 2 * 1024 * 1024
 
 
-def _settings_form(formdata=True) -> ShippingSettingsForm:
+def _settings_form(formdata: bool = True) -> ShippingSettingsForm:
     settings = current_settings()
     if formdata:
         form = ShippingSettingsForm()
@@ -29,7 +33,7 @@ def _settings_form(formdata=True) -> ShippingSettingsForm:
     return form
 
 
-def _render(status=200, **forms):
+def _render(status: int = 200, **forms: Any) -> ResponseReturnValue:
     services = services_with_rate_counts()
     page_forms = {
         "settings_form": forms.get("settings_form") or _settings_form(formdata=False),
@@ -44,12 +48,12 @@ def _render(status=200, **forms):
 
 
 @bp.get("/shipping")
-def shipping():
+def shipping() -> ResponseReturnValue:
     return _render()
 
 
 @bp.post("/shipping/settings")
-def shipping_settings():
+def shipping_settings() -> ResponseReturnValue:
     form = _settings_form()
     if not form.validate_on_submit():
         return _render(422, settings_form=form)
@@ -60,7 +64,7 @@ def shipping_settings():
 
 
 @bp.post("/shipping/services")
-def shipping_service_new():
+def shipping_service_new() -> ResponseReturnValue:
     form = ShippingServiceForm()
     if form.validate_on_submit():
         try:
@@ -74,8 +78,9 @@ def shipping_service_new():
     return _render(422, service_form=form)
 
 
-@bp.post("/shipping/services/<int:service_id>")
-def shipping_service_edit(service_id):
+@bp.post("/shipping/services/<code>")
+def shipping_service_edit(code: str) -> ResponseReturnValue:
+    service_id = service_id_or_404(code)
     form = ShippingServiceForm(prefix=f"s{service_id}")
     # Courier and service name are the service's identity (its code); only the rest can change.
     del form.courier, form.service
@@ -88,13 +93,13 @@ def shipping_service_edit(service_id):
 
 
 @bp.get("/shipping/rates.csv")
-def shipping_rates_export():
+def shipping_rates_export() -> ResponseReturnValue:
     return Response(export_rates(), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=shipping-rates.csv"})
 
 
 @bp.post("/shipping/rates")
-def shipping_rates_import():
+def shipping_rates_import() -> ResponseReturnValue:
     form = RateUploadForm()
     if not form.validate_on_submit():
         return _render(422, upload_form=form)

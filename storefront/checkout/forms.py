@@ -1,11 +1,11 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField, TelField
+from wtforms import EmailField, Field, HiddenField, RadioField, SelectField, StringField, TelField
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 from ..forms import Form
-from ..regions import Place, children, place_for
+from ..regions import Place, Region, children, place_for
 from ..shipping.rules import Quote
 
 _TOO_LONG = _l("This is too long (at most %(max)d characters).")
@@ -73,19 +73,19 @@ class CheckoutForm(Form):
 
     # load_regions clears a choice that is not under its parent, so a stale or forged code arrives here
     # as an empty value although the browser sent one (InputRequired already passed on the raw input).
-    def validate_province(self, field):
+    def validate_province(self, field: Field) -> None:
         if field.data not in {code for code, _label in self.province.choices if code}:
             raise ValidationError(_l("Please choose your province from the list."))
 
-    def validate_city(self, field):
+    def validate_city(self, field: Field) -> None:
         if not field.data:
             raise ValidationError(_l("This city or regency is not in the chosen province."))
 
-    def validate_district(self, field):
+    def validate_district(self, field: Field) -> None:
         if not field.data or self.place is None:
             raise ValidationError(_l("This district is not in the chosen city or regency."))
 
-    def validate_shipping_service(self, field):
+    def validate_shipping_service(self, field: Field) -> None:
         if self.place is not None and self.chosen_quote is None:
             raise ValidationError(_l("This service is not available for your address. Please choose one of the list."))
 
@@ -110,5 +110,5 @@ class CheckoutForm(Form):
         }
 
 
-def _options(regions, prompt):
+def _options(regions: list[Region], prompt: str) -> list[tuple[str, str]]:
     return [("", prompt)] + [(r.code, r.name) for r in regions]

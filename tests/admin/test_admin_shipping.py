@@ -103,7 +103,7 @@ def test_a_new_service_gets_a_code_and_an_edit_switches_it_off_for_shoppers(admi
 
     jne = db.session.execute(db.select(ShippingService).filter_by(code="jne-reg")).scalar_one()
     p = f"s{jne.id}"
-    response = admin.post(f"/admin/shipping/services/{jne.id}", {f"{p}-etd_min_days": "1", f"{p}-etd_max_days": "2"})
+    response = admin.post("/admin/shipping/services/jne-reg", {f"{p}-etd_min_days": "1", f"{p}-etd_max_days": "2"})
     assert response.status_code == 303
     assert set(q.code for q in quotes_for(gondomanan(), "55213", 1000, 10000)) == {"sicepat-reg"}
 
