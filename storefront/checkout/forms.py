@@ -6,6 +6,7 @@ from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 from ..forms import Form
 from ..regions import Place, Region, children, place_for
+from ..shipping.quotes import find_quote
 from ..shipping.rules import Quote
 
 _TOO_LONG = _l("This is too long (at most %(max)d characters).")
@@ -69,7 +70,7 @@ class CheckoutForm(Form):
 
     @property
     def chosen_quote(self) -> Quote | None:
-        return next((q for q in self.quotes if q.code == self.shipping_service.data), None)
+        return find_quote(self.quotes, self.shipping_service.data)
 
     # load_regions clears a choice that is not under its parent, so a stale or forged code arrives here
     # as an empty value although the browser sent one (InputRequired already passed on the raw input).
