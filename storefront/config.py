@@ -96,7 +96,9 @@ def load_config(instance_path):
         # Back office: staff sessions end this long after sign-in, or after this long idle (seconds).
         "ADMIN_SESSION_MAX_AGE": _env_int("ADMIN_SESSION_MAX_AGE", 8 * 3600),
         "ADMIN_SESSION_IDLE": _env_int("ADMIN_SESSION_IDLE", 30 * 60),
+        # Failed sign-ins: per client IP, and per account (e-mail typed) from any number of IPs.
         "ADMIN_LOGIN_RATE_LIMIT": os.environ.get("ADMIN_LOGIN_RATE_LIMIT") or "10/minute",
+        "ADMIN_LOGIN_RATE_LIMIT_PER_ACCOUNT": os.environ.get("ADMIN_LOGIN_RATE_LIMIT_PER_ACCOUNT") or "5 per 15 minutes",
         # Largest request body read, chunked ones included (werkzeug answers 413 past it): a product form
         # with a 2 MB image fits. The notification view lowers it to 64 KB for itself.
         "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 3 * 1024 * 1024),
