@@ -54,6 +54,8 @@ def shop_env(workdir):
         # The run measures locking, not the per-IP limits (all traffic comes from 127.0.0.1).
         "RATELIMIT_CART": "1000000/minute",
         "RATELIMIT_CHECKOUT": "1000000/minute",
+        "RATELIMIT_CART_PER_IP": "1000000/minute",
+        "RATELIMIT_CHECKOUT_PER_IP": "1000000/minute",
         "PAYMENT_EXPIRY_MINUTES": "60",
     }
 

@@ -119,8 +119,12 @@ def load_config(instance_path):
         # Storage shared by all workers when REDIS_URL is set; otherwise per process.
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Checkout and cart: per browser session, with a higher ceiling per IP (a carrier NAT puts many
+        # shoppers behind one address).
         "RATELIMIT_CHECKOUT": os.environ.get("RATELIMIT_CHECKOUT") or "10/minute",
+        "RATELIMIT_CHECKOUT_PER_IP": os.environ.get("RATELIMIT_CHECKOUT_PER_IP") or "300/minute",
         "RATELIMIT_CART": os.environ.get("RATELIMIT_CART") or "60/minute",
+        "RATELIMIT_CART_PER_IP": os.environ.get("RATELIMIT_CART_PER_IP") or "1200/minute",
         "RATELIMIT_NOTIFICATION": os.environ.get("RATELIMIT_NOTIFICATION") or "600/minute",
         # "Cek pesanan": requests for an order's link, per client IP and per order reference.
         "RATELIMIT_ORDER_LOOKUP": os.environ.get("RATELIMIT_ORDER_LOOKUP") or "10/hour",

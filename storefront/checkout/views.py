@@ -5,7 +5,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..cart.cart import clear, get_items, load_cart
-from ..extensions import configured_limit, limiter
+from ..extensions import configured_limit, limiter, per_session_key
 from ..htmx import redirect_after_post
 from ..orders.access import remember_order
 from ..payments.responses import send_to_payment
@@ -35,7 +35,8 @@ def start():
 
 
 @bp.post("/")
-@limiter.limit(configured_limit("RATELIMIT_CHECKOUT"))
+@limiter.limit(configured_limit("RATELIMIT_CHECKOUT"), key_func=per_session_key)
+@limiter.limit(configured_limit("RATELIMIT_CHECKOUT_PER_IP"))
 def submit():
     form = CheckoutForm()
     cart = load_cart(session)

@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
 
-from ..extensions import configured_limit, csrf, db, limiter
+from ..extensions import configured_limit, csrf, db, limiter, per_session_key
 from ..models import Order, PaymentAttempt
 from ..order_status import RETRYABLE
 from ..orders.access import latest_order_token, session_owns
@@ -74,7 +74,8 @@ def return_from_midtrans():
 
 
 @bp.post("/orders/<token>/pay")
-@limiter.limit(configured_limit("RATELIMIT_CHECKOUT"))
+@limiter.limit(configured_limit("RATELIMIT_CHECKOUT"), key_func=per_session_key)
+@limiter.limit(configured_limit("RATELIMIT_CHECKOUT_PER_IP"))
 def pay(token):
     """Continue to Midtrans's page, retry after an error, or pay again after expiry/failure."""
     order = order_for_page(token)
