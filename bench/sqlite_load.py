@@ -101,8 +101,9 @@ def one_checkout(url, product_ids, codes):
     form = http.get(url + "/checkout/", timeout=15)
     codes[form.status_code] += 1
     key = re.search(r'name="checkout_key" type="hidden" value="([^"]*)"', form.text).group(1)
+    seen = re.search(r'name="totals_fingerprint" type="hidden" value="([^"]*)"', form.text).group(1)
     started = time.perf_counter()
-    r = http.post(url + "/checkout/", data={"csrf_token": token, "checkout_key": key, **CUSTOMER},
+    r = http.post(url + "/checkout/", data={"csrf_token": token, "checkout_key": key, "totals_fingerprint": seen, **CUSTOMER},
                   allow_redirects=False, timeout=30)
     codes[r.status_code] += 1
     return time.perf_counter() - started, r
