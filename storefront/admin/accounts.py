@@ -102,7 +102,7 @@ def sign_out():
     _end_current("signed_out")
 
 
-def _end_current(reason):
+def _end_current(reason: str) -> None:
     row = staff_sessions.find(session.pop(staff_sessions.COOKIE_KEY, None))
     if row is not None:
         with write_transaction():
