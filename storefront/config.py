@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 
 log = logging.getLogger(__name__)
 
+from .whatsapp import normalise_whatsapp_number
+
 # The development key is public on purpose (it is in this file). Production must replace it; see
 # `check_production_safety`.
 DEV_SECRET_KEY = "dev-only-insecure-secret-key"
@@ -38,6 +40,13 @@ def _env_int(name, default):
 
 def _env_list(name):
     return [item.strip() for item in (os.environ.get(name) or "").split(",") if item.strip()]
+
+
+def _whatsapp_number(name):
+    number = normalise_whatsapp_number(os.environ.get(name, ""))
+    if number is None:
+        raise ConfigError(f"{name} must be a phone number, e.g. 0812 3456 7890 or +62 812 3456 7890.")
+    return number
 
 
 def normalise_database_url(url):
@@ -96,12 +105,16 @@ def load_config(instance_path):
         "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", default=True),
         "MAIL_FROM": os.environ.get("MAIL_FROM", ""),
         "MERCHANT_EMAIL": os.environ.get("MERCHANT_EMAIL", ""),
+        # WhatsApp number of the shop ("Chat the shop", "Ask about this order"); empty: no such links.
+        "MERCHANT_WHATSAPP": _whatsapp_number("MERCHANT_WHATSAPP"),
         # Send queued e-mails from a background thread (off in tests; `flask mail retry` always works).
         "MAIL_BACKGROUND": _env_bool("MAIL_BACKGROUND", default=True),
         # Back office: staff sessions end this long after sign-in, or after this long idle (seconds).
         "ADMIN_SESSION_MAX_AGE": _env_int("ADMIN_SESSION_MAX_AGE", 8 * 3600),
         "ADMIN_SESSION_IDLE": _env_int("ADMIN_SESSION_IDLE", 30 * 60),
+        # Failed sign-ins: per client IP, and per account (e-mail typed) from any number of IPs.
         "ADMIN_LOGIN_RATE_LIMIT": os.environ.get("ADMIN_LOGIN_RATE_LIMIT") or "10/minute",
+        "ADMIN_LOGIN_RATE_LIMIT_PER_ACCOUNT": os.environ.get("ADMIN_LOGIN_RATE_LIMIT_PER_ACCOUNT") or "5 per 15 minutes",
         # Largest request body read, chunked ones included (werkzeug answers 413 past it): a product form
         # with a 2 MB image fits. The notification view lowers it to 64 KB for itself.
         "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 3 * 1024 * 1024),
@@ -122,8 +135,12 @@ def load_config(instance_path):
         # Storage shared by all workers when REDIS_URL is set; otherwise per process.
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Checkout and cart: per browser session, with a higher ceiling per IP (a carrier NAT puts many
+        # shoppers behind one address).
         "RATELIMIT_CHECKOUT": os.environ.get("RATELIMIT_CHECKOUT") or "10/minute",
+        "RATELIMIT_CHECKOUT_PER_IP": os.environ.get("RATELIMIT_CHECKOUT_PER_IP") or "300/minute",
         "RATELIMIT_CART": os.environ.get("RATELIMIT_CART") or "60/minute",
+        "RATELIMIT_CART_PER_IP": os.environ.get("RATELIMIT_CART_PER_IP") or "1200/minute",
         "RATELIMIT_NOTIFICATION": os.environ.get("RATELIMIT_NOTIFICATION") or "600/minute",
         # "Cek pesanan": requests for an order's link, per client IP and per order reference.
         "RATELIMIT_ORDER_LOOKUP": os.environ.get("RATELIMIT_ORDER_LOOKUP") or "10/hour",

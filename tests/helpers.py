@@ -47,6 +47,16 @@ def csrf_token(client):
     return match.group(1) or match.group(2)
 
 
+def checkout_fields(page):
+    """The checkout form's hidden fields as the page rendered them: its key and the fingerprint of
+    the summary shown (the order is placed only at those prices)."""
+    fields = {}
+    for name in ("checkout_key", "totals_fingerprint"):
+        match = re.search(rf'name="{name}" type="hidden" value="([^"]*)"', page)
+        fields[name] = match.group(1) if match else ""
+    return fields
+
+
 class Shopper:
     """A browser session against the test client, carrying the CSRF token like the real pages do."""
 
@@ -73,11 +83,19 @@ class Shopper:
 
     def checkout(self, **overrides):
         page = self.client.get("/checkout/").get_data(as_text=True)
-        key = re.search(r'name="checkout_key" type="hidden" value="([^"]*)"', page)
-        data = dict(VALID_CUSTOMER)
-        data["checkout_key"] = key.group(1) if key else ""
+        data = {**VALID_CUSTOMER, **checkout_fields(page)}
         data.update(overrides)
+        if "totals_fingerprint" not in overrides:
+            data["totals_fingerprint"] = self.shown_fingerprint(data)
         return self.post("/checkout/", data)
+
+    def shown_fingerprint(self, data):
+        """The summary's fingerprint once the address and service in `data` are picked, from the htmx
+        update the page makes on each choice (it carries the chosen service's price)."""
+        fragment = self.client.get(
+            "/checkout/shipping", query_string={k: data.get(k, "") for k in SHIPPING_FIELDS}, headers=SHIPPING_FRAGMENT
+        )
+        return checkout_fields(fragment.get_data(as_text=True))["totals_fingerprint"]
 
 
 VALID_CUSTOMER = {
@@ -101,6 +119,10 @@ def gondomanan():
 
 DIRECT_CUSTOMER = {"customer_name": "Siti", "email": "s@example.com", "phone": "+6281234567890",
                    "address": "Jl. A", "postal_code": "55213"}
+
+
+SHIPPING_FIELDS = ("province", "city", "district", "postal_code", "shipping_service")
+SHIPPING_FRAGMENT = {"HX-Request": "true", "HX-Target": "checkout-shipping"}
 
 
 # The regions every test database holds: all 38 provinces, the cities of DI Yogyakarta and Jawa Barat,
@@ -228,8 +250,11 @@ class BrowserShopper:
         """Add to cart and check out; returns the checkout response (303 to Snap when all is well)."""
         self.post(self.shop + "/cart/add", {"product_id": product_id, "quantity": quantity})
         page = self.http.get(self.shop + "/checkout/", timeout=10).text
-        key = re.search(r'name="checkout_key" type="hidden" value="([^"]*)"', page).group(1)
-        return self.post(self.shop + "/checkout/", {**VALID_CUSTOMER, "checkout_key": key})
+        fragment = self.http.get(
+            self.shop + "/checkout/shipping", params={k: VALID_CUSTOMER[k] for k in SHIPPING_FIELDS},
+            headers=SHIPPING_FRAGMENT, timeout=10,
+        ).text
+        return self.post(self.shop + "/checkout/", {**VALID_CUSTOMER, **checkout_fields(page), **checkout_fields(fragment)} | {"checkout_key": checkout_fields(page)["checkout_key"]})
 
     def pay_on_snap(self, redirect_url, method="bca_va", action="pay", card_number=None):
         """Choose a method on the sandbox page and act; returns the redirect back to the shop."""

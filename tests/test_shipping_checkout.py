@@ -220,3 +220,31 @@ def test_the_order_page_shows_the_courier_service_and_address(shopper, client, k
     html = client.get(f"/orders/{order.access_token}").get_data(as_text=True)
     assert "JNE REG" in html
     assert "Gondomanan" in html and "Kota Yogyakarta" in html and "Daerah Istimewa Yogyakarta" in html
+
+
+def test_a_shipping_price_changed_after_the_service_was_shown_gets_422_and_confirming_again_pays_the_new_one(shopper, kopi):
+    from helpers import checkout_fields
+
+    from storefront.shipping.models import ShippingRate
+
+    shopper.add(kopi.id, 1)
+    page = shopper.client.get("/checkout/").get_data(as_text=True)
+    form = {**VALID_CUSTOMER, **checkout_fields(page), "totals_fingerprint": shopper.shown_fingerprint(VALID_CUSTOMER)}
+    db.session.execute(db.update(ShippingRate).where(ShippingRate.region_code == "34").values(price_per_kg_idr=26000))
+    db.session.commit()
+    response = shopper.post("/checkout/", form)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and orders() == [] and stock_of(kopi) == 10
+    assert 'id="summary-shipping">Rp26.000' in html and 'id="summary-total">Rp111.000' in html
+    assert shopper.post("/checkout/", {**form, **checkout_fields(html)}).status_code == 303
+    assert the_order().total_idr == 85000 + 26000
+
+
+def test_the_fingerprint_the_page_holds_follows_the_chosen_service(shopper, kopi):
+    shopper.add(kopi.id, 1)
+    jne = shopper.shown_fingerprint(VALID_CUSTOMER)
+    sicepat = shopper.shown_fingerprint({**VALID_CUSTOMER, "shipping_service": "sicepat-reg"})
+    assert jne != sicepat
+    # Submitting JNE REG with the digest of the SiCepat summary: the shopper did not see this total.
+    response = shopper.checkout(totals_fingerprint=sicepat)
+    assert response.status_code == 422 and orders() == []

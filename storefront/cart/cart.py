@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from ..extensions import db
 from ..models import Product
 from ..numbers import whole_number
-from ..pricing import totals_for
+from ..pricing import Totals, fingerprint, totals_for
 
 MAX_QUANTITY = 99
 SESSION_KEY = "cart"
@@ -114,6 +114,11 @@ class CartView:
     @property
     def has_unweighed_products(self) -> bool:
         return any(line.product.weight_g <= 0 for line in self.lines)
+
+    def fingerprint(self, shipping_idr: int = 0) -> str:
+        """What the checkout summary shows with the chosen service's price (see pricing.fingerprint)."""
+        lines = [(line.product.id, line.quantity, line.product.price_idr) for line in self.lines]
+        return fingerprint(lines, totals_for((line.line_total_idr for line in self.lines), shipping_idr))
 
 
 def line_problem(product, quantity):

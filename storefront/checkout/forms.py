@@ -45,6 +45,8 @@ class CheckoutForm(Form):
     shipping_service = RadioField(_l("Shipping service"), choices=[], validate_choice=False, validators=[InputRequired(_l("Please choose a shipping service."))])
     # Same value for both halves of a double submit, so they resolve to one order.
     checkout_key = HiddenField()
+    # What the summary beside the form showed (pricing.fingerprint): the order is placed only at those prices.
+    totals_fingerprint = HiddenField()
 
     place: Place | None = None
     quotes: list[Quote] = []

@@ -5,7 +5,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..cart.cart import clear, get_items, load_cart
-from ..extensions import configured_limit, limiter
+from ..extensions import configured_limit, limiter, per_session_key
 from ..htmx import is_htmx, redirect_after_post, wants_fragment
 from ..orders.access import remember_order
 from ..payments.responses import send_to_payment
@@ -13,7 +13,7 @@ from ..shipping.quotes import quotes_for
 from ..signals import order_placed
 from . import bp
 from .forms import POSTAL_CODE, CheckoutForm
-from .orders import OutOfStock, ShippingUnavailable, no_weight_message, place_order
+from .orders import OutOfStock, PricesChanged, ShippingUnavailable, no_weight_message, place_order
 
 SHIPPING_FRAGMENT_ID = "checkout-shipping"
 
@@ -47,12 +47,19 @@ def _offer_shipping(form, cart):
     return None
 
 
-def _render(form, cart, shipping_problem, status=200):
+def _shown_fingerprint(form, cart):
+    quote = form.chosen_quote
+    return cart.fingerprint(quote.price_idr if quote else 0)
+
+
+def _render(form, cart, shipping_problem, status=200, prices_changed=False):
+    # The form always carries the fingerprint of the summary it is shown with now.
+    form.totals_fingerprint.data = _shown_fingerprint(form, cart)
     # The step buttons sit in <noscript>; htmx parses swapped-in HTML as if scripting were off, which
     # would turn them into real buttons, so an htmx response leaves them out.
     return render_template(
         "checkout/checkout.html", form=form, cart=cart, shipping_problem=shipping_problem, quote=form.chosen_quote,
-        show_steps=not is_htmx(),
+        show_steps=not is_htmx(), prices_changed=prices_changed,
     ), status
 
 
@@ -73,6 +80,7 @@ def shipping():
     cart = load_cart(session)
     form = CheckoutForm(formdata=request.args, meta={"csrf": False})
     problem = _offer_shipping(form, cart)
+    form.totals_fingerprint.data = _shown_fingerprint(form, cart)
     response = current_app.make_response(
         render_template(
             "checkout/_shipping_update.html", form=form, cart=cart, shipping_problem=problem, quote=form.chosen_quote,
@@ -84,7 +92,8 @@ def shipping():
 
 
 @bp.post("/")
-@limiter.limit(configured_limit("RATELIMIT_CHECKOUT"))
+@limiter.limit(configured_limit("RATELIMIT_CHECKOUT"), key_func=per_session_key)
+@limiter.limit(configured_limit("RATELIMIT_CHECKOUT_PER_IP"))
 def submit():
     form = CheckoutForm()
     cart = load_cart(session)
@@ -103,11 +112,15 @@ def submit():
     try:
         order, created = place_order(
             get_items(session), form.customer(), form.checkout_key.data, str(get_locale()),
-            form.place, form.shipping_service.data,
+            form.place, form.shipping_service.data, seen_fingerprint=form.totals_fingerprint.data or "",
         )
     except ShippingUnavailable as exc:
         form.shipping_service.errors = [str(exc)]
         return _render(form, cart, None, 422)
+    except PricesChanged:
+        # Nothing was kept. The page shows the new summary; the form, as typed, carries its fingerprint,
+        # so confirming again places the order at the prices now shown.
+        return _render(form, cart, None, 422, prices_changed=True)
     except OutOfStock as exc:
         flash(
             _("Sorry, not enough stock left for: %(names)s. Please review your cart.", names=", ".join(exc.product_names)),
