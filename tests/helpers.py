@@ -125,6 +125,16 @@ SHIPPING_FIELDS = ("province", "city", "district", "postal_code", "shipping_serv
 SHIPPING_FRAGMENT = {"HX-Request": "true", "HX-Target": "checkout-shipping"}
 
 
+def http_checkout_form(http, shop):
+    """The checkout form a browser (a requests session with a cart) submits: its hidden fields, and the
+    fingerprint the page holds once VALID_CUSTOMER's address and service are picked (the htmx update)."""
+    page = http.get(shop + "/checkout/", timeout=10).text
+    fragment = http.get(shop + "/checkout/shipping", params={k: VALID_CUSTOMER[k] for k in SHIPPING_FIELDS},
+                        headers=SHIPPING_FRAGMENT, timeout=10).text
+    shown = checkout_fields(fragment)["totals_fingerprint"]
+    return {**VALID_CUSTOMER, **checkout_fields(page), "totals_fingerprint": shown}
+
+
 # The regions every test database holds: all 38 provinces, the cities of DI Yogyakarta and Jawa Barat,
 # and the districts of Kota Yogyakarta and Kota Depok (the whole list is loaded by `flask seed regions`).
 TEST_PROVINCES = ("34", "32")
@@ -249,12 +259,7 @@ class BrowserShopper:
     def buy(self, product_id, quantity=1):
         """Add to cart and check out; returns the checkout response (303 to Snap when all is well)."""
         self.post(self.shop + "/cart/add", {"product_id": product_id, "quantity": quantity})
-        page = self.http.get(self.shop + "/checkout/", timeout=10).text
-        fragment = self.http.get(
-            self.shop + "/checkout/shipping", params={k: VALID_CUSTOMER[k] for k in SHIPPING_FIELDS},
-            headers=SHIPPING_FRAGMENT, timeout=10,
-        ).text
-        return self.post(self.shop + "/checkout/", {**VALID_CUSTOMER, **checkout_fields(page), **checkout_fields(fragment)} | {"checkout_key": checkout_fields(page)["checkout_key"]})
+        return self.post(self.shop + "/checkout/", http_checkout_form(self.http, self.shop))
 
     def pay_on_snap(self, redirect_url, method="bca_va", action="pay", card_number=None):
         """Choose a method on the sandbox page and act; returns the redirect back to the shop."""

@@ -8,10 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 from helpers import (
-    VALID_CUSTOMER,
     BrowserShopper,
-    checkout_fields,
     force_sandbox_state,
+    http_checkout_form,
     make_product,
     sandbox_transaction,
     signed_notification,
@@ -41,8 +40,7 @@ def checkout_form(shop_url, product_ids):
     browser = BrowserShopper(shop_url)
     for product_id in product_ids:
         browser.post(shop_url + "/cart/add", {"product_id": product_id, "quantity": 1})
-    page = browser.http.get(shop_url + "/checkout/", timeout=10).text
-    return browser, {**VALID_CUSTOMER, **checkout_fields(page)}
+    return browser, http_checkout_form(browser.http, shop_url)
 
 
 def prepared_checkout(shop_url, product_ids):

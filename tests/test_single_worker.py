@@ -8,7 +8,7 @@ import time
 
 import pytest
 import requests
-from helpers import VALID_CUSTOMER, checkout_fields, free_port, gunicorn_shop
+from helpers import free_port, gunicorn_shop, http_checkout_form
 
 @pytest.fixture
 def one_worker_shop(tmp_path):
@@ -30,8 +30,7 @@ def test_purchase_completes_under_a_single_sync_worker(one_worker_shop):
     http = requests.Session()
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', http.get(shop + "/", timeout=5).text).group(1)
     http.post(shop + "/cart/add", data={"csrf_token": token, "product_id": 1, "quantity": 1}, timeout=5)
-    page = http.get(shop + "/checkout/", timeout=5).text
-    checkout = http.post(shop + "/checkout/", data={"csrf_token": token, **checkout_fields(page), **VALID_CUSTOMER},
+    checkout = http.post(shop + "/checkout/", data={"csrf_token": token, **http_checkout_form(http, shop)},
                          allow_redirects=False, timeout=15)
     assert checkout.status_code == 303 and checkout.headers["Location"].startswith(sandbox + "/snap/")
 
