@@ -1,7 +1,7 @@
 """shipping by destination and courier: regions, courier services and rates, product weight, order shipping
 
 Revision ID: 7173692d08fe
-Revises: 2eabe6e87fce
+Revises: 5a1c0e7d9b21
 Create Date: 2026-11-30 22:40:23.784659
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7173692d08fe'
-down_revision = '2eabe6e87fce'
+down_revision = '5a1c0e7d9b21'
 branch_labels = None
 depends_on = None
 
