@@ -27,10 +27,11 @@ install: $(VENV)/.installed
 	$(PYTHON) -c 'import secrets; print("SECRET_KEY=" + secrets.token_hex(32))' > $@
 	echo "SESSION_COOKIE_SECURE=false" >> $@
 
+# honcho runs Procfile.dev: the shop on 5000 and the built-in Midtrans sandbox on 5001, one Ctrl-C stops both.
 run: install .env
 	$(FLASK) db upgrade
 	$(FLASK) seed
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho -f Procfile.dev start
 
 test: install e2e-deps
 	$(BIN)/pytest

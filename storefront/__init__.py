@@ -134,11 +134,13 @@ def register_commands(app):
     from .commands import init_commands
     from .mail.cli import mail_cli
     from .payments.cli import payments_cli
+    from .sandbox.cli import sandbox_cli
 
     init_commands(app)
     app.cli.add_command(payments_cli)
     app.cli.add_command(admin_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(sandbox_cli)
 
 
 def register_template_helpers(app):

@@ -226,6 +226,23 @@ def gunicorn_shop(env, workers):
         server.wait(timeout=10)
 
 
+@contextmanager
+def sandbox_process(env):
+    """`flask sandbox run` as its own process, as `make run` starts it; yields its URL once it answers."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    flask = [os.path.join(os.path.dirname(sys.executable), "flask"), "--app", "wsgi"]
+    process = subprocess.Popen(flask + ["sandbox", "run"], cwd=root, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{env['MIDTRANS_SANDBOX_PORT']}"
+    try:
+        wait_until(lambda: process.poll() is not None or _answers(url), timeout=20, interval=0.1)
+        assert process.poll() is None, f"flask sandbox run exited with {process.returncode}"
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 def _answers(url):
     try:
         return requests.get(url + "/", timeout=1).status_code == 200

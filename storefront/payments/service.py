@@ -52,7 +52,8 @@ def gateway():
 
 
 def server_key():
-    return current_app.config["MIDTRANS_SERVER_KEY"]
+    # The gateway's key, not the setting: with no MIDTRANS_SERVER_KEY it is the built-in sandbox's.
+    return gateway().config.server_key
 
 
 def lock_order(order_id):

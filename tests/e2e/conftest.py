@@ -68,6 +68,16 @@ def wait_for_url(url, process, log_path, timeout=30.0):
     raise RuntimeError(f"{url} did not answer within {timeout}s ({last_error}):\n{tail(log_path)}")
 
 
+def stop_process_group(process):
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+
+
 def tail(path, lines=40):
     try:
         return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
@@ -105,7 +115,7 @@ class ShopServer:
         return f"<ShopServer {self.kind} {self.url}>"
 
 
-def server_env(database_url, sandbox_port):
+def server_env(database_url, sandbox_port, workdir):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MIDTRANS_", "FLASK_", "RATELIMIT_"))}
     env.update(
         SECRET_KEY="e2e-" + os.urandom(16).hex(),
@@ -115,6 +125,7 @@ def server_env(database_url, sandbox_port):
         MIDTRANS_SERVER_KEY="",
         MIDTRANS_IS_PRODUCTION="false",
         MIDTRANS_SANDBOX_PORT=str(sandbox_port),
+        MIDTRANS_SANDBOX_DB=str(workdir / "sandbox.sqlite3"),
         REDIS_URL="",
         PROXY_COUNT="0",
         SESSION_COOKIE_SECURE="false",  # plain http on 127.0.0.1
@@ -135,7 +146,7 @@ def running_shop(kind, workdir, extra_env=None):
         database_url = PG_URL
         reset_postgres(database_url)
     port, sandbox_port = free_port(), free_port()
-    env = {**server_env(database_url, sandbox_port), **(extra_env or {})}
+    env = {**server_env(database_url, sandbox_port, workdir), **(extra_env or {})}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log_path = ARTIFACTS / f"e2e-server-{kind}.log"
 
@@ -146,6 +157,11 @@ def running_shop(kind, workdir, extra_env=None):
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, check=True, timeout=120,
             )
     log = open(log_path, "a")
+    # The two processes `make run` starts: the built-in sandbox and the shop.
+    sandbox = subprocess.Popen(
+        [str(BIN / "flask"), "--app", "wsgi", "sandbox", "run"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
     process = subprocess.Popen(
         [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--timeout", "60",
          "--graceful-timeout", "3", "wsgi:app"],
@@ -153,17 +169,12 @@ def running_shop(kind, workdir, extra_env=None):
     )
     server = ShopServer(kind, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{sandbox_port}", log_path, env)
     try:
+        wait_for_url(server.sandbox_url + "/", sandbox, log_path)
         wait_for_url(server.url + "/", process, log_path)
-        wait_for_url(server.sandbox_url + "/", process, log_path)
         yield server
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=5)
+        for running in (process, sandbox):
+            stop_process_group(running)
         log.close()
         if kind == "postgresql":
             reset_postgres(database_url)
