@@ -119,8 +119,19 @@ class Order(TimestampMixin, db.Model):
     )
 
     @property
-    def current_attempt(self):
+    def current_attempt(self) -> "PaymentAttempt | None":
         return self.attempts[-1] if self.attempts else None
+
+    @classmethod
+    def lock(cls, order_id: int) -> "Order":
+        """The order row, locked for this transaction: every payment change of one order is serialised."""
+        return db.session.execute(
+            db.select(cls).where(cls.id == order_id).with_for_update().execution_options(populate_existing=True)
+        ).scalar_one()
+
+    def bump_status_version(self) -> None:
+        """Mark a change the shopper can see: the status poll's ETag changes with it."""
+        self.status_version = (self.status_version or 0) + 1
 
 
 class OrderItem(db.Model):

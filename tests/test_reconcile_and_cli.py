@@ -8,7 +8,7 @@ from helpers import closed_port_url, force_sandbox_state, point_gateway_at, the_
 from storefront import create_app
 from storefront.extensions import db
 from storefront.models import Product, utcnow
-from storefront.payments.service import reconcile
+from storefront.payments.recheck import reconcile
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from flask import current_app, flash, redirect, render_template, session, url_fo
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from ..appctx import the_app
 from ..cart.cart import clear, get_items, load_cart
 from ..extensions import configured_limit, limiter
 from ..htmx import redirect_after_post
@@ -57,5 +58,5 @@ def submit():
     clear(session)
     remember_order(session, order.access_token)
     if created:
-        order_placed.send(current_app._get_current_object(), order_id=order.id)
+        order_placed.send(the_app(), order_id=order.id)
     return send_to_payment(order)

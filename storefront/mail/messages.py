@@ -8,8 +8,10 @@ from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from ..appctx import the_app
 from ..extensions import db
 from ..models import Order
+from ..payments.attention import attention_label
 
 SHOPPER_KINDS = {"order_placed", "paid", "expired", "cancelled", "refunded", "shipped", "order_link"}
 MERCHANT_KINDS = {"merchant_paid", "merchant_attention"}
@@ -37,7 +39,7 @@ def _text_environment(app):
 
 def render(message):
     """(subject, body) of an outbox message. Needs a request context whose base URL is the shop's."""
-    app = current_app._get_current_object()
+    app = the_app()
     order = db.session.get(Order, message.order_id) if message.order_id else None
     context = {
         "order": order,
@@ -47,8 +49,6 @@ def render(message):
         "admin_url": url_for("admin.order", reference=order.reference, _external=True) if order else None,
     }
     if message.kind == "merchant_attention":
-        from ..admin.labels import attention_label
-
         context["attention"] = attention_label(context["data"].get("attention"))
     with force_locale(message.locale):
         subject = str(SUBJECTS[message.kind]) % {"ref": order.reference if order else ""}

@@ -15,6 +15,7 @@ from flask import current_app, has_request_context, request
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..appctx import the_app
 from ..database import write_transaction
 from ..extensions import db
 from ..models import utcnow
@@ -51,7 +52,7 @@ def enqueue(order_id, kind, dedupe_key, recipient, locale, data=None):
     with write_transaction():
         inserted = db.session.execute(insert).scalar_one_or_none() is not None
     if inserted:
-        start_background_delivery(current_app._get_current_object())
+        start_background_delivery(the_app())
     return inserted
 
 
@@ -89,7 +90,7 @@ def deliver(message_id, *, include_stuck=False):
     """Claim, render and send one message. Returns "sent", "failed" or None (someone else has it)."""
     if not _claim(message_id, include_stuck):
         return None
-    app = current_app._get_current_object()
+    app = the_app()
     message = db.session.get(OutboxMessage, message_id)
     if message.order_id is None and message.kind in app.extensions["storefront_mail"]["resolvers"]:
         if not _resolve_recipient(app, message):

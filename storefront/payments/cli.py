@@ -11,8 +11,8 @@ from flask.cli import AppGroup
 from ..extensions import db
 from ..models import Order
 from .gateway import signature_for
-from .service import gateway, reconcile
-from .setup import uses_builtin_sandbox
+from .recheck import reconcile
+from .setup import gateway, uses_builtin_sandbox
 
 payments_cli = AppGroup("payments", help="Midtrans payments: simulate notifications, reconcile.")
 

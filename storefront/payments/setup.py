@@ -7,7 +7,7 @@ run` serves (`make run` starts both), and `app.config` is left exactly as `check
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 
 from ..config import ConfigError
 from ..sandbox.settings import SANDBOX_SERVER_KEY
@@ -52,3 +52,14 @@ def uses_builtin_sandbox(config: Mapping[str, Any]) -> bool:
 
 def init_payments(app: Flask) -> None:
     app.extensions[GATEWAY_EXTENSION] = MidtransGateway(gateway_config(app.config))
+
+
+def gateway() -> MidtransGateway:
+    """The app's Midtrans gateway (inside an app context)."""
+    gateway_: MidtransGateway = current_app.extensions[GATEWAY_EXTENSION]
+    return gateway_
+
+
+def server_key() -> str:
+    """The key notifications are signed with: the gateway's, which is the sandbox's when no key is set."""
+    return gateway().config.server_key

@@ -13,7 +13,8 @@ from . import bp
 from .forms import PayForm
 from .gateway import GatewayError
 from .responses import send_to_payment
-from .service import NotPayable, OutOfStockForRetry, handle_notification, pay_again, refresh_if_window_passed
+from .notifications import handle_notification
+from .snap import NotPayable, OutOfStockForRetry, pay_again, refresh_if_window_passed
 
 log = logging.getLogger(__name__)
 

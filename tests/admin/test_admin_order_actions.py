@@ -5,7 +5,8 @@ import pytest
 from admin_helpers import choose_method, pay_by_card, settle, stock_of
 from helpers import sandbox_transaction, the_order
 
-from storefront.admin.models import AuditEntry, Shipment
+from storefront.admin.models import AuditEntry
+from storefront.shipping import Shipment
 from storefront.extensions import db
 from storefront.models import PaymentEvent
 

@@ -9,7 +9,8 @@ import pytest
 from helpers import make_category, make_product
 
 from storefront.admin.catalog import adjust_stock
-from storefront.admin.models import AuditEntry, StockMovement
+from storefront.admin.models import AuditEntry
+from storefront.inventory import StockMovement
 from storefront.extensions import db
 from storefront.models import Category, Product
 
