@@ -3,10 +3,22 @@ from flask import make_response, render_template, request
 from ..extensions import db
 from ..htmx import STOP_POLLING
 from ..i18n import select_locale
-from ..models import utcnow
-from ..order_status import FINAL
+from ..models import Order, utcnow
+from ..order_status import FINAL, RETRYABLE
 from . import bp
-from .queries import order_for_page, order_status
+from .queries import PolledAttempt, PolledOrder, order_for_page, order_status
+
+
+def _status_context(order: Order | PolledOrder, attempt: PolledAttempt | None, *, polling: bool) -> dict[str, object]:
+    """What the status fragment shows; the rules are decided here, the template only reads the flags."""
+    return {
+        "order": order,
+        "attempt": attempt,
+        "window_passed": _window_passed(attempt),
+        "polling": polling,
+        # An expired or failed order may be paid again (stock permitting).
+        "can_pay_again": order.status in RETRYABLE,
+    }
 
 
 def _window_passed(attempt):
@@ -26,10 +38,7 @@ def show(token):
     response = make_response(
         render_template(
             "orders/order.html",
-            order=order,
-            attempt=attempt,
-            window_passed=_window_passed(attempt),
-            polling=order.status not in FINAL,
+            **_status_context(order, attempt, polling=order.status not in FINAL),
             returning=request.args.get("returning") == "1",
         )
     )
@@ -51,14 +60,7 @@ def status(token):
     if not final and request.if_none_match.contains(etag):
         response = make_response("", 304)
     else:
-        html = render_template(
-            "orders/_status.html",
-            order=order,
-            attempt=attempt,
-            window_passed=_window_passed(attempt),
-            polling=not final,
-            returning=False,
-        )
+        html = render_template("orders/_status.html", **_status_context(order, attempt, polling=not final), returning=False)
         response = make_response(html, STOP_POLLING if final else 200)
     response.set_etag(etag)
     response.headers["Cache-Control"] = "no-cache, private"
