@@ -13,7 +13,7 @@ from ..extensions import db
 from ..models import Order
 from ..payments.attention import attention_label
 
-SHOPPER_KINDS = {"order_placed", "paid", "expired", "cancelled", "refunded", "shipped", "order_link"}
+SHOPPER_KINDS = {"order_placed", "paid", "expired", "cancelled", "refunded", "shipped", "order_link", "payment_reminder"}
 MERCHANT_KINDS = {"merchant_paid", "merchant_attention"}
 
 SUBJECTS = {
@@ -24,6 +24,7 @@ SUBJECTS = {
     "refunded": _l("Refund for order %(ref)s"),
     "shipped": _l("Order %(ref)s is on its way"),
     "order_link": _l("The link to your order %(ref)s"),
+    "payment_reminder": _l("Reminder: order %(ref)s is waiting for your payment"),
     "merchant_paid": _l("Paid: order %(ref)s"),
     "merchant_attention": _l("Needs attention: order %(ref)s"),
 }
