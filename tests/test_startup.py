@@ -89,3 +89,10 @@ def test_a_bug_raises_with_its_traceback_in_tests_instead_of_the_error_page(app,
 
 def explode():
     raise RuntimeError("a bug")
+
+
+def test_without_a_key_the_checkout_may_redirect_to_the_sandbox(app_config):
+    app = create_app({**app_config, "MIDTRANS_SERVER_KEY": "", "MIDTRANS_SNAP_BASE_URL": "",
+                      "MIDTRANS_SANDBOX_HOST": "127.0.0.1", "MIDTRANS_SANDBOX_PORT": 5999})
+    policy = app.test_client().get("/healthz").headers["Content-Security-Policy"]
+    assert "form-action 'self' http://127.0.0.1:5999;" in policy

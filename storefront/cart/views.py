@@ -5,7 +5,7 @@ from ..extensions import configured_limit, db, limiter
 from ..htmx import is_htmx
 from ..i18n import safe_next
 from ..models import Product
-from . import bp
+from .blueprint import bp
 from .cart import get_items, load_cart, parse_quantity, remove, set_quantity
 from .forms import CartLineForm, RemoveLineForm
 

@@ -1,7 +1,7 @@
 from flask import current_app, render_template, request
 
 from ..htmx import render_page_or_fragment
-from . import bp
+from .blueprint import bp
 from .queries import active_categories, product_by_slug, search_products
 
 

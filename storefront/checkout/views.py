@@ -11,7 +11,7 @@ from ..htmx import redirect_after_post
 from ..orders.access import remember_order
 from ..payments.responses import send_to_payment
 from ..signals import order_placed
-from . import bp
+from .blueprint import bp
 from .forms import CheckoutForm
 from .orders import OutOfStock, place_order
 

@@ -5,7 +5,7 @@ from ..htmx import STOP_POLLING
 from ..i18n import select_locale
 from ..models import Order, utcnow
 from ..order_status import FINAL, RETRYABLE
-from . import bp
+from .blueprint import bp
 from .queries import PolledAttempt, PolledOrder, order_for_page, order_status
 
 

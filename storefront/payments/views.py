@@ -9,7 +9,7 @@ from ..models import Order, PaymentAttempt
 from ..order_status import RETRYABLE
 from ..orders.access import latest_order_token, session_owns
 from ..orders.queries import order_for_page
-from . import bp
+from .blueprint import bp
 from .forms import PayForm
 from .gateway import GatewayError
 from .responses import send_to_payment
