@@ -5,22 +5,25 @@ import os
 import sys
 
 from dotenv import load_dotenv
+from flask import Flask
 
 from .config import check_production_safety, load_config
-from .lazy_session import StorefrontFlask
+from .lazy_session import LazySessionInterface
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def create_app(test_config=None):
     """Build the app: config -> extensions -> payments -> blueprints -> errors -> CLI -> templates."""
-    app = StorefrontFlask(
+    app = Flask(
         __name__,
         instance_path=os.path.join(PROJECT_ROOT, "instance"),
         instance_relative_config=True,
         template_folder=os.path.join(PROJECT_ROOT, "templates"),
         static_folder=os.path.join(PROJECT_ROOT, "static"),
     )
+    # The session cookie is decoded by the requests that use it, not by every poll and notification.
+    app.session_interface = LazySessionInterface()
     if test_config is None:
         # A developer's .env fills in what the environment does not set; tests stay independent of it.
         load_dotenv(os.path.join(PROJECT_ROOT, ".env"))
