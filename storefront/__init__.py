@@ -80,15 +80,10 @@ def register_extensions(app):
     )
     csrf.init_app(app)
     limiter.init_app(app)
-    # Flask-Limiter also checks every request in a before_request hook, for application-wide and
-    # default limits. The shop has neither: every limit sits on its view as @limiter.limit, whose
-    # wrapper checks it (the hook checked those views a second time). Without the hook, the requests
-    # no limit applies to, the 2-second status poll first, skip the limiter's bookkeeping.
+    # Every limit sits on its view (@limiter.limit); none is application-wide, so a request is limited
+    # exactly where its view says. The poll and static files are @limiter.exempt.
     if app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION"):
         raise RuntimeError("Declare rate limits on their views with @limiter.limit, not app-wide.")
-    hooks = app.before_request_funcs.get(None, [])
-    if limiter._check_request_limit in hooks:  # absent when RATELIMIT_ENABLED is false
-        hooks.remove(limiter._check_request_limit)
     babel.init_app(
         app,
         locale_selector=select_locale,

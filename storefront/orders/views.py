@@ -1,6 +1,6 @@
 from flask import make_response, render_template, request
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..htmx import STOP_POLLING
 from ..i18n import select_locale
 from ..models import Order, utcnow
@@ -48,10 +48,11 @@ def show(token):
 
 
 @bp.get("/<token>/status")
+@limiter.exempt
 def status(token):
     """The 2-second poll: one query; 304 when nothing changed; 286 with the final fragment to stop.
 
-    Never rate-limited (no @limiter.limit): every open order page polls, and shoppers behind one
+    Never rate-limited (@limiter.exempt, which also skips the limiter's per-request bookkeeping): every open order page polls, and shoppers behind one
     carrier NAT share an IP address.
     """
     order, attempt = order_status(token)
