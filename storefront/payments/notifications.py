@@ -39,7 +39,7 @@ def handle_notification(raw_body):
     """Verify a Midtrans HTTP notification, confirm it with the status API, apply what is confirmed."""
     try:
         payload = json.loads(raw_body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: "[" nested 1000 deep
         return NotificationResult(400, "body is not JSON")
     claimed = parse_transaction(payload)
     if claimed is None:

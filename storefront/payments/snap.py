@@ -8,7 +8,7 @@ import math
 import time
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 
 from ..database import write_transaction
 from ..extensions import db
@@ -16,6 +16,7 @@ from ..inventory import rereserve_stock
 from ..models import Order, PaymentAttempt, utcnow
 from ..order_status import RETRYABLE
 from ..order_status import OrderStatus as S
+from ..urls import public_url
 from .apply import announce_status_change
 from .gateway import GatewayError, SnapItem, SnapRequest, split_name
 from .recheck import recheck_attempt
@@ -146,7 +147,7 @@ def _snap_request(attempt):
             "city": order.city,
             "postal_code": order.postal_code,
         },
-        finish_url=url_for("payments.finish", _external=True),
+        finish_url=public_url("payments.finish"),
         start_time=now,
         expiry_minutes=minutes,
         custom_field1=order.reference,
@@ -164,7 +165,7 @@ def notification_url():
         return configured
     if current_app.config["MIDTRANS_IS_PRODUCTION"]:
         return None
-    return url_for("payments.notification", _external=True)
+    return public_url("payments.notification")
 
 
 def _recover_taken_order_id(attempt_id):

@@ -146,7 +146,7 @@ def running_shop(kind, workdir, extra_env=None):
         database_url = PG_URL
         reset_postgres(database_url)
     port, sandbox_port = free_port(), free_port()
-    env = {**server_env(database_url, sandbox_port, workdir), **(extra_env or {})}
+    env = {**server_env(database_url, sandbox_port, workdir), "PUBLIC_URL": f"http://127.0.0.1:{port}", **(extra_env or {})}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log_path = ARTIFACTS / f"e2e-server-{kind}.log"
 
