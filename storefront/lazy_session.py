@@ -48,7 +48,7 @@ class LazySession(SessionMixin):
     def __len__(self) -> int:
         return len(self.opened)
 
-    @property  # type: ignore[override]
+    @property
     def permanent(self) -> bool:
         return self.opened.permanent
 
@@ -56,11 +56,15 @@ class LazySession(SessionMixin):
     def permanent(self, value: bool) -> None:
         self.opened.permanent = value
 
-    @property  # type: ignore[override]
+    @property
     def modified(self) -> bool:
         return self.is_opened and self.opened.modified
 
-    @property  # type: ignore[override]
+    @modified.setter
+    def modified(self, value: bool) -> None:
+        self.opened.modified = value
+
+    @property
     def accessed(self) -> bool:
         return self.is_opened and self.opened.accessed
 
@@ -71,15 +75,19 @@ class LazySession(SessionMixin):
         if self.is_opened:
             self.opened.accessed = value
 
-    @property  # type: ignore[override]
+    @property
     def new(self) -> bool:
         return self.opened.new
+
+    @new.setter
+    def new(self, value: bool) -> None:
+        self.opened.new = value
 
 
 class LazySessionInterface(SecureCookieSessionInterface):
     """Flask's signed cookie session, decoded only when the request uses it."""
 
-    def open_session(self, app: Flask, request: Request) -> LazySession:
+    def open_session(self, app: Flask, request: Request) -> LazySession:  # type: ignore[override]
         def load() -> SessionMixin:
             session = self.decode_session(app, request)
             return self.make_null_session(app) if session is None else session

@@ -11,7 +11,6 @@ from .i18n import LANGUAGES, select_locale
 from .money import format_idr
 from .orders.payment_guide import payment_guide
 
-
 STATUS_LABELS = {
     "awaiting_payment": _l("Awaiting payment"),
     "paid": _l("Paid"),

@@ -68,7 +68,7 @@ def test_last_units_are_sold_exactly_once(live_shop, sandbox, app):
     assert order_count() == 5
     assert db.session.get(Product, product.id).stock == 0
 
-    losers = [browser for (browser, _), r in zip(shoppers, responses) if r in to_cart]
+    losers = [browser for (browser, _), r in zip(shoppers, responses, strict=True) if r in to_cart]
     for browser in losers[:3]:
         page = browser.http.get(live_shop.url + "/cart/", timeout=10).text
         # Told (a flash, and the line marked sold out), with the cart left as it was.

@@ -4,7 +4,7 @@ order-link secrecy and error pages that leak nothing."""
 import re
 
 import pytest
-from helpers import Shopper, make_product, sandbox_transaction, the_order
+from helpers import Shopper, make_product, the_order
 
 from storefront import create_app
 

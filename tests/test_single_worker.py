@@ -10,6 +10,7 @@ import pytest
 import requests
 from helpers import VALID_CUSTOMER, free_port, gunicorn_shop, sandbox_process
 
+
 @pytest.fixture
 def one_worker_shop(tmp_path):
     sandbox_port = free_port()

@@ -15,10 +15,10 @@ from ..htmx import render_page_or_fragment, wants_fragment
 from ..order_status import OrderStatus as S
 from ..payments import actions, reads, refunds
 from ..payments.models import Refund
+from ..shipping import shipment_for
 from . import audit
 from .blueprint import bp
 from .forms import ConfirmForm, ManualRefundForm, OrderFilterForm, RecheckForm, RefundForm, ShipForm
-from ..shipping import shipment_for
 from .fulfilment import mark_shipped, resolve_attention
 from .orders import order_for_admin, search_orders, status_totals
 

@@ -1,6 +1,6 @@
 import secrets
 
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import flash, redirect, render_template, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 

@@ -11,7 +11,6 @@ import logging
 import threading
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 

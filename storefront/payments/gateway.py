@@ -282,7 +282,7 @@ class _TimeoutSession(requests.Session):
 
 
 class MidtransGateway:
-    def __init__(self, config):
+    def __init__(self, config: GatewayConfig) -> None:
         self.config = config
         self._session = _TimeoutSession((config.connect_timeout, config.read_timeout))
         self._core = self._client(midtransclient.CoreApi, {})

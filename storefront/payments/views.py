@@ -12,8 +12,8 @@ from ..orders.queries import order_for_page
 from .blueprint import bp
 from .forms import PayForm
 from .gateway import GatewayError
-from .responses import send_to_payment
 from .notifications import handle_notification
+from .responses import send_to_payment
 from .snap import NotPayable, OutOfStockForRetry, pay_again, refresh_if_window_passed
 
 log = logging.getLogger(__name__)

@@ -4,7 +4,8 @@ import logging
 import socket
 import threading
 
-from werkzeug.serving import WSGIRequestHandler, get_sockaddr, make_server, select_address_family
+from flask import Flask
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, get_sockaddr, make_server, select_address_family
 
 from .app import create_sandbox_app, engine_of
 
@@ -47,8 +48,8 @@ class SandboxServer:
         self.port = port
         self._sweep_interval = sweep_interval
         self._app_options = app_options
-        self.app = None
-        self._httpd = None
+        self.app: Flask | None = None
+        self._httpd: BaseWSGIServer | None = None
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
 

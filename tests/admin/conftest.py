@@ -3,8 +3,8 @@ made the way shoppers and Midtrans make them (checkout through the shop, the san
 
 import flask_babel
 import pytest
-from flask import g
 from admin_helpers import STAFF_EMAIL, STAFF_PASSWORD, StaffBrowser
+from flask import g
 from helpers import make_product, the_order
 
 from storefront.admin.accounts import create_staff

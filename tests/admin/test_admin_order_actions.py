@@ -6,9 +6,9 @@ from admin_helpers import choose_method, pay_by_card, settle, stock_of
 from helpers import sandbox_transaction, the_order
 
 from storefront.admin.models import AuditEntry
-from storefront.shipping import Shipment
 from storefront.extensions import db
 from storefront.models import PaymentEvent
+from storefront.shipping import Shipment
 
 
 def audit_actions():

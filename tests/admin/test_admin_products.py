@@ -10,8 +10,8 @@ from helpers import make_category, make_product
 
 from storefront.admin.catalog import adjust_stock
 from storefront.admin.models import AuditEntry
-from storefront.inventory import StockMovement
 from storefront.extensions import db
+from storefront.inventory import StockMovement
 from storefront.models import Category, Product
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

@@ -3,7 +3,15 @@ copy button that puts the number on the clipboard; without JavaScript the button
 number is still shown to select by hand)."""
 
 import pytest
-from e2e_support import add_from_grid, choose_method, expect_order_page, expect_sandbox_page, fill_checkout, search, submit_checkout
+from e2e_support import (
+    add_from_grid,
+    choose_method,
+    expect_order_page,
+    expect_sandbox_page,
+    fill_checkout,
+    search,
+    submit_checkout,
+)
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
