@@ -8,7 +8,6 @@ import time
 from contextlib import contextmanager
 
 import pytest
-from helpers import Shopper, make_product, the_order
 from sqlalchemy import text
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Response
@@ -17,6 +16,7 @@ from storefront import create_app
 from storefront.config import normalise_database_url
 from storefront.extensions import db
 from storefront.sandbox import SANDBOX_SERVER_KEY, SandboxServer
+from tests.support.helpers import Shopper, make_product, the_order
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])

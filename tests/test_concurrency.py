@@ -7,7 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from helpers import (
+
+from storefront.extensions import db
+from storefront.models import Order, PaymentEvent, Product
+from tests.support.helpers import (
     VALID_CUSTOMER,
     BrowserShopper,
     force_sandbox_state,
@@ -16,9 +19,6 @@ from helpers import (
     signed_notification,
     the_order,
 )
-
-from storefront.extensions import db
-from storefront.models import Order, PaymentEvent, Product
 
 pytestmark = pytest.mark.concurrency
 

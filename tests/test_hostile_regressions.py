@@ -5,12 +5,12 @@ import io
 import json
 
 import pytest
-from helpers import make_product, signed_notification, the_order
 
 from storefront.cart.cart import get_items
 from storefront.extensions import db
 from storefront.models import Order, PaymentEvent, Product
 from storefront.payments.gateway import parse_amount
+from tests.support.helpers import make_product, signed_notification, the_order
 
 HUGE = "9" * 4301  # one digit over Python's int-string conversion limit
 

@@ -5,9 +5,9 @@ must not pay for opening it; every request that does use it must still see and k
 """
 
 import pytest
-from helpers import poll, signed_notification
 
 from storefront.lazy_session import LazySessionInterface
+from tests.support.helpers import poll, signed_notification
 
 
 class CountingSessionInterface(LazySessionInterface):

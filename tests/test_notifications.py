@@ -1,17 +1,17 @@
 """POST /payments/notification: verified, confirmed with the status API, applied once, forward only."""
 
 import pytest
-from helpers import (
+from sqlalchemy.exc import OperationalError
+
+from storefront.extensions import db
+from storefront.models import PaymentEvent, Product
+from tests.support.helpers import (
     closed_port_url,
     force_sandbox_state,
     point_gateway_at,
     signed_notification,
     the_order,
 )
-from sqlalchemy.exc import OperationalError
-
-from storefront.extensions import db
-from storefront.models import PaymentEvent, Product
 
 
 @pytest.fixture

@@ -2,12 +2,12 @@
 nobody learns from the page whether an order exists, and the form cannot be hammered."""
 
 import pytest
-from helpers import Shopper, forget_per_request_state
 from sqlalchemy import event
 
 from storefront.extensions import db
 from storefront.mail.models import OutboxMessage
 from storefront.mail.outbox import deliver_pending
+from tests.support.helpers import Shopper, forget_per_request_state
 
 
 @pytest.fixture(autouse=True)

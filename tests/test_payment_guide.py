@@ -4,9 +4,9 @@ mobile and internet banking, in both languages, on the order page (and in the po
 import re
 
 import pytest
-from helpers import forget_per_request_state
 
 from storefront.extensions import db
+from tests.support.helpers import forget_per_request_state
 
 VA = "8277012345678901"
 INSTRUCTIONS = {

@@ -13,11 +13,11 @@ from contextlib import contextmanager
 
 import pytest
 from flask import template_rendered
-from helpers import make_category, make_product, poll
 from sqlalchemy import event, insert
 
 from storefront.extensions import db
 from storefront.models import Order, Product
+from tests.support.helpers import make_category, make_product, poll
 
 # Statements that are transaction control or connection set-up, not queries.
 NOT_QUERIES = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA")

@@ -3,12 +3,12 @@
 from datetime import timedelta
 
 import pytest
-from helpers import closed_port_url, force_sandbox_state, point_gateway_at, the_order
 
 from storefront import create_app
 from storefront.extensions import db
 from storefront.models import Product, utcnow
 from storefront.payments.recheck import reconcile
+from tests.support.helpers import closed_port_url, force_sandbox_state, point_gateway_at, the_order
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ order-link secrecy and error pages that leak nothing."""
 import re
 
 import pytest
-from helpers import Shopper, make_product, the_order
 
 from storefront import create_app
+from tests.support.helpers import Shopper, make_product, the_order
 
 
 def test_every_state_changing_route_requires_a_csrf_token(app, client):

@@ -8,7 +8,8 @@ import time
 
 import pytest
 import requests
-from helpers import VALID_CUSTOMER, free_port, gunicorn_shop, sandbox_process
+
+from tests.support.helpers import VALID_CUSTOMER, free_port, gunicorn_shop, sandbox_process
 
 
 @pytest.fixture

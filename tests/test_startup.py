@@ -8,10 +8,10 @@ import textwrap
 
 import pytest
 import requests
-from helpers import free_port, sandbox_process
 
 from storefront import create_app
 from storefront.sandbox import SANDBOX_SERVER_KEY
+from tests.support.helpers import free_port, sandbox_process
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -41,6 +41,7 @@ def no_key_env(tmp_path, sandbox_port):
         "MIDTRANS_SANDBOX_PORT": str(sandbox_port),
         "MIDTRANS_SANDBOX_DB": str(tmp_path / "sandbox.sqlite3"),
         "SESSION_COOKIE_SECURE": "false",
+        "PUBLIC_URL": "http://127.0.0.1:5000",
     }
 
 

@@ -5,13 +5,13 @@ import re
 import time
 
 import pytest
-from admin_helpers import STAFF_EMAIL, STAFF_PASSWORD, StaffBrowser
-from helpers import Shopper, make_product
 
 from storefront import create_app
 from storefront.admin.accounts import deactivate
 from storefront.admin.models import AuditEntry, StaffUser
 from storefront.extensions import db
+from tests.support.admin import STAFF_EMAIL, STAFF_PASSWORD, StaffBrowser
+from tests.support.helpers import Shopper, make_product
 
 
 def admin_rules(app):

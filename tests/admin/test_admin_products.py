@@ -6,13 +6,13 @@ import re
 import threading
 
 import pytest
-from helpers import make_category, make_product
 
 from storefront.admin.catalog import adjust_stock
 from storefront.admin.models import AuditEntry
 from storefront.extensions import db
 from storefront.inventory import StockMovement
 from storefront.models import Category, Product
+from tests.support.helpers import make_category, make_product
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64

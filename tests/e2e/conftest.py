@@ -9,7 +9,6 @@ its own cart) in which the htmx CDN is blocked, so htmx always comes from the co
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,15 +17,16 @@ from pathlib import Path
 
 import pytest
 import requests
-from e2e_support import (
-    ARTIFACTS,
-    TIMEOUT_MS,
-    new_browser_context,
-)
 from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import MetaData, create_engine
 
 from storefront.config import normalise_database_url
+from tests.support.e2e import (
+    ARTIFACTS,
+    TIMEOUT_MS,
+    new_browser_context,
+)
+from tests.support.helpers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent  # gunicorn and flask live in the same virtualenv as pytest
@@ -45,12 +45,6 @@ DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
 expect.set_options(timeout=TIMEOUT_MS)
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for_url(url, process, log_path, timeout=30.0):
@@ -227,7 +221,7 @@ def page(context):
 def shots(request, shop):
     """Screenshots of the test's steps (desktop + phone). Taken on the SQLite run only: the pages are
     the same on PostgreSQL, and each pair of shots costs time."""
-    from e2e_support import Screenshots
+    from tests.support.e2e import Screenshots
 
     flow = re.sub(r"[^\w]+", "-", request.node.name.removeprefix("test_"))
     flow = re.sub(rf"-?{shop.kind}-?", "-", flow).strip("-")

@@ -5,7 +5,9 @@ keyboard alone. The sandbox's pages stand in for Midtrans's and are not judged h
 import re
 
 import pytest
-from e2e_support import (
+from playwright.sync_api import expect
+
+from tests.support.e2e import (
     BAD_PHONE,
     CUSTOMER,
     add_from_grid,
@@ -25,7 +27,6 @@ from e2e_support import (
     submit_checkout,
     tab_to,
 )
-from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 

@@ -3,7 +3,9 @@ copy button that puts the number on the clipboard; without JavaScript the button
 number is still shown to select by hand)."""
 
 import pytest
-from e2e_support import (
+from playwright.sync_api import expect
+
+from tests.support.e2e import (
     add_from_grid,
     choose_method,
     expect_order_page,
@@ -12,7 +14,6 @@ from e2e_support import (
     search,
     submit_checkout,
 )
-from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 

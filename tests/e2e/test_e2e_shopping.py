@@ -2,7 +2,9 @@
 the product page, changing and removing cart lines, invalid quantities: all in place, no page load."""
 
 import pytest
-from e2e_support import (
+from playwright.sync_api import expect
+
+from tests.support.e2e import (
     add_from_detail,
     add_from_grid,
     assert_error_announced,
@@ -12,7 +14,6 @@ from e2e_support import (
     product_card,
     stays_on_page,
 )
-from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 

@@ -140,13 +140,16 @@ def sandbox_transaction(sandbox, midtrans_order_id):
 
 
 def wait_until(predicate, timeout=10.0, interval=0.05):
+    """Poll for something asynchronous (a notification, a sweep, a server) instead of sleeping a fixed time;
+    returns the predicate's first truthy value."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while True:
         result = predicate()
         if result:
             return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
         time.sleep(interval)
-    raise AssertionError(f"condition not met within {timeout}s")
 
 
 class BrowserShopper:
@@ -207,7 +210,7 @@ def free_port():
 @contextmanager
 def gunicorn_shop(env, workers):
     """The shop under real gunicorn workers on 127.0.0.1 (migrated and seeded); yields its URL."""
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     bin_dir = os.path.dirname(sys.executable)
     flask = [os.path.join(bin_dir, "flask"), "--app", "wsgi"]
     port = free_port()
@@ -230,8 +233,9 @@ def gunicorn_shop(env, workers):
 @contextmanager
 def sandbox_process(env):
     """`flask sandbox run` as its own process, as `make run` starts it; yields its URL once it answers."""
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     flask = [os.path.join(os.path.dirname(sys.executable), "flask"), "--app", "wsgi"]
+    env = {"PUBLIC_URL": "http://127.0.0.1", **env}  # the shop's settings must pass its start-up checks
     process = subprocess.Popen(flask + ["sandbox", "run"], cwd=root, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{env['MIDTRANS_SANDBOX_PORT']}"

@@ -13,20 +13,15 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import Page, expect
 
-CUSTOMER = {
-    "name": "Siti Rahmawati",
-    "email": "siti@example.co.id",
-    "phone": "0812-3456-7890",
-    "address": "Jl. Malioboro No. 12",
-    "city": "Yogyakarta",
-    "postal_code": "55213",
-}
+from tests.support.helpers import VALID_CUSTOMER
+
+CUSTOMER = VALID_CUSTOMER
 BAD_PHONE = "12345"
 APPROVED_CARD = "4811 1111 1111 1114"
 STATUS = "#order-status"
 
 ROOT = Path(__file__).resolve().parents[2]
-AXE_JS = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE_JS = ROOT / "tests" / "e2e" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 HTMX_CDN = "https://cdn.jsdelivr.net/**"
