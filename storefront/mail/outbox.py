@@ -11,6 +11,7 @@ import logging
 import threading
 from datetime import timedelta
 
+from flask import Flask
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -93,16 +94,17 @@ def deliver(message_id, *, include_stuck=False):
     return "sent"
 
 
-def _still_wanted(app, message):
+def _still_wanted(app: Flask, message: OutboxMessage) -> bool:
     """For kinds decided at sending time (see init_mail): the order to send for, tied to the message
     with the address on the order; or none, and the message is dropped. True if it is to be sent."""
     order = app.extensions["storefront_mail"]["checks"][message.kind](message)
     with write_transaction():
-        message = db.session.get(OutboxMessage, message.id)
+        row = db.session.get(OutboxMessage, message.id)
+        assert row is not None  # claimed by this sender a moment ago
         if order is None:
-            message.status = "dropped"
+            row.status = "dropped"
             return False
-        message.order_id, message.recipient = order.id, order.email
+        row.order_id, row.recipient = order.id, order.email
     return True
 
 

@@ -5,6 +5,7 @@ from ..htmx import STOP_POLLING
 from ..i18n import select_locale
 from ..models import Order, utcnow
 from ..order_status import FINAL, RETRYABLE
+from ..whatsapp import order_chat_url
 from .blueprint import bp
 from .queries import PolledAttempt, PolledOrder, order_for_page, order_status
 
@@ -40,6 +41,7 @@ def show(token):
             "orders/order.html",
             **_status_context(order, attempt, polling=order.status not in FINAL),
             returning=request.args.get("returning") == "1",
+            whatsapp_order_url=order_chat_url(order.reference),
         )
     )
     # Personal data: never cached by shared caches.
