@@ -126,6 +126,8 @@ def server_env(database_url, sandbox_port, workdir):
         # Every test comes from 127.0.0.1: the per-IP limits are for the internet, not for this suite.
         RATELIMIT_CHECKOUT="1000/minute",
         RATELIMIT_CART="1000/minute",
+        RATELIMIT_CHECKOUT_PER_IP="10000/minute",
+        RATELIMIT_CART_PER_IP="10000/minute",
         PYTHONUNBUFFERED="1",
     )
     return env
