@@ -41,6 +41,7 @@ def create_app(test_config=None):
     register_commands(app)
     register_template_helpers(app)
     register_security_headers(app)
+    register_assets(app)
     return app
 
 
@@ -151,3 +152,10 @@ def register_security_headers(app):
     from .security import init_security_headers
 
     init_security_headers(app)
+
+
+def register_assets(app):
+    # Last: WhiteNoise wraps the finished WSGI app (ProxyFix included) and answers static files first.
+    from .assets import init_assets
+
+    init_assets(app)

@@ -9,6 +9,8 @@ import os
 # The development key is public on purpose (it is in this file). Production must replace it; see
 # `check_production_safety`.
 DEV_SECRET_KEY = "dev-only-insecure-secret-key"
+# The same release as static/vendor/htmx-<version>.min.js (the SRI hash is computed from that file).
+DEFAULT_HTMX_CDN_URL = "https://cdn.jsdelivr.net/npm/htmx.org@2.0.11/dist/htmx.min.js"
 
 
 class ConfigError(RuntimeError):
@@ -87,6 +89,8 @@ def load_config(instance_path):
         "ADMIN_SESSION_MAX_AGE": _env_int("ADMIN_SESSION_MAX_AGE", 8 * 3600),
         "ADMIN_SESSION_IDLE": _env_int("ADMIN_SESSION_IDLE", 30 * 60),
         "ADMIN_LOGIN_RATE_LIMIT": os.environ.get("ADMIN_LOGIN_RATE_LIMIT") or "10/minute",
+        # htmx from its CDN (checked against the shop's own copy with SRI); empty = the shop's copy only.
+        "HTMX_CDN_URL": os.environ.get("HTMX_CDN_URL", DEFAULT_HTMX_CDN_URL).strip(),
         # Uploaded product images.
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or os.path.join(instance_path, "uploads"),
         # Number of reverse proxies in front of the app (PaaS router = 1) for ProxyFix.

@@ -4,8 +4,6 @@ from urllib.parse import urlsplit
 
 from flask import request
 
-HTMX_CDN_ORIGIN = "https://cdn.jsdelivr.net"
-
 
 def _origin(url):
     parts = urlsplit(url)
@@ -18,10 +16,12 @@ def content_security_policy(config):
     snap_origin = _origin(config.get("MIDTRANS_SNAP_BASE_URL") or "") or (
         "https://app.midtrans.com" if config.get("MIDTRANS_IS_PRODUCTION") else "https://app.sandbox.midtrans.com"
     )
+    # htmx may come from its CDN (HTMX_CDN_URL); with none configured, scripts come from the shop only.
+    script_src = " ".join(filter(None, ["'self'", _origin(config.get("HTMX_CDN_URL") or "")]))
     return "; ".join(
         [
             "default-src 'self'",
-            f"script-src 'self' {HTMX_CDN_ORIGIN}",
+            f"script-src {script_src}",
             "style-src 'self'",
             "img-src 'self' data:",
             "connect-src 'self'",
