@@ -108,6 +108,7 @@ def register_blueprints(app):
     from .cart import bp as cart_bp
     from .catalog import bp as catalog_bp
     from .checkout import bp as checkout_bp
+    from .health import bp as health_bp
     from .i18n import bp as i18n_bp
     from .mail import init_mail
     from .orders import bp as orders_bp
@@ -121,6 +122,7 @@ def register_blueprints(app):
     app.register_blueprint(i18n_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(media_bp)
+    app.register_blueprint(health_bp)
     init_mail(app)  # e-mails: outbox model and signal receivers
 
 

@@ -105,6 +105,9 @@ def load_config(instance_path):
         "RATELIMIT_CHECKOUT": os.environ.get("RATELIMIT_CHECKOUT") or "10/minute",
         "RATELIMIT_CART": os.environ.get("RATELIMIT_CART") or "60/minute",
         "RATELIMIT_NOTIFICATION": os.environ.get("RATELIMIT_NOTIFICATION") or "600/minute",
+        # "Cek pesanan": requests for an order's link, per client IP and per order reference.
+        "RATELIMIT_ORDER_LOOKUP": os.environ.get("RATELIMIT_ORDER_LOOKUP") or "10/hour",
+        "RATELIMIT_ORDER_LOOKUP_REFERENCE": os.environ.get("RATELIMIT_ORDER_LOOKUP_REFERENCE") or "5/hour",
         # Cookie-session hardening that holds in every environment.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

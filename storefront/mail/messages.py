@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from ..extensions import db
 from ..models import Order
 
-SHOPPER_KINDS = {"order_placed", "paid", "expired", "cancelled", "refunded", "shipped"}
+SHOPPER_KINDS = {"order_placed", "paid", "expired", "cancelled", "refunded", "shipped", "order_link"}
 MERCHANT_KINDS = {"merchant_paid", "merchant_attention"}
 
 SUBJECTS = {
@@ -21,6 +21,7 @@ SUBJECTS = {
     "cancelled": _l("Order %(ref)s has been cancelled"),
     "refunded": _l("Refund for order %(ref)s"),
     "shipped": _l("Order %(ref)s is on its way"),
+    "order_link": _l("The link to your order %(ref)s"),
     "merchant_paid": _l("Paid: order %(ref)s"),
     "merchant_attention": _l("Needs attention: order %(ref)s"),
 }

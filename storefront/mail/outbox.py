@@ -89,9 +89,12 @@ def deliver(message_id, *, include_stuck=False):
     """Claim, render and send one message. Returns "sent", "failed" or None (someone else has it)."""
     if not _claim(message_id, include_stuck):
         return None
-    message = db.session.get(OutboxMessage, message_id)
-    recipient, base_url = message.recipient, message.base_url
     app = current_app._get_current_object()
+    message = db.session.get(OutboxMessage, message_id)
+    if message.order_id is None and message.kind in app.extensions["storefront_mail"]["resolvers"]:
+        if not _resolve_recipient(app, message):
+            return None
+    recipient, base_url = message.recipient, message.base_url
     try:
         with app.test_request_context(base_url=base_url or _configured_base_url(app)):
             subject, body = render(message)
@@ -103,6 +106,19 @@ def deliver(message_id, *, include_stuck=False):
         return "failed"
     _finish(message_id, "sent", None)
     return "sent"
+
+
+def _resolve_recipient(app, message):
+    """For a message queued before anyone knew whether its order exists (see order_link.py): tie it to
+    the order and the address on the order, or mark it unmatched. True if it is to be sent."""
+    order = app.extensions["storefront_mail"]["resolvers"][message.kind](message.data or {})
+    with write_transaction():
+        message = db.session.get(OutboxMessage, message.id)
+        if order is None:
+            message.status = "unmatched"
+            return False
+        message.order_id, message.recipient = order.id, order.email
+    return True
 
 
 def _configured_base_url(app):

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
 
-from . import views  # noqa: E402,F401  (routes register themselves on bp)
+from . import lookup_views, views  # noqa: E402,F401  (routes register themselves on bp)
