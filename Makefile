@@ -9,7 +9,7 @@ FLASK = $(BIN)/flask --app wsgi
 
 E2E = tests/e2e
 
-.PHONY: run test install e2e-deps chromium translations clean
+.PHONY: run test install static e2e-deps chromium translations clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,11 @@ install: $(VENV)/.installed
 	$(PYTHON) -c 'import secrets; print("SECRET_KEY=" + secrets.token_hex(32))' > $@
 	echo "SESSION_COOKIE_SECURE=false" >> $@
 
-run: install .env
+# Static files under content-hashed names (with .gz/.br copies), cached by browsers for a year.
+static: install
+	$(FLASK) digest compile
+
+run: install .env static
 	$(FLASK) db upgrade
 	$(FLASK) seed
 	$(FLASK) run --host 127.0.0.1 --port 5000

@@ -113,12 +113,14 @@ def register_blueprints(app):
     from .mail import init_mail
     from .orders import bp as orders_bp
     from .payments import bp as payments_bp
+    from .seo import bp as seo_bp
 
     app.register_blueprint(catalog_bp)
     app.register_blueprint(cart_bp)
     app.register_blueprint(checkout_bp)
     app.register_blueprint(orders_bp)
     app.register_blueprint(payments_bp)
+    app.register_blueprint(seo_bp)
     app.register_blueprint(i18n_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(media_bp)
@@ -138,7 +140,11 @@ def register_commands(app):
     from .mail.cli import mail_cli
     from .payments.cli import payments_cli
 
+    from flask_static_digest.cli import digest
+
     init_commands(app)
+    # Also a plugin of the `flask` command; registered here too so app.cli (and its test runner) has it.
+    app.cli.add_command(digest)
     app.cli.add_command(payments_cli)
     app.cli.add_command(admin_cli)
     app.cli.add_command(mail_cli)
