@@ -73,6 +73,8 @@ def load_config(instance_path):
         # The built-in sandbox keeps its transactions here (shared by all workers of one shop).
         "MIDTRANS_SANDBOX_DB": os.environ.get("MIDTRANS_SANDBOX_DB")
         or os.path.join(instance_path, "midtrans-sandbox.sqlite3"),
+        # `flask mail remind`: e-mail a shopper once per attempt when a third of the window is left.
+        "PAYMENT_REMINDERS": _env_bool("PAYMENT_REMINDERS", default=True),
         # Reconcile: re-check pending payments older than this with the status API.
         "RECONCILE_AFTER_MINUTES": _env_int("RECONCILE_AFTER_MINUTES", 15),
         # E-mail. With no MAIL_SERVER, messages are written to the log instead of being sent.

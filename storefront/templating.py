@@ -9,6 +9,7 @@ from markupsafe import Markup
 from .cart.cart import cart_count
 from .i18n import LANGUAGES, select_locale
 from .money import format_idr
+from .orders.payment_guide import payment_guide
 
 
 STATUS_LABELS = {
@@ -77,6 +78,7 @@ def init_templating(app):
         languages=LANGUAGES,
         cart_count=_cart_count,
         current_path=_current_path,
+        payment_guide=payment_guide,
     )
 
     @app.context_processor

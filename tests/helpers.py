@@ -239,3 +239,17 @@ def poll(client, order, etag=None):
     if etag:
         headers["If-None-Match"] = etag
     return client.get(f"/orders/{order.access_token}/status", headers=headers)
+
+
+def forget_per_request_state(app):
+    """The `app` fixture keeps one app context (one `g`) for the whole test, so the test client's
+    requests share it. Forget what extensions cache on `g` per request, as a fresh context would: the
+    locale and the CSRF token (for tests with several browsers or languages)."""
+    import flask_babel
+    from flask import g
+
+    def forget():
+        flask_babel.refresh()
+        g.pop("csrf_token", None)
+
+    app.before_request(forget)

@@ -67,7 +67,7 @@ def test_app_json_health_check_is_the_healthz_endpoint(app):
     assert adapter.match("/healthz")[0] == "health.healthz"
 
 
-@pytest.mark.parametrize("job", ["payments reconcile", "mail retry"])
+@pytest.mark.parametrize("job", ["payments reconcile", "mail retry", "mail remind"])
 def test_app_json_schedules_the_job_and_the_command_exists(app, job):
     commands = {entry["command"]: entry["schedule"] for entry in APP_JSON["cron"]}
     command = f"flask --app wsgi {job}"

@@ -5,12 +5,13 @@ import threading
 
 def init_mail(app):
     from . import models  # noqa: F401  (so create_all and Alembic see the outbox table)
-    from . import order_link
+    from . import order_link, reminders
     from .receivers import connect_receivers
 
     app.extensions["storefront_mail"] = {
         "lock": threading.Lock(),
-        # Kinds queued without an order; the sender finds the order (and its address) or drops them.
-        "resolvers": {order_link.KIND: order_link.resolve},
+        # Kinds whose sender decides, at sending time, whether (and for which order) they still go out:
+        # message -> Order or None (dropped). See order_link.py and reminders.py.
+        "checks": {order_link.KIND: order_link.order_for, reminders.KIND: reminders.order_for},
     }
     connect_receivers()

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from ..extensions import db
 from ..models import Order
 
-SHOPPER_KINDS = {"order_placed", "paid", "expired", "cancelled", "refunded", "shipped", "order_link"}
+SHOPPER_KINDS = {"order_placed", "paid", "expired", "cancelled", "refunded", "shipped", "order_link", "payment_reminder"}
 MERCHANT_KINDS = {"merchant_paid", "merchant_attention"}
 
 SUBJECTS = {
@@ -22,6 +22,7 @@ SUBJECTS = {
     "refunded": _l("Refund for order %(ref)s"),
     "shipped": _l("Order %(ref)s is on its way"),
     "order_link": _l("The link to your order %(ref)s"),
+    "payment_reminder": _l("Reminder: order %(ref)s is waiting for your payment"),
     "merchant_paid": _l("Paid: order %(ref)s"),
     "merchant_attention": _l("Needs attention: order %(ref)s"),
 }

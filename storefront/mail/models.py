@@ -24,7 +24,7 @@ class OutboxMessage(db.Model):
     # Facts of the event the message must show as they were (a refund's amount, a tracking number).
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     # pending -> sending (claimed by one sender) -> sent | failed (retried by `flask mail retry`);
-    # an order-link request that matched no order ends as "unmatched" (see order_link.py)
+    # "dropped" when its sender found it no longer wanted (no matching order, or already paid)
     status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(255))

@@ -2,7 +2,7 @@
 
 The request only queues an outbox row holding the reference and a keyed digest of the e-mail or phone
 entered; it never reads the orders table. Whether an order matches is decided later, by the sender
-(`resolve`), which e-mails the link to the address ON THE ORDER or drops the row. So the page's answer,
+(`order_for`), which e-mails the link to the address ON THE ORDER or drops the row. So the page's answer,
 the work done and the time it takes are the same whether or not the order exists: nobody can find out
 which references are real, nor learn an order's e-mail address or link from the page.
 """
@@ -52,14 +52,15 @@ def request_order_link(reference: str, contact: str) -> None:
         None,
         KIND,
         f"lookup:{reference}:{digest[:32]}:{bucket}",
-        recipient="",  # filled in from the order by `resolve`
+        recipient="",  # filled in from the order by `order_for`
         locale=str(get_locale()),
         data={"reference": reference, "contact_digest": digest},
     )
 
 
-def resolve(data: dict) -> Order | None:
+def order_for(message) -> Order | None:
     """The order whose reference and e-mail or phone match the request, or None."""
+    data = message.data or {}
     order = db.session.execute(
         db.select(Order).where(Order.reference == data.get("reference", ""))
     ).scalar_one_or_none()

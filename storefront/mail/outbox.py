@@ -91,9 +91,8 @@ def deliver(message_id, *, include_stuck=False):
         return None
     app = current_app._get_current_object()
     message = db.session.get(OutboxMessage, message_id)
-    if message.order_id is None and message.kind in app.extensions["storefront_mail"]["resolvers"]:
-        if not _resolve_recipient(app, message):
-            return None
+    if message.kind in app.extensions["storefront_mail"]["checks"] and not _still_wanted(app, message):
+        return None
     recipient, base_url = message.recipient, message.base_url
     try:
         with app.test_request_context(base_url=base_url or _configured_base_url(app)):
@@ -108,14 +107,14 @@ def deliver(message_id, *, include_stuck=False):
     return "sent"
 
 
-def _resolve_recipient(app, message):
-    """For a message queued before anyone knew whether its order exists (see order_link.py): tie it to
-    the order and the address on the order, or mark it unmatched. True if it is to be sent."""
-    order = app.extensions["storefront_mail"]["resolvers"][message.kind](message.data or {})
+def _still_wanted(app, message):
+    """For kinds decided at sending time (see init_mail): the order to send for, tied to the message
+    with the address on the order; or none, and the message is dropped. True if it is to be sent."""
+    order = app.extensions["storefront_mail"]["checks"][message.kind](message)
     with write_transaction():
         message = db.session.get(OutboxMessage, message.id)
         if order is None:
-            message.status = "unmatched"
+            message.status = "dropped"
             return False
         message.order_id, message.recipient = order.id, order.email
     return True
