@@ -6,6 +6,7 @@
   var FALLBACK_AFTER_MS = 300;
   var contentLoaded = false;
   var fellBack = false;
+  var kicked = false;
   var timer;
 
   document.addEventListener("DOMContentLoaded", function () { contentLoaded = true; });
@@ -26,8 +27,9 @@
     clearTimeout(timer);
     // htmx starts on DOMContentLoaded, or at once if the document is already complete. A copy that
     // arrives in between (parsed, images still loading) would wait for an event that has been and
-    // gone: send it again, so htmx processes the page now.
-    if (contentLoaded && document.readyState !== "complete") {
+    // gone: send it again, once, so htmx processes the page now.
+    if (!kicked && window.htmx && contentLoaded && document.readyState !== "complete") {
+      kicked = true;
       document.dispatchEvent(new Event("DOMContentLoaded"));
     }
   }
@@ -36,6 +38,7 @@
     if (fellBack || window.htmx) return;
     fellBack = true;
     clearTimeout(timer);
+    cdnScript.removeEventListener("load", started);
     // A CDN answer arriving later must not run htmx a second time. A script moved to another document
     // before it runs is never run (HTML: "execute the script element" checks the preparation-time
     // document), so the pending CDN request is parked in a detached document.
