@@ -9,7 +9,7 @@ FLASK = $(BIN)/flask --app wsgi
 
 E2E = tests/e2e
 
-.PHONY: run test install static e2e-deps chromium translations clean
+.PHONY: run test install static e2e-deps chromium haproxy translations clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -27,16 +27,19 @@ install: $(VENV)/.installed
 	$(PYTHON) -c 'import secrets; print("SECRET_KEY=" + secrets.token_hex(32))' > $@
 	echo "SESSION_COOKIE_SECURE=false" >> $@
 
-# Static files under content-hashed names (with .gz/.br copies), cached by browsers for a year.
+# Static files under content-hashed names (with .gz/.br copies), cached by browsers for a year. A build
+# step: it reads no production setting, so it runs in debug mode (no SECRET_KEY or PUBLIC_URL needed).
 static: install
-	$(FLASK) digest compile
+	FLASK_DEBUG=1 $(FLASK) digest compile
 
 run: install .env static
+	@# The shop's address for links in e-mails and for Midtrans (added to an .env made before it existed).
+	@grep -q '^PUBLIC_URL=' .env || echo "PUBLIC_URL=http://127.0.0.1:5000" >> .env
 	$(FLASK) db upgrade
 	$(FLASK) seed
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install e2e-deps
+test: install e2e-deps haproxy
 	$(BIN)/pytest
 
 # The browser tests (tests/e2e) also need Debian's Chromium, driven by Playwright (never a downloaded
@@ -50,6 +53,16 @@ chromium:
 	    exit 1; \
 	  fi; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+# bench/scale_out.py (and its test) put the shop's instances behind Debian's HAProxy.
+haproxy:
+	@if ! command -v haproxy >/dev/null && [ ! -x /usr/sbin/haproxy ]; then \
+	  if [ "$$(id -u)" -ne 0 ]; then \
+	    echo "HAProxy is missing: install Debian's package (sudo apt-get install haproxy) or run make test as root." >&2; \
+	    exit 1; \
+	  fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; \
 	fi
 
 $(E2E)/node_modules/.installed: $(E2E)/package.json $(E2E)/package-lock.json

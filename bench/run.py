@@ -313,6 +313,9 @@ def shop_environment(database_url, sandbox_url):
             "MIDTRANS_IS_PRODUCTION": "false",
             "MIDTRANS_NOTIFICATION_URL": "",
             "FLASK_DEBUG": "",
+            # Required outside debug; the Host check ignores the port, and the bench signs its own
+            # notifications, so the host alone is enough.
+            "PUBLIC_URL": "http://127.0.0.1",
             "PROXY_COUNT": "0",
             "REDIS_URL": "",
             # One client sends thousands of requests per second: keep the limiter's checks (their cost

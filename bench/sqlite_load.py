@@ -50,6 +50,7 @@ def shop_env(workdir):
         "MIDTRANS_SERVER_KEY": "",
         "MIDTRANS_SANDBOX_PORT": str(free_port()),
         "SESSION_COOKIE_SECURE": "false",
+        "PUBLIC_URL": "http://127.0.0.1",  # required outside debug; the Host check ignores the port
         # The run measures locking, not the per-IP limits (all traffic comes from 127.0.0.1).
         "RATELIMIT_CART": "1000000/minute",
         "RATELIMIT_CHECKOUT": "1000000/minute",

@@ -6,7 +6,7 @@ import sys
 
 from dotenv import load_dotenv
 
-from .config import check_production_safety, load_config
+from .config import apply_public_url, check_production_safety, load_config
 from .lazy_session import StorefrontFlask
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -30,11 +30,13 @@ def create_app(test_config=None):
     else:
         app.config.from_mapping(test_config)
     check_production_safety(app.config)
+    apply_public_url(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 
     configure_logging(app)
     register_proxy_fix(app)
     register_extensions(app)
+    register_input_guard(app)
     register_payments(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -59,7 +61,9 @@ def register_proxy_fix(app):
     if count:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count)
+        # Only the client's IP (rate limits) and scheme (HSTS) are taken from the proxy. Never its
+        # X-Forwarded-Host: the shop's address is PUBLIC_URL, and the Host is checked against it.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=0, x_port=0)
 
 
 def register_extensions(app):
@@ -94,6 +98,12 @@ def register_extensions(app):
     )
     with app.app_context():
         configure_engine(db.engine)
+
+
+def register_input_guard(app):
+    from .input_guard import init_input_guard
+
+    init_input_guard(app)
 
 
 def register_payments(app):

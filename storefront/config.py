@@ -4,7 +4,11 @@ Every setting the README documents is read here and nowhere else. `load_config` 
 `create_app(test_config)` can overlay test values before the checks run.
 """
 
+import logging
 import os
+from urllib.parse import urlsplit
+
+log = logging.getLogger(__name__)
 
 # The development key is public on purpose (it is in this file). Production must replace it; see
 # `check_production_safety`.
@@ -32,6 +36,10 @@ def _env_int(name, default):
         return int(value)
     except ValueError as exc:
         raise ConfigError(f"{name} must be a whole number, got {value!r}") from exc
+
+
+def _env_list(name):
+    return [item.strip() for item in (os.environ.get(name) or "").split(",") if item.strip()]
 
 
 def normalise_database_url(url):
@@ -93,9 +101,18 @@ def load_config(instance_path):
         "ADMIN_LOGIN_RATE_LIMIT": os.environ.get("ADMIN_LOGIN_RATE_LIMIT") or "10/minute",
         # htmx from its CDN (checked against the shop's own copy with SRI); empty = the shop's copy only.
         "HTMX_CDN_URL": os.environ.get("HTMX_CDN_URL", DEFAULT_HTMX_CDN_URL).strip(),
+        # Largest request body read, chunked ones included (werkzeug answers 413 past it): a product form
+        # with a 2 MB image fits. The notification view lowers it to 64 KB for itself.
+        "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 3 * 1024 * 1024),
         # Uploaded product images.
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or os.path.join(instance_path, "uploads"),
-        # Number of reverse proxies in front of the app (PaaS router = 1) for ProxyFix.
+        # The shop's address as shoppers and Midtrans reach it (https://toko.example.co.id). Every absolute
+        # URL that leaves the shop is built from it, never from the request's Host header: see urls.py.
+        "PUBLIC_URL": (os.environ.get("PUBLIC_URL") or "").strip().rstrip("/"),
+        # Other host names the shop answers to besides PUBLIC_URL's (a PaaS health checker's internal one).
+        "ALLOWED_HOSTS": _env_list("ALLOWED_HOSTS"),
+        # Number of reverse proxies in front of the app (PaaS router = 1) for ProxyFix: the client's IP
+        # (rate limits) and scheme (HSTS, Secure cookie) come from their X-Forwarded-For/-Proto.
         "PROXY_COUNT": _env_int("PROXY_COUNT", 0),
         "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME") or "http",
         # Secure unless turned off for plain-http development (make run does that in .env).
@@ -123,6 +140,43 @@ def load_config(instance_path):
         if not database_url.startswith("sqlite")
         else {},
     }
+
+
+# Where the shop is when nobody said: `make run` serves it here (and writes it to .env).
+DEV_PUBLIC_URL = "http://127.0.0.1:5000"
+
+
+def apply_public_url(config) -> None:
+    """Check PUBLIC_URL and derive what depends on it (TRUSTED_HOSTS). Called once the config is final.
+
+    Outside debug and testing the shop refuses to start without it: a link built from the Host header
+    would let anyone who sends `Host: evil.example` put their address in the shop's own e-mails and in
+    the finish and notification URLs given to Midtrans.
+    """
+    relaxed = bool(config.get("TESTING") or config.get("DEBUG"))
+    if not config.get("PUBLIC_URL"):
+        if not relaxed:
+            raise ConfigError(
+                "PUBLIC_URL is not set: set it to the shop's address as shoppers reach it, e.g. "
+                "PUBLIC_URL=https://toko.example.co.id (links in e-mails and the URLs given to Midtrans "
+                "are built from it)."
+            )
+        config["PUBLIC_URL"] = DEV_PUBLIC_URL
+    config["PUBLIC_URL"] = config["PUBLIC_URL"].rstrip("/")
+    parts = urlsplit(config["PUBLIC_URL"])
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(
+            f"PUBLIC_URL must be an address like https://toko.example.co.id, got {config['PUBLIC_URL']!r}."
+        )
+    if relaxed:
+        return
+    if parts.scheme != "https":
+        # Allowed (an intranet shop, a test server), but the Secure session cookie is not sent back
+        # over http, so a shopper returning from Midtrans would arrive as a stranger.
+        log.warning("PUBLIC_URL %s is not https: shoppers' links and Midtrans's redirects will be plain http",
+                    config["PUBLIC_URL"])
+    # Any other Host gets 400 (Flask checks TRUSTED_HOSTS while routing; the port is ignored).
+    config["TRUSTED_HOSTS"] = [parts.hostname, *config.get("ALLOWED_HOSTS", [])]
 
 
 def check_production_safety(config):

@@ -5,7 +5,7 @@ import logging
 from flask import render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError, ServiceUnavailable
 
 from .extensions import db
 
@@ -23,6 +23,12 @@ def init_errors(app):
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return _render(400, error)
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        # A Host that is not the shop's (TRUSTED_HOSTS): no URL can be built for it, so the page,
+        # whose links need one, cannot be rendered. No shopper gets here, only a misdirected client.
+        return error
 
     @app.errorhandler(HTTPException)
     def http_error(error):

@@ -82,6 +82,7 @@ def app_config(db_kind, tmp_path, sandbox):
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
+        "PUBLIC_URL": "http://localhost",  # the test client's own address
         "SQLALCHEMY_DATABASE_URI": _database_uri(db_kind, tmp_path),
         "MIDTRANS_SERVER_KEY": SANDBOX_SERVER_KEY,
         "MIDTRANS_SNAP_BASE_URL": sandbox.base_url + "/snap/v1",
@@ -136,6 +137,8 @@ def live_shop(app):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     server.url = f"http://127.0.0.1:{server.server_port}"
+    # Midtrans is told to send notifications (and the shopper to come back) to this server.
+    app.config["PUBLIC_URL"] = server.url
     yield server
     server.shutdown()
     thread.join(timeout=5)

@@ -210,14 +210,15 @@ def gunicorn_shop(env, workers):
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     bin_dir = os.path.dirname(sys.executable)
     flask = [os.path.join(bin_dir, "flask"), "--app", "wsgi"]
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**env, "PUBLIC_URL": url}  # outside debug the shop will not start without its address
     subprocess.run(flask + ["db", "upgrade"], cwd=root, env=env, check=True, capture_output=True)
     subprocess.run(flask + ["seed"], cwd=root, env=env, check=True, capture_output=True)
-    port = free_port()
     server = subprocess.Popen(
         [os.path.join(bin_dir, "gunicorn"), "wsgi:app", "-w", str(workers), "--timeout", "20", "-b", f"127.0.0.1:{port}"],
         cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    url = f"http://127.0.0.1:{port}"
     try:
         wait_until(lambda: _answers(url), timeout=20, interval=0.1)
         yield url

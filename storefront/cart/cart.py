@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..models import Product
+from ..numbers import whole_number
 from ..pricing import totals_for
 
 MAX_QUANTITY = 99
@@ -61,10 +62,8 @@ def parse_quantity(raw, product, already_in_cart=0):
     limit = max_quantity_for(product)
     if limit < 1:
         return None, _("Sorry, this product is sold out.")
-    if not text.isdigit() or not text.isascii():
-        return None, _("Enter a whole number from 1 to %(max)d.", max=limit)
-    quantity = int(text)
-    if quantity < 1:
+    quantity = whole_number(text, 10**6)  # far above any limit, so "too many" is still told as such
+    if quantity is None or quantity < 1:
         return None, _("Enter a whole number from 1 to %(max)d.", max=limit)
     if quantity + already_in_cart > limit:
         if already_in_cart:

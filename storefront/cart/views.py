@@ -2,6 +2,7 @@ from flask import flash, make_response, redirect, render_template, request, sess
 from flask_babel import gettext as _
 
 from ..extensions import configured_limit, db, limiter
+from ..numbers import whole_number
 from ..htmx import is_htmx
 from ..i18n import safe_next
 from ..models import Product
@@ -15,10 +16,10 @@ _MAX_ID = 2**31 - 1
 
 
 def _find_product(raw_id):
-    text = str(raw_id or "")
-    if not (text.isascii() and text.isdigit()) or int(text) > _MAX_ID:
+    product_id = whole_number(raw_id, _MAX_ID)
+    if product_id is None:
         return None
-    product = db.session.get(Product, int(text))
+    product = db.session.get(Product, product_id)
     return product if product is not None and product.active else None
 
 
@@ -99,9 +100,9 @@ def update():
 @limiter.limit(configured_limit("RATELIMIT_CART"))
 def remove_line():
     form = RemoveLineForm()
-    product_id = str(form.product_id.data or "")
-    if form.validate_on_submit() and product_id.isascii() and product_id.isdigit():
-        remove(session, int(product_id))
+    product_id = whole_number(form.product_id.data, _MAX_ID)
+    if form.validate_on_submit() and product_id is not None:
+        remove(session, product_id)
     if is_htmx():
         return _render_cart()
     return redirect(url_for("cart.show"), code=303)

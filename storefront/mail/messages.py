@@ -4,12 +4,13 @@ Templates live in templates/email/ and are plain text. They are named .html only
 extracts their strings; they are rendered without HTML escaping (see `_text_environment`).
 """
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
 from ..models import Order
+from ..urls import public_url
 
 SHOPPER_KINDS = {"order_placed", "paid", "expired", "cancelled", "refunded", "shipped", "order_link", "payment_reminder"}
 MERCHANT_KINDS = {"merchant_paid", "merchant_attention"}
@@ -37,15 +38,15 @@ def _text_environment(app):
 
 
 def render(message):
-    """(subject, body) of an outbox message. Needs a request context whose base URL is the shop's."""
+    """(subject, body) of an outbox message; its links are under PUBLIC_URL."""
     app = current_app._get_current_object()
     order = db.session.get(Order, message.order_id) if message.order_id else None
     context = {
         "order": order,
         "data": message.data or {},
         "store_name": app.config["STORE_NAME"],
-        "order_url": url_for("orders.show", token=order.access_token, _external=True) if order else None,
-        "admin_url": url_for("admin.order", reference=order.reference, _external=True) if order else None,
+        "order_url": public_url("orders.show", token=order.access_token) if order else None,
+        "admin_url": public_url("admin.order", reference=order.reference) if order else None,
     }
     if message.kind == "merchant_attention":
         from ..admin.labels import attention_label

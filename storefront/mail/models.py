@@ -19,7 +19,7 @@ class OutboxMessage(db.Model):
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
     recipient: Mapped[str] = mapped_column(String(254))
     locale: Mapped[str] = mapped_column(String(5))
-    # The shop's address as the request that caused the event saw it, for absolute links.
+    # No longer written: links come from PUBLIC_URL, whatever Host the causing request carried.
     base_url: Mapped[str] = mapped_column(String(255), default="")
     # Facts of the event the message must show as they were (a refund's amount, a tracking number).
     data: Mapped[dict] = mapped_column(JSON, default=dict)

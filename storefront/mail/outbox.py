@@ -11,7 +11,7 @@ import logging
 import threading
 from datetime import timedelta
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -36,7 +36,6 @@ def enqueue(order_id, kind, dedupe_key, recipient, locale, data=None):
         "order_id": order_id,
         "recipient": recipient,
         "locale": locale,
-        "base_url": _base_url(order_id),
         "data": data or {},
         "status": "pending",
         "attempts": 0,
@@ -53,20 +52,6 @@ def enqueue(order_id, kind, dedupe_key, recipient, locale, data=None):
     if inserted:
         start_background_delivery(current_app._get_current_object())
     return inserted
-
-
-def _base_url(order_id):
-    """The shop's address for absolute links: this request's, else the one an earlier message of the
-    same order was queued under (events from `flask payments reconcile` have no request)."""
-    if has_request_context():
-        return request.url_root
-    earlier = db.session.execute(
-        db.select(OutboxMessage.base_url)
-        .where(OutboxMessage.order_id == order_id, OutboxMessage.base_url != "")
-        .order_by(OutboxMessage.id)
-        .limit(1)
-    ).scalar_one_or_none()
-    return earlier or ""
 
 
 def deliver_pending(*, retry_failed=False, include_stuck=False, limit=200):
@@ -93,9 +78,10 @@ def deliver(message_id, *, include_stuck=False):
     message = db.session.get(OutboxMessage, message_id)
     if message.kind in app.extensions["storefront_mail"]["checks"] and not _still_wanted(app, message):
         return None
-    recipient, base_url = message.recipient, message.base_url
+    recipient = message.recipient
     try:
-        with app.test_request_context(base_url=base_url or _configured_base_url(app)):
+        # Links come from PUBLIC_URL (see urls.py); the request context only carries the locale machinery.
+        with app.test_request_context(base_url=app.config["PUBLIC_URL"]):
             subject, body = render(message)
         db.session.rollback()  # no transaction stays open while the mail server is talked to
         transport.send(app.config, transport.build_message(app.config, recipient, subject, body))
@@ -118,13 +104,6 @@ def _still_wanted(app, message):
             return False
         message.order_id, message.recipient = order.id, order.email
     return True
-
-
-def _configured_base_url(app):
-    if app.config.get("SERVER_NAME"):
-        return f"{app.config.get('PREFERRED_URL_SCHEME', 'http')}://{app.config['SERVER_NAME']}/"
-    log.warning("e-mail links: no request or earlier message gave the shop's address; set SERVER_NAME")
-    return None
 
 
 def _claim(message_id, include_stuck):

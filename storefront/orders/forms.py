@@ -9,6 +9,7 @@ from ..mail.order_link import normalise_contact, normalise_reference
 class OrderLookupForm(Form):
     reference = StringField(
         _l("Order number"),
+        filters=[normalise_reference],  # " sf-7kq2m9xa3b" is a reference read off a phone screen
         validators=[
             InputRequired(_l("Please enter your order number.")),
             Length(max=16, message=_l("An order number looks like SF-7KQ2M9XA3B.")),
@@ -21,9 +22,6 @@ class OrderLookupForm(Form):
             Length(max=254, message=_l("This is too long (at most %(max)d characters).")),
         ],
     )
-
-    def validate_reference(self, field):
-        field.data = normalise_reference(field.data)
 
     def validate_contact(self, field):
         if not normalise_contact(field.data):

@@ -8,9 +8,9 @@ safe to log: it never contains the server key.
 
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal, InvalidOperation
 from urllib.parse import quote
 
 import midtransclient
@@ -110,15 +110,20 @@ class TransactionStatus:
         return payment_instructions(self.raw)
 
 
+# Midtrans writes amounts as "150000.00". Matched by shape and length before any conversion: a signed
+# "1e999999999" once made Decimal -> int build a billion-digit number and hang the worker.
+_AMOUNT = re.compile(r"(\d{1,15})(?:\.(\d{1,2}))?")
+# Longest value accepted in a field that must be echoed into the signature or looked up in the database;
+# Midtrans's own are far shorter (order_id is at most 50 characters).
+MAX_FIELD_LENGTH = 200
+
+
 def parse_amount(text):
     """'150000.00' -> 150000. None if it is not a whole rupiah amount (IDR has no minor unit)."""
-    try:
-        value = Decimal(str(text))
-    except (InvalidOperation, ValueError):
+    match = _AMOUNT.fullmatch(str(text)) if isinstance(text, (str, int)) and not isinstance(text, bool) else None
+    if match is None or (match.group(2) or "0").strip("0"):
         return None
-    if not value.is_finite() or value != value.to_integral_value() or value < 0:
-        return None
-    return int(value)
+    return int(match.group(1))
 
 
 def signature_for(order_id, status_code, gross_amount, server_key):
@@ -134,7 +139,7 @@ def verify_signature(payload, server_key):
         fields = [payload["order_id"], payload["status_code"], payload["gross_amount"]]
     except (KeyError, TypeError):
         return False
-    if not isinstance(claimed, str) or any(isinstance(f, (dict, list, bool)) or f is None for f in fields):
+    if not isinstance(claimed, str) or not all(_plain_value(f) for f in fields):
         return False
     # Some Midtrans samples send numbers; the signature is over their text form.
     expected = signature_for(*(str(f) for f in fields), server_key)
@@ -146,12 +151,12 @@ def parse_transaction(payload):
     if not isinstance(payload, dict):
         return None
     required = ("order_id", "transaction_status", "status_code", "gross_amount")
-    if any(not isinstance(payload.get(k), (str, int)) or isinstance(payload.get(k), bool) for k in required):
+    if any(not _plain_value(payload.get(k)) for k in required):
         return None
 
     def text(key):
         value = payload.get(key)
-        return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+        return str(value) if _plain_value(value) else None
 
     return TransactionStatus(
         order_id=str(payload["order_id"]),
@@ -165,6 +170,22 @@ def parse_transaction(payload):
         refund_amount=text("refund_amount"),
         raw=payload,
     )
+
+
+def _plain_value(value):
+    """A short string or number that can be signed, logged and looked up: no NUL (PostgreSQL text
+    cannot hold it), no lone surrogate (not encodable as UTF-8), no thousands of digits."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return False
+    if isinstance(value, int):
+        return -(10**18) < value < 10**18
+    if len(value) > MAX_FIELD_LENGTH or "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def payment_instructions(raw):

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import bindparam, select
 
 from ..database import write_transaction
@@ -21,6 +21,7 @@ from ..models import Order, PaymentAttempt, PaymentEvent, utcnow
 from ..order_status import RELEASES_STOCK, RETRYABLE, can_move
 from ..order_status import OrderStatus as S
 from ..signals import order_needs_attention, order_status_changed
+from ..urls import public_url
 from . import states
 from .gateway import GatewayError, SnapItem, SnapRequest, parse_transaction, split_name, verify_signature
 
@@ -176,7 +177,7 @@ def _snap_request(attempt):
             "city": order.city,
             "postal_code": order.postal_code,
         },
-        finish_url=url_for("payments.finish", _external=True),
+        finish_url=public_url("payments.finish"),
         start_time=now,
         expiry_minutes=minutes,
         custom_field1=order.reference,
@@ -194,7 +195,7 @@ def notification_url():
         return configured
     if current_app.config["MIDTRANS_IS_PRODUCTION"]:
         return None
-    return url_for("payments.notification", _external=True)
+    return public_url("payments.notification")
 
 
 def _recover_taken_order_id(attempt_id):
@@ -389,7 +390,7 @@ def handle_notification(raw_body):
     """Verify a Midtrans HTTP notification, confirm it with the status API, apply what is confirmed."""
     try:
         payload = json.loads(raw_body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: "[" nested 1000 deep
         return NotificationResult(400, "body is not JSON")
     claimed = parse_transaction(payload)
     if claimed is None:

@@ -21,6 +21,15 @@ log = logging.getLogger(__name__)
 MAX_NOTIFICATION_BYTES = 64 * 1024
 
 
+@bp.url_value_preprocessor
+def limit_notification_size(endpoint, _values):
+    # Runs before every before_request function, so before anything reads the body. With the limit
+    # set, werkzeug stops a chunked body (no Content-Length) at 64 KB too, with 413, instead of
+    # reading all of it into memory.
+    if endpoint == "payments.notification":
+        request.max_content_length = MAX_NOTIFICATION_BYTES
+
+
 @bp.route("/payments/notification", methods=["GET", "POST"], strict_slashes=False)
 @csrf.exempt  # authenticated by its signature and confirmed with the status API instead
 @limiter.limit(configured_limit("RATELIMIT_NOTIFICATION"), methods=["POST"])
@@ -28,8 +37,6 @@ def notification():
     if request.method == "GET":
         # Someone opened the URL in a browser; Midtrans only POSTs.
         return "Midtrans payment notification endpoint. It accepts POST requests from Midtrans.\n", 200
-    if (request.content_length or 0) > MAX_NOTIFICATION_BYTES:
-        return "notification too large\n", 413
     try:
         result = handle_notification(request.get_data(cache=False))
     except GatewayError as exc:
