@@ -26,7 +26,7 @@ HTMX_LOCAL = "vendor/htmx-2.0.11.min.js"
 HASHED_NAME = re.compile(r"-[0-9a-f]{32}\.[^/]+$")
 ONE_YEAR = 365 * 24 * 3600
 IMMUTABLE = f"public, max-age={ONE_YEAR}, immutable"
-# Served as they are: text formats compress well; images, fonts in WOFF2 and archives do not.
+# What Flask-Compress compresses: text. Images (JPEG, PNG, WebP) are compressed already and go as they are.
 COMPRESSED_TYPES = [
     "text/html",
     "text/css",

@@ -50,7 +50,7 @@ def upload_folder():
     return current_app.config["UPLOAD_FOLDER"]
 
 
-def rendition_folder():
+def rendition_folder() -> str:
     return os.path.join(upload_folder(), "renditions")
 
 
@@ -93,7 +93,7 @@ def product_image(name):
 
 
 @media_bp.get("/media/<name>")
-def rendition(name):
+def rendition(name: str):
     match = _RENDITION_NAME.match(name)
     if match is None:
         abort(404)
@@ -103,27 +103,27 @@ def rendition(name):
     return response
 
 
-def make_product_renditions(image):
+def make_product_renditions(image: str) -> str:
     """Renditions for a `Product.image` value (shipped SVG or upload); `flask seed` calls it."""
     path = _source_path(image)
     with open(path, "rb") as f:
         return renditions.make_renditions(f.read(), rendition_folder())
 
 
-def _source_path(image):
+def _source_path(image: str) -> str:
     if image.startswith(UPLOAD_PREFIX):
         return os.path.join(upload_folder(), "products", image[len(UPLOAD_PREFIX):])
     return os.path.join(current_app.static_folder, image)
 
 
 @lru_cache(maxsize=512)
-def _static_image_key(path):
+def _static_image_key(path: str) -> str:
     # Shipped images change only with a deploy, which restarts the process.
     with open(path, "rb") as f:
         return renditions.source_key(f.read())
 
 
-def _rendition_key(image):
+def _rendition_key(image: str) -> str | None:
     if image.startswith(UPLOAD_PREFIX):
         return image[len(UPLOAD_PREFIX):].split(".")[0]  # uploads are already named by that hash
     try:
@@ -144,7 +144,7 @@ class Picture:
 
 
 @media_bp.app_template_global()
-def product_picture(product, width=400):
+def product_picture(product, width: int = 400) -> Picture:
     image = product.image or "img/placeholder.svg"
     key = _rendition_key(image)
     jpegs = renditions.existing_renditions(rendition_folder(), key, "jpg") if key else []

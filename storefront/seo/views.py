@@ -1,5 +1,3 @@
-import os
-
 from flask import Response, current_app, render_template, send_from_directory
 
 from ..catalog.queries import active_categories, active_products_for_sitemap
@@ -10,7 +8,7 @@ ONE_DAY = 24 * 3600
 
 
 @bp.get("/robots.txt")
-def robots():
+def robots() -> Response:
     # The back office is no business of search engines. The shopper's own pages (cart, checkout,
     # orders) stay crawlable on purpose: they say `noindex` themselves, which a crawler can only read
     # on a page it is allowed to fetch.
@@ -22,7 +20,7 @@ def robots():
 
 
 @bp.get("/sitemap.xml")
-def sitemap():
+def sitemap() -> Response:
     xml = render_template(
         "seo/sitemap.xml", products=active_products_for_sitemap(), categories=active_categories()
     )
@@ -33,8 +31,8 @@ def sitemap():
 
 
 @bp.get("/favicon.ico")
-def favicon():
+def favicon() -> Response:
     # Browsers and crawlers ask for /favicon.ico whatever the page says.
     return send_from_directory(
-        os.path.join(current_app.static_folder), "favicon.ico", mimetype="image/x-icon", max_age=ONE_DAY
+        current_app.static_folder, "favicon.ico", mimetype="image/x-icon", max_age=ONE_DAY
     )

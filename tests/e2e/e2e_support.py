@@ -43,15 +43,21 @@ REPORT_CSP_VIOLATIONS = """document.addEventListener("securitypolicyviolation", 
                              + ` (${e.sourceFile || location.href}:${e.lineNumber})`);
 });"""
 
-# The only console errors a correct page may log: a form that htmx posts and the server refuses with
-# 422 (validation errors, by design: the fragment with the messages is swapped in).
-EXPECTED_CONSOLE_ERRORS = (re.compile(r"^Failed to load resource: the server responded with a status of 422\b"),)
+# The only console errors a correct page may log, matched against "<message> <url it is about>": a form
+# that htmx posts and the server refuses with 422 (validation errors, by design: the fragment with the
+# messages is swapped in), and the /favicon.ico the browser asks of any origin by itself (the Midtrans
+# sandbox has none; the shop's is tested in tests/test_search_and_sharing.py).
+EXPECTED_CONSOLE_ERRORS = (
+    re.compile(r"^Failed to load resource: the server responded with a status of 422\b"),
+    re.compile(r"^Failed to load resource: the server responded with a status of 404 .*/favicon\.ico$"),
+)
 
 
 def new_browser_context(browser, errors, expected_console_errors=(), **options):
     """A browser context with the shop's test defaults. Uncaught page errors, console errors and CSP
     violations are collected in `errors` (the `new_context` fixture fails the test on any); messages
-    matching `expected_console_errors` (regular expressions) are the test's to expect."""
+    matching `expected_console_errors` (regular expressions searched in "<message> <url>") are the
+    test's to expect."""
     options.setdefault("viewport", DESKTOP)
     context = browser.new_context(**options)
     context.set_default_timeout(TIMEOUT_MS)
@@ -61,7 +67,8 @@ def new_browser_context(browser, errors, expected_console_errors=(), **options):
     allowed = EXPECTED_CONSOLE_ERRORS + tuple(re.compile(p) for p in expected_console_errors)
 
     def on_console(message):
-        if message.type == "error" and not any(p.search(message.text) for p in allowed):
+        subject = f"{message.text} {message.location.get('url', '')}"
+        if message.type == "error" and not any(p.search(subject) for p in allowed):
             errors.append(f"console error on {message.page and message.page.url}: {message.text} {message.location}")
 
     context.on("console", on_console)

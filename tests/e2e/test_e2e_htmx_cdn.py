@@ -14,10 +14,13 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
-CDN_FAILED = r"^Failed to load resource: net::ERR_EMPTY_RESPONSE$"
+CDN_FAILED = r"^Failed to load resource: net::ERR_EMPTY_RESPONSE http://127\.0\.0\.1:\d+/npm/htmx\.org@"
 CATALOG = "/?category=camilan"
 # Set by the page itself the moment htmx has processed the document (htmx fires htmx:load on <body>).
-RECORD_HTMX_READY = """document.addEventListener("htmx:load", e => {
+RECORD_HTMX_READY = """document.addEventListener("error", e => {
+    if (e.target.src && e.target.src.includes("/npm/htmx.org@")) window.__cdnFailedAt = performance.now();
+}, true);
+document.addEventListener("htmx:load", e => {
     if (e.target === document.body && !window.__htmxReadyAt) window.__htmxReadyAt = performance.now();
 });
 new MutationObserver(() => {
@@ -60,7 +63,8 @@ def timings(page):
             const [nav] = performance.getEntriesByType('navigation');
             const lines = [`html ${Math.round(nav.responseStart)}-${Math.round(nav.responseEnd)}`,
                            `DOMContentLoaded ${Math.round(nav.domContentLoadedEventEnd)}`,
-                           `htmx ready ${Math.round(window.__htmxReadyAt)}`];
+                           `htmx ready ${Math.round(window.__htmxReadyAt)}`,
+                           `CDN error event ${Math.round(window.__cdnFailedAt)}`];
             for (const e of performance.getEntriesByType('resource'))
                 lines.push(`${e.name.split('/').pop()} ${Math.round(e.startTime)}-${Math.round(e.responseEnd)}`);
             return lines.join('; ');
