@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 
 log = logging.getLogger(__name__)
 
+from .whatsapp import normalise_whatsapp_number
+
 # The development key is public on purpose (it is in this file). Production must replace it; see
 # `check_production_safety`.
 DEV_SECRET_KEY = "dev-only-insecure-secret-key"
@@ -40,6 +42,13 @@ def _env_int(name, default):
 
 def _env_list(name):
     return [item.strip() for item in (os.environ.get(name) or "").split(",") if item.strip()]
+
+
+def _whatsapp_number(name):
+    number = normalise_whatsapp_number(os.environ.get(name, ""))
+    if number is None:
+        raise ConfigError(f"{name} must be a phone number, e.g. 0812 3456 7890 or +62 812 3456 7890.")
+    return number
 
 
 def normalise_database_url(url):
@@ -93,6 +102,8 @@ def load_config(instance_path):
         "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", default=True),
         "MAIL_FROM": os.environ.get("MAIL_FROM", ""),
         "MERCHANT_EMAIL": os.environ.get("MERCHANT_EMAIL", ""),
+        # WhatsApp number of the shop ("Chat the shop", "Ask about this order"); empty: no such links.
+        "MERCHANT_WHATSAPP": _whatsapp_number("MERCHANT_WHATSAPP"),
         # Send queued e-mails from a background thread (off in tests; `flask mail retry` always works).
         "MAIL_BACKGROUND": _env_bool("MAIL_BACKGROUND", default=True),
         # Back office: staff sessions end this long after sign-in, or after this long idle (seconds).

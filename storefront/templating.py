@@ -10,6 +10,7 @@ from .cart.cart import cart_count
 from .i18n import LANGUAGES, select_locale
 from .money import format_idr
 from .orders.payment_guide import payment_guide
+from .whatsapp import shop_chat_url
 
 
 STATUS_LABELS = {
@@ -79,6 +80,7 @@ def init_templating(app):
         cart_count=_cart_count,
         current_path=_current_path,
         payment_guide=payment_guide,
+        whatsapp_shop_chat_url=shop_chat_url,
     )
 
     @app.context_processor

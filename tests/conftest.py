@@ -193,3 +193,15 @@ def placed_order(shopper, app):
 def order(placed_order):
     """The placed order, for tests that are about "the order" (polling, its page)."""
     return placed_order
+
+
+@pytest.fixture
+def sent_mail(monkeypatch):
+    """What the shop hands to the mail server (the transport), as (recipient, subject, body)."""
+    sent = []
+
+    def fake_send(config, message):
+        sent.append((message["To"], message["Subject"], message.get_content()))
+
+    monkeypatch.setattr("storefront.mail.transport.send", fake_send)
+    return sent

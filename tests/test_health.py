@@ -55,3 +55,19 @@ def test_healthz_answers_503_with_the_database_down_and_says_nothing_secret(app_
     body = response.get_data(as_text=True)
     for secret in ("s3cret", "127.0.0.1", "nowhere", "missing", str(tmp_path), "Error"):
         assert secret not in body
+
+
+def test_healthz_answers_the_health_checkers_host_from_allowed_hosts_and_no_other(make_app):
+    """In production any Host but PUBLIC_URL's and ALLOWED_HOSTS' gets 400; a PaaS health checker
+    calls the app by its internal address, which ALLOWED_HOSTS names."""
+    with make_app(TESTING=False, SECRET_KEY="p" * 40, PUBLIC_URL="https://toko.example", ALLOWED_HOSTS=["10.1.2.3"]) as app:
+        stamp()
+        try:
+            client = app.test_client()
+            checker = client.get("/healthz", base_url="http://10.1.2.3:8080")
+            assert checker.status_code == 200
+            assert checker.get_json() == {"database": "ok"}
+            assert client.get("/healthz", base_url="http://evil.example").status_code == 400
+        finally:
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP TABLE IF EXISTS alembic_version"))

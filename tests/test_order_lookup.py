@@ -16,18 +16,6 @@ def _fresh_g_per_request(app):
     forget_per_request_state(app)
 
 
-@pytest.fixture
-def sent_mail(monkeypatch):
-    """What the shop hands to the mail server (the transport), as (recipient, subject, body)."""
-    sent = []
-
-    def fake_send(config, message):
-        sent.append((message["To"], message["Subject"], message.get_content()))
-
-    monkeypatch.setattr("storefront.mail.transport.send", fake_send)
-    return sent
-
-
 def ask_for_link(shopper, reference, contact):
     return shopper.post("/orders/lookup", {"reference": reference, "contact": contact})
 

@@ -15,15 +15,6 @@ from storefront.mail.reminders import send_payment_reminders
 from storefront.models import Order, utcnow
 
 
-@pytest.fixture
-def sent_mail(monkeypatch):
-    sent = []
-    monkeypatch.setattr(
-        "storefront.mail.transport.send", lambda config, message: sent.append((message["To"], message["Subject"], message.get_content()))
-    )
-    return sent
-
-
 def reminders(sent_mail):
     return [m for m in sent_mail if "Pengingat" in m[1] or "Reminder" in m[1]]
 

@@ -1,6 +1,8 @@
 from flask import current_app, render_template, request
 
 from ..htmx import render_page_or_fragment
+from ..urls import public_url
+from ..whatsapp import product_chat_url, product_share_url
 from . import bp
 from .queries import active_categories, product_by_slug, search_products
 
@@ -26,4 +28,12 @@ def index():
 
 @bp.get("/products/<slug>")
 def product(slug):
-    return render_template("catalog/product.html", product=product_by_slug(slug), variant="detail")
+    product = product_by_slug(slug)
+    url = public_url("catalog.product", slug=product.slug)
+    return render_template(
+        "catalog/product.html",
+        product=product,
+        variant="detail",
+        whatsapp_share_url=product_share_url(product.name, url),
+        whatsapp_chat_url=product_chat_url(product.name, url),
+    )

@@ -17,6 +17,7 @@ from flask_babel import get_locale
 from ..checkout.forms import normalise_phone
 from ..extensions import db
 from ..models import Order
+from .models import OutboxMessage
 from .outbox import enqueue
 
 KIND = "order_link"
@@ -58,7 +59,7 @@ def request_order_link(reference: str, contact: str) -> None:
     )
 
 
-def order_for(message) -> Order | None:
+def order_for(message: OutboxMessage) -> Order | None:
     """The order whose reference and e-mail or phone match the request, or None."""
     data = message.data or {}
     order = db.session.execute(

@@ -11,7 +11,7 @@ import logging
 import threading
 from datetime import timedelta
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -93,7 +93,7 @@ def deliver(message_id, *, include_stuck=False):
     return "sent"
 
 
-def _still_wanted(app, message):
+def _still_wanted(app: Flask, message: OutboxMessage) -> bool:
     """For kinds decided at sending time (see init_mail): the order to send for, tied to the message
     with the address on the order; or none, and the message is dropped. True if it is to be sent."""
     order = app.extensions["storefront_mail"]["checks"][message.kind](message)

@@ -13,6 +13,7 @@ from flask import current_app
 from ..extensions import db
 from ..models import Order, PaymentAttempt, utcnow
 from ..order_status import OrderStatus
+from .models import OutboxMessage
 from .outbox import enqueue
 
 KIND = "payment_reminder"
@@ -45,7 +46,7 @@ def send_payment_reminders(now: datetime | None = None) -> int:
     return queued
 
 
-def order_for(message) -> Order | None:
+def order_for(message: OutboxMessage) -> Order | None:
     """The order, if it is still waiting for the attempt the reminder is about (it may have been paid
     between queueing and sending, or `mail retry` may send it late); else None and nothing is sent."""
     order = db.session.get(Order, message.order_id)

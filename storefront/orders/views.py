@@ -5,6 +5,7 @@ from ..htmx import STOP_POLLING
 from ..i18n import select_locale
 from ..models import utcnow
 from ..order_status import FINAL
+from ..whatsapp import order_chat_url
 from . import bp
 from .queries import order_for_page, order_status
 
@@ -31,6 +32,7 @@ def show(token):
             window_passed=_window_passed(attempt),
             polling=order.status not in FINAL,
             returning=request.args.get("returning") == "1",
+            whatsapp_order_url=order_chat_url(order.reference),
         )
     )
     # Personal data: never cached by shared caches.
