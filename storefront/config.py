@@ -109,7 +109,9 @@ def load_config(instance_path):
         # Back office: staff sessions end this long after sign-in, or after this long idle (seconds).
         "ADMIN_SESSION_MAX_AGE": _env_int("ADMIN_SESSION_MAX_AGE", 8 * 3600),
         "ADMIN_SESSION_IDLE": _env_int("ADMIN_SESSION_IDLE", 30 * 60),
+        # Failed sign-ins: per client IP, and per account (e-mail typed) from any number of IPs.
         "ADMIN_LOGIN_RATE_LIMIT": os.environ.get("ADMIN_LOGIN_RATE_LIMIT") or "10/minute",
+        "ADMIN_LOGIN_RATE_LIMIT_PER_ACCOUNT": os.environ.get("ADMIN_LOGIN_RATE_LIMIT_PER_ACCOUNT") or "5 per 15 minutes",
         # htmx from its CDN (checked against the shop's own copy with SRI); empty = the shop's copy only.
         "HTMX_CDN_URL": os.environ.get("HTMX_CDN_URL", DEFAULT_HTMX_CDN_URL).strip(),
         # Largest request body read, chunked ones included (werkzeug answers 413 past it): a product form
@@ -132,8 +134,12 @@ def load_config(instance_path):
         # Storage shared by all workers when REDIS_URL is set; otherwise per process.
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Checkout and cart: per browser session, with a higher ceiling per IP (a carrier NAT puts many
+        # shoppers behind one address).
         "RATELIMIT_CHECKOUT": os.environ.get("RATELIMIT_CHECKOUT") or "10/minute",
+        "RATELIMIT_CHECKOUT_PER_IP": os.environ.get("RATELIMIT_CHECKOUT_PER_IP") or "300/minute",
         "RATELIMIT_CART": os.environ.get("RATELIMIT_CART") or "60/minute",
+        "RATELIMIT_CART_PER_IP": os.environ.get("RATELIMIT_CART_PER_IP") or "1200/minute",
         "RATELIMIT_NOTIFICATION": os.environ.get("RATELIMIT_NOTIFICATION") or "600/minute",
         # "Cek pesanan": requests for an order's link, per client IP and per order reference.
         "RATELIMIT_ORDER_LOOKUP": os.environ.get("RATELIMIT_ORDER_LOOKUP") or "10/hour",

@@ -1,6 +1,8 @@
 """Flask extensions, created unbound so any module can import them without importing the app."""
 
-from flask import current_app
+import secrets
+
+from flask import current_app, session
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_limiter import Limiter
@@ -40,3 +42,16 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 def configured_limit(name):
     """A limit read from the config at request time, e.g. configured_limit("RATELIMIT_CART")."""
     return lambda: current_app.config[name]
+
+
+def per_session_key() -> str:
+    """Rate-limit key of one browser session (a random id kept in the signed session cookie).
+
+    Indonesian mobile carriers put many shoppers behind one public address (carrier NAT), so the
+    tight limits are per session; a higher per-IP ceiling (the default key) stops a client that
+    throws its cookie away to start afresh.
+    """
+    key = session.get("limit_id")
+    if not isinstance(key, str):
+        key = session["limit_id"] = secrets.token_urlsafe(12)
+    return "session:" + key

@@ -3,7 +3,7 @@
 from functools import lru_cache
 
 from babel import support
-from flask import current_app
+from flask import current_app, request
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from wtforms.i18n import messages_path
@@ -16,6 +16,13 @@ def _wtforms_messages(locale):
 
 class Form(FlaskForm):
     class Meta:
+        def wrap_formdata(self, form, formdata):
+            """The shop's forms are HTML forms: a JSON body is none of them. Flask-WTF would read any
+            JSON body as form data, and a JSON list (or "[" nested 1000 deep) answered 500."""
+            if request.is_json:
+                return None
+            return super().wrap_formdata(form, formdata)
+
         def get_translations(self, form):
             """WTForms' own messages in the shopper's language, the catalogue read once per process.
 

@@ -46,6 +46,16 @@ def csrf_token(client):
     return match.group(1) or match.group(2)
 
 
+def checkout_fields(page):
+    """The checkout form's hidden fields as the page rendered them: its key and the fingerprint of
+    the summary shown (the order is placed only at those prices)."""
+    fields = {}
+    for name in ("checkout_key", "totals_fingerprint"):
+        match = re.search(rf'name="{name}" type="hidden" value="([^"]*)"', page)
+        fields[name] = match.group(1) if match else ""
+    return fields
+
+
 class Shopper:
     """A browser session against the test client, carrying the CSRF token like the real pages do."""
 
@@ -72,9 +82,7 @@ class Shopper:
 
     def checkout(self, **overrides):
         page = self.client.get("/checkout/").get_data(as_text=True)
-        key = re.search(r'name="checkout_key" type="hidden" value="([^"]*)"', page)
-        data = dict(VALID_CUSTOMER)
-        data["checkout_key"] = key.group(1) if key else ""
+        data = {**VALID_CUSTOMER, **checkout_fields(page)}
         data.update(overrides)
         return self.post("/checkout/", data)
 
@@ -165,8 +173,7 @@ class BrowserShopper:
         """Add to cart and check out; returns the checkout response (303 to Snap when all is well)."""
         self.post(self.shop + "/cart/add", {"product_id": product_id, "quantity": quantity})
         page = self.http.get(self.shop + "/checkout/", timeout=10).text
-        key = re.search(r'name="checkout_key" type="hidden" value="([^"]*)"', page).group(1)
-        return self.post(self.shop + "/checkout/", {**VALID_CUSTOMER, "checkout_key": key})
+        return self.post(self.shop + "/checkout/", {**VALID_CUSTOMER, **checkout_fields(page)})
 
     def pay_on_snap(self, redirect_url, method="bca_va", action="pay", card_number=None):
         """Choose a method on the sandbox page and act; returns the redirect back to the shop."""

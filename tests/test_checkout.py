@@ -1,5 +1,5 @@
 import pytest
-from helpers import VALID_CUSTOMER, make_product
+from helpers import VALID_CUSTOMER, checkout_fields, make_product
 
 from storefront.checkout.forms import normalise_phone
 from storefront.extensions import db
@@ -37,8 +37,7 @@ def test_htmx_checkout_leaves_the_site_with_hx_redirect(shopper, kopi, sandbox):
     page = shopper.client.get("/checkout/").get_data(as_text=True)
     import re
 
-    key = re.search(r'name="checkout_key" type="hidden" value="([^"]*)"', page).group(1)
-    response = shopper.post("/checkout/", {**VALID_CUSTOMER, "checkout_key": key}, htmx=True)
+    response = shopper.post("/checkout/", {**VALID_CUSTOMER, **checkout_fields(page)}, htmx=True)
     assert response.headers["HX-Redirect"].startswith(sandbox.base_url + "/snap/")
 
 
@@ -158,3 +157,42 @@ def test_same_checkout_key_twice_returns_the_first_order(app):
     assert first.id == second.id
     db.session.refresh(product)
     assert product.stock == 8
+
+
+def _price_changes_while_the_checkout_page_is_open(shopper, kopi, new_price):
+    shopper.add(kopi.id, 2)
+    page = shopper.client.get("/checkout/").get_data(as_text=True)
+    db.session.get(Product, kopi.id).price_idr = new_price  # the merchant edits the price meanwhile
+    db.session.commit()
+    return {**VALID_CUSTOMER, **checkout_fields(page)}
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_price_changed_after_the_checkout_page_was_shown_gets_422_with_the_new_summary_and_no_order(shopper, kopi, htmx):
+    form = _price_changes_while_the_checkout_page_is_open(shopper, kopi, 95000)
+    response = shopper.post("/checkout/", form, htmx=htmx)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Prices in your order have changed" in html or "Harga dalam pesanan Anda berubah" in html
+    assert 'id="order-summary"' in html and "Rp190.000" in html and "Rp210.000" in html  # 2 x 95.000 + shipping
+    assert f'value="{VALID_CUSTOMER["address"]}"' in html  # nothing typed is lost
+    assert orders() == []
+    db.session.rollback()
+    assert db.session.get(Product, kopi.id).stock == 10  # the reservation was rolled back
+
+
+def test_confirming_again_after_a_price_change_places_the_order_at_the_price_shown(shopper, kopi, sandbox):
+    form = _price_changes_while_the_checkout_page_is_open(shopper, kopi, 95000)
+    again = shopper.post("/checkout/", form).get_data(as_text=True)
+    assert shopper.post("/checkout/", {**form, **checkout_fields(again)}).status_code == 303
+    [order] = orders()
+    assert order.total_idr == 2 * 95000 + 20000
+    assert sandbox_transaction(sandbox, order)["gross_amount_idr"] == order.total_idr
+
+
+def test_a_form_without_the_fingerprint_of_its_summary_places_no_order(shopper, kopi):
+    shopper.add(kopi.id, 1)
+    page = shopper.client.get("/checkout/").get_data(as_text=True)
+    response = shopper.post("/checkout/", {**VALID_CUSTOMER, **checkout_fields(page), "totals_fingerprint": ""})
+    assert response.status_code == 422
+    assert orders() == []

@@ -10,6 +10,7 @@ import requests
 from helpers import (
     VALID_CUSTOMER,
     BrowserShopper,
+    checkout_fields,
     force_sandbox_state,
     make_product,
     sandbox_transaction,
@@ -41,8 +42,7 @@ def checkout_form(shop_url, product_ids):
     for product_id in product_ids:
         browser.post(shop_url + "/cart/add", {"product_id": product_id, "quantity": 1})
     page = browser.http.get(shop_url + "/checkout/", timeout=10).text
-    key = re.search(r'name="checkout_key" type="hidden" value="([^"]*)"', page).group(1)
-    return browser, {**VALID_CUSTOMER, "checkout_key": key}
+    return browser, {**VALID_CUSTOMER, **checkout_fields(page)}
 
 
 def prepared_checkout(shop_url, product_ids):

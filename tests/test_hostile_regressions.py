@@ -102,3 +102,13 @@ def test_a_notification_over_64_kb_is_refused_with_413_even_without_content_leng
                            content_type="application/json", environ_overrides={"wsgi.input_terminated": True})
     assert response.status_code == 413
     assert db.session.scalar(db.select(db.func.count(PaymentEvent.id))) == 0
+
+
+@pytest.mark.parametrize("body", ["[1, 2, 3]", "[" * 1000 + "]" * 1000, '"text"', "5"])
+def test_a_json_body_on_a_form_route_is_not_read_as_the_form(shopper, client, body):
+    product = make_product("Kopi Gayo", stock=10)
+    response = client.post("/cart/add", data=body, content_type="application/json",
+                           headers={"X-CSRFToken": shopper.token})
+    assert response.status_code in (303, 400, 422)  # the ordinary "try again" answer; it was a 500
+    with client.session_transaction() as session:
+        assert get_items(session) == {}

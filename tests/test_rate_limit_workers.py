@@ -28,7 +28,7 @@ def two_workers(tmp_path, sandbox):
         "MIDTRANS_API_BASE_URL": sandbox.base_url,
         "SESSION_COOKIE_SECURE": "false",
         "REDIS_URL": REDIS_URL,
-        "RATELIMIT_CART": "4/minute",
+        "RATELIMIT_CART_PER_IP": "4/minute",  # 12 shoppers from one IP: the per-IP ceiling is shared
     }
     with gunicorn_shop(env, workers=2) as url:
         yield url

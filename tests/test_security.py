@@ -4,6 +4,7 @@ order-link secrecy and error pages that leak nothing."""
 import re
 
 import pytest
+from flask import g
 from helpers import Shopper, make_product, sandbox_transaction, the_order
 
 from storefront import create_app
@@ -102,6 +103,35 @@ def test_rate_limits_answer_429_on_cart_checkout_and_notifications(limited_app):
     assert notification == [400, 400, 429]
     codes = [shopper.post("/checkout/", {}).status_code for _ in range(3)]
     assert codes[-1] == 429
+
+
+def _browsers_of_their_own(app):
+    """Several test clients in one app context: forget the CSRF token Flask-WTF caches on `g`, as a
+    fresh request context would, so each client gets the one of its own session."""
+
+    @app.before_request
+    def forget_csrf_token():
+        g.pop("csrf_token", None)
+
+
+def test_shoppers_behind_one_carrier_nat_ip_each_get_their_own_cart_and_checkout_limits(make_app):
+    with make_app(RATELIMIT_ENABLED=True, RATELIMIT_CART="2/minute", RATELIMIT_CHECKOUT="1/minute") as app:
+        _browsers_of_their_own(app)
+        product = make_product("Kopi Gayo", stock=50)
+        shoppers = [Shopper(app.test_client()) for _ in range(5)]  # all from 127.0.0.1
+        assert [s.add(product.id, 1).status_code for s in shoppers for _ in range(2)] == [303] * 10
+        assert all(s.checkout().status_code == 303 for s in shoppers)
+        assert shoppers[0].add(product.id, 1).status_code == 429  # each session's own limit still holds
+        assert shoppers[0].post("/checkout/", {}).status_code == 429
+
+
+def test_a_client_that_drops_its_cookie_meets_the_per_ip_ceiling(make_app):
+    with make_app(RATELIMIT_ENABLED=True, RATELIMIT_CART_PER_IP="4/minute", RATELIMIT_CHECKOUT_PER_IP="1/minute") as app:
+        _browsers_of_their_own(app)
+        product = make_product("Kopi Gayo", stock=50)
+        codes = [Shopper(app.test_client()).add(product.id, 1).status_code for _ in range(5)]
+        assert codes == [303, 303, 303, 303, 429]
+        assert [Shopper(app.test_client()).post("/checkout/", {}).status_code for _ in range(2)][-1] == 429
 
 
 def test_an_app_wide_rate_limit_is_refused_at_start_up(app_config):

@@ -8,7 +8,7 @@ import time
 
 import pytest
 import requests
-from helpers import VALID_CUSTOMER, free_port, gunicorn_shop
+from helpers import VALID_CUSTOMER, checkout_fields, free_port, gunicorn_shop
 
 @pytest.fixture
 def one_worker_shop(tmp_path):
@@ -31,8 +31,7 @@ def test_purchase_completes_under_a_single_sync_worker(one_worker_shop):
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', http.get(shop + "/", timeout=5).text).group(1)
     http.post(shop + "/cart/add", data={"csrf_token": token, "product_id": 1, "quantity": 1}, timeout=5)
     page = http.get(shop + "/checkout/", timeout=5).text
-    key = re.search(r'name="checkout_key" type="hidden" value="([^"]*)"', page).group(1)
-    checkout = http.post(shop + "/checkout/", data={"csrf_token": token, "checkout_key": key, **VALID_CUSTOMER},
+    checkout = http.post(shop + "/checkout/", data={"csrf_token": token, **checkout_fields(page), **VALID_CUSTOMER},
                          allow_redirects=False, timeout=15)
     assert checkout.status_code == 303 and checkout.headers["Location"].startswith(sandbox + "/snap/")
 

@@ -1,8 +1,12 @@
-// htmx from the CDN without ever holding the page up, and the shop's own identical copy when the CDN
-// fails or is slow. Loaded with `defer`, so it runs once the page is parsed, before DOMContentLoaded.
+// On every page, deferred (it runs once the page is parsed, before DOMContentLoaded):
+// - marks <html> with .js: scripts run here, so htmx will poll (CSS shows what is true only then);
+// - with a CDN configured (data-cdn), loads htmx from it without ever holding the page up, and the
+//   shop's own identical copy when the CDN fails or is slow. Without one, the page loads that copy itself.
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
   var data = document.currentScript.dataset;
+  if (!data.cdn) return;
   var FALLBACK_AFTER_MS = 300;
   var contentLoaded = false;
   var fellBack = false;

@@ -1,6 +1,6 @@
-"""Staff accounts: creation, password checks, and the signed-session sign-in with its time limits."""
+"""Staff accounts: creation, password checks, and sign-in on top of server-side sessions with time limits."""
 
-import time
+from datetime import timedelta
 
 from flask import current_app, session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -8,14 +8,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..database import write_transaction
 from ..extensions import db
 from ..models import utcnow
+from . import staff_sessions
 from .models import StaffUser
 
 MIN_PASSWORD_LENGTH = 12
 # A signed-in session ends ADMIN_SESSION_MAX_AGE after sign-in, or after ADMIN_SESSION_IDLE without a request.
-# Refresh the "last seen" time at most this often, so not every request rewrites the cookie.
-SEEN_RESOLUTION_SECONDS = 60
-
-_SESSION_KEYS = ("staff_id", "staff_login_at", "staff_seen_at")
+# Keys a signed cookie carried before sessions moved to the server: removed wherever they are met.
+_OLD_SESSION_KEYS = ("staff_id", "staff_login_at", "staff_seen_at")
 # Checked against when the e-mail is unknown, so a wrong e-mail costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password-but-costs-the-same", method="scrypt")
 
@@ -48,16 +47,20 @@ def create_staff(email, password):
 
 
 def set_password(email, password):
+    """A new password; every session signed in with the old one ends (it may be why it changed)."""
     password_hash = hash_password(password)
     with write_transaction():
         staff = _by_email(email)
         staff.password_hash = password_hash
         staff.active = True
+        staff_sessions.end_all(staff.id, "password_changed")
 
 
 def deactivate(email):
     with write_transaction():
-        _by_email(email).active = False
+        staff = _by_email(email)
+        staff.active = False
+        staff_sessions.end_all(staff.id, "deactivated")
 
 
 def _by_email(email):
@@ -81,42 +84,62 @@ def authenticate(email, password):
 
 
 def sign_in(staff):
-    now = int(time.time())
-    for key in _SESSION_KEYS:
+    """Start a server-side session and put only its id in the cookie.
+
+    The id is new at every sign-in, and the CSRF token is dropped so Flask-WTF makes a new one: a
+    cookie or token planted before sign-in (session fixation) is worth nothing after it.
+    """
+    _end_current("signed_out")
+    for key in (*_OLD_SESSION_KEYS, "csrf_token"):
         session.pop(key, None)
-    session["staff_id"] = staff.id
-    session["staff_login_at"] = now
-    session["staff_seen_at"] = now
     with write_transaction():
+        token = staff_sessions.start(staff.id)
         db.session.get(StaffUser, staff.id).last_login_at = utcnow()
+    session[staff_sessions.COOKIE_KEY] = token
 
 
 def sign_out():
-    for key in _SESSION_KEYS:
-        session.pop(key, None)
+    _end_current("signed_out")
+
+
+def _end_current(reason: str) -> None:
+    row = staff_sessions.find(session.pop(staff_sessions.COOKIE_KEY, None))
+    if row is not None:
+        with write_transaction():
+            staff_sessions.end(row.id, reason)
 
 
 def signed_in_staff():
-    """The staff member this signed session belongs to, or None (also ends an expired sign-in).
+    """The staff member of this browser's live server-side session, or None (also ends a timed-out one).
 
-    Only a session that went through `sign_in` carries `staff_id`; the cookie is signed, so a
-    shopper's session can never claim one.
+    Only a session that went through `sign_in` has a row; the cookie is signed, and the row is found
+    by a 256-bit random id, so neither a shopper's cookie nor a guess can claim one.
     """
-    staff_id = session.get("staff_id")
-    if not isinstance(staff_id, int):
+    for key in _OLD_SESSION_KEYS:
+        if key in session:
+            session.pop(key)  # from a cookie signed before sessions moved to the server: never trusted
+    token = session.get(staff_sessions.COOKIE_KEY)
+    if token is None:
         return None
-    now = int(time.time())
+    row = staff_sessions.find(token)
+    if row is None:
+        session.pop(staff_sessions.COOKIE_KEY, None)
+        return None
+    now = utcnow()
     config = current_app.config
-    max_age = config["ADMIN_SESSION_MAX_AGE"]
-    idle = config["ADMIN_SESSION_IDLE"]
-    login_at, seen_at = session.get("staff_login_at", 0), session.get("staff_seen_at", 0)
-    if not isinstance(login_at, int) or not isinstance(seen_at, int) or now - login_at > max_age or now - seen_at > idle:
-        sign_out()
-        return None
-    staff = db.session.get(StaffUser, staff_id)
-    if staff is None or not staff.active:
-        sign_out()
-        return None
-    if now - seen_at >= SEEN_RESOLUTION_SECONDS:
-        session["staff_seen_at"] = now
-    return staff
+    staff = db.session.get(StaffUser, row.staff_id)
+    if now - row.created_at > timedelta(seconds=config["ADMIN_SESSION_MAX_AGE"]):
+        reason = "expired"
+    elif now - row.last_seen_at > timedelta(seconds=config["ADMIN_SESSION_IDLE"]):
+        reason = "idle"
+    elif staff is None or not staff.active:
+        reason = "deactivated"
+    else:
+        if staff_sessions.needs_touch(row, now):
+            with write_transaction():  # only then: on SQLite a write transaction takes the write lock
+                staff_sessions.touch(row.id, now)
+        return staff
+    with write_transaction():
+        staff_sessions.end(row.id, reason)
+    session.pop(staff_sessions.COOKIE_KEY, None)
+    return None

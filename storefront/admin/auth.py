@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from ..extensions import limiter
 from ..htmx import is_htmx
 from ..i18n import safe_next
-from .accounts import authenticate, sign_in, sign_out, signed_in_staff
+from .accounts import authenticate, normalise_email, sign_in, sign_out, signed_in_staff
 from .audit import record_now
 from .blueprint import bp
 from .forms import EmptyForm, LoginForm
@@ -18,6 +18,21 @@ MAX_REQUEST_BYTES = MAX_IMAGE_BYTES + 64 * 1024
 
 def _login_rate_limit():
     return current_app.config["ADMIN_LOGIN_RATE_LIMIT"]
+
+
+def _login_account_rate_limit():
+    return current_app.config["ADMIN_LOGIN_RATE_LIMIT_PER_ACCOUNT"]
+
+
+def _account_key():
+    # Per e-mail typed, known or not (the same answer either way), so guessing one account's password
+    # from many addresses (a botnet, a carrier NAT) runs into this limit as well as the per-IP one.
+    return "admin-login:" + normalise_email(request.form.get("email", ""))[:254]
+
+
+def _failed(response):
+    # Only failed sign-ins count: staff who type their password right are never locked out.
+    return response.status_code == 422
 
 
 @bp.url_value_preprocessor
@@ -67,7 +82,8 @@ def _next_url():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_rate_limit, methods=["POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_login_account_rate_limit, key_func=_account_key, methods=["POST"], deduct_when=_failed)
 def login():
     if g.staff is not None:
         return redirect(_next_url(), code=303 if request.method == "POST" else 302)

@@ -29,7 +29,7 @@ def create_command(email):
 @admin_cli.command("password")
 @click.argument("email")
 def password_command(email):
-    """Set a new password (and re-activate the account)."""
+    """Set a new password (and re-activate the account); its sessions end at once."""
     try:
         set_password(email, _prompt_password())
     except AccountError as exc:
@@ -40,7 +40,7 @@ def password_command(email):
 @admin_cli.command("deactivate")
 @click.argument("email")
 def deactivate_command(email):
-    """Stop an account from signing in; its signed-in sessions end at their next request."""
+    """Stop an account from signing in; its sessions end at once."""
     try:
         deactivate(email)
     except AccountError as exc:

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from ..extensions import db
 from ..models import Product
 from ..numbers import whole_number
-from ..pricing import totals_for
+from ..pricing import Totals, fingerprint, totals_for
 
 MAX_QUANTITY = 99
 SESSION_KEY = "cart"
@@ -106,6 +106,12 @@ class CartView:
     @property
     def count(self):
         return sum(line.quantity for line in self.lines)
+
+    @property
+    def fingerprint(self) -> str:
+        """What this summary shows, for the checkout form (see pricing.fingerprint)."""
+        lines = [(line.product.id, line.quantity, line.product.price_idr) for line in self.lines]
+        return fingerprint(lines, Totals(self.subtotal_idr, self.shipping_idr, self.total_idr))
 
 
 def line_problem(product, quantity):

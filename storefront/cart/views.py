@@ -1,7 +1,7 @@
 from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from ..extensions import configured_limit, db, limiter
+from ..extensions import configured_limit, db, limiter, per_session_key
 from ..numbers import whole_number
 from ..htmx import is_htmx
 from ..i18n import safe_next
@@ -35,7 +35,8 @@ def show():
 
 
 @bp.post("/add")
-@limiter.limit(configured_limit("RATELIMIT_CART"))
+@limiter.limit(configured_limit("RATELIMIT_CART"), key_func=per_session_key)
+@limiter.limit(configured_limit("RATELIMIT_CART_PER_IP"))
 def add():
     form = CartLineForm()
     variant = "grid" if form.variant.data == "grid" else "detail"
@@ -73,7 +74,8 @@ def _add_failed(product, variant, entered, error):
 
 
 @bp.post("/update")
-@limiter.limit(configured_limit("RATELIMIT_CART"))
+@limiter.limit(configured_limit("RATELIMIT_CART"), key_func=per_session_key)
+@limiter.limit(configured_limit("RATELIMIT_CART_PER_IP"))
 def update():
     form = CartLineForm()
     product = _find_product(form.product_id.data)
@@ -97,7 +99,8 @@ def update():
 
 
 @bp.post("/remove")
-@limiter.limit(configured_limit("RATELIMIT_CART"))
+@limiter.limit(configured_limit("RATELIMIT_CART"), key_func=per_session_key)
+@limiter.limit(configured_limit("RATELIMIT_CART_PER_IP"))
 def remove_line():
     form = RemoveLineForm()
     product_id = whole_number(form.product_id.data, _MAX_ID)

@@ -37,6 +37,8 @@ class CheckoutForm(Form):
     )
     # Same value for both halves of a double submit, so they resolve to one order.
     checkout_key = HiddenField()
+    # What the summary beside the form showed (pricing.fingerprint): the order is placed only at those prices.
+    totals_fingerprint = HiddenField()
 
     def validate_phone(self, field):
         normalised = normalise_phone(field.data)

@@ -11,7 +11,7 @@ from ..extensions import db
 from ..inventory import reserve_stock
 from ..models import Order, OrderItem, Product, utcnow
 from ..order_status import OrderStatus
-from ..pricing import totals_for
+from ..pricing import fingerprint, totals_for
 
 # No 0/O, 1/I/L: references are read out over the phone.
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -21,6 +21,10 @@ class OutOfStock(Exception):
     def __init__(self, product_names):
         super().__init__(", ".join(product_names))
         self.product_names = product_names
+
+
+class PricesChanged(Exception):
+    """The order would not have the lines, prices or totals the checkout page showed."""
 
 
 class NothingToOrder(Exception):
@@ -42,11 +46,14 @@ def find_by_checkout_key(checkout_key):
     return db.session.execute(db.select(Order).where(Order.checkout_key == checkout_key)).scalar_one_or_none()
 
 
-def place_order(quantities, customer, checkout_key, locale):
+def place_order(quantities, customer, checkout_key, locale, seen_fingerprint=None):
     """Create an order for {product_id: quantity}; returns (order, created).
 
     A second submit of the same checkout form (same checkout_key) returns the first order instead of
-    making another one, even when both arrive at the same time.
+    making another one, even when both arrive at the same time. With `seen_fingerprint` (what the
+    checkout page showed), PricesChanged is raised, and nothing kept, unless the order has exactly
+    those lines, prices and totals: the check is inside the order's transaction, so a price changed
+    a moment before the submit is caught too.
     """
     if not quantities:
         raise NothingToOrder()
@@ -55,7 +62,7 @@ def place_order(quantities, customer, checkout_key, locale):
             existing = find_by_checkout_key(checkout_key)
             if existing is not None:
                 return existing, False
-            order = _create_order(quantities, customer, checkout_key, locale)
+            order = _create_order(quantities, customer, checkout_key, locale, seen_fingerprint)
         return order, True
     except IntegrityError:
         # The other half of a concurrent double submit committed first (unique checkout_key).
@@ -65,7 +72,7 @@ def place_order(quantities, customer, checkout_key, locale):
         return existing, False
 
 
-def _create_order(quantities, customer, checkout_key, locale):
+def _create_order(quantities, customer, checkout_key, locale, seen_fingerprint):
     products = {
         p.id: p
         for p in db.session.execute(
@@ -89,6 +96,9 @@ def _create_order(quantities, customer, checkout_key, locale):
         for pid, qty in sorted(quantities.items())
     ]
     totals = totals_for(item.line_total_idr for item in items)
+    shown = [(item.product_id, item.quantity, item.unit_price_idr) for item in items]
+    if seen_fingerprint is not None and fingerprint(shown, totals) != seen_fingerprint:
+        raise PricesChanged()  # rolls back the stock just reserved
     now = utcnow()
     order = Order(
         reference=new_reference(),

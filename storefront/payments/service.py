@@ -443,9 +443,13 @@ def _flag_amount_mismatch(attempt_id, payload):
     with write_transaction():
         attempt = db.session.get(PaymentAttempt, attempt_id)
         order = lock_order(attempt.order_id)
+        # Flagged once: Midtrans retries, and a replay must not bump the order page again and again.
+        # Another flag already on the order (a chargeback on a paid one, say) is never overwritten;
+        # the merchant still gets the mismatch mail once (its outbox key is per order and kind).
         newly_flagged = order.attention != states.ATTENTION_AMOUNT_MISMATCH
-        order.attention = states.ATTENTION_AMOUNT_MISMATCH
-        bump_status_version(order)
+        if order.attention is None:
+            order.attention = states.ATTENTION_AMOUNT_MISMATCH
+            bump_status_version(order)
         message = "rejected: gross_amount does not match the order"
         db.session.add(payment_event(attempt_id, payload, "notification", True, Outcome(False, message)))
         order_id = order.id

@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
 
-from ..extensions import configured_limit, csrf, db, limiter
+from ..extensions import configured_limit, csrf, db, limiter, per_session_key
 from ..models import Order, PaymentAttempt
 from ..order_status import RETRYABLE
 from ..orders.access import latest_order_token, session_owns
@@ -26,8 +26,10 @@ def limit_notification_size(endpoint, _values):
     # Runs before every before_request function, so before anything reads the body. With the limit
     # set, werkzeug stops a chunked body (no Content-Length) at 64 KB too, with 413, instead of
     # reading all of it into memory.
+    # One byte over the limit is read, so the view can tell "too large" from "exactly at the limit":
+    # werkzeug stops a chunked body at the limit without an error.
     if endpoint == "payments.notification":
-        request.max_content_length = MAX_NOTIFICATION_BYTES
+        request.max_content_length = MAX_NOTIFICATION_BYTES + 1
 
 
 @bp.route("/payments/notification", methods=["GET", "POST"], strict_slashes=False)
@@ -37,8 +39,11 @@ def notification():
     if request.method == "GET":
         # Someone opened the URL in a browser; Midtrans only POSTs.
         return "Midtrans payment notification endpoint. It accepts POST requests from Midtrans.\n", 200
+    raw_body = request.get_data(cache=False)
+    if len(raw_body) > MAX_NOTIFICATION_BYTES:
+        return "notification too large\n", 413
     try:
-        result = handle_notification(request.get_data(cache=False))
+        result = handle_notification(raw_body)
     except GatewayError as exc:
         # 503: Midtrans retries it (4 times). The status API is the source of truth, so wait for it.
         log.warning("notification not processed, status API unavailable: %s", exc)
@@ -74,7 +79,8 @@ def return_from_midtrans():
 
 
 @bp.post("/orders/<token>/pay")
-@limiter.limit(configured_limit("RATELIMIT_CHECKOUT"))
+@limiter.limit(configured_limit("RATELIMIT_CHECKOUT"), key_func=per_session_key)
+@limiter.limit(configured_limit("RATELIMIT_CHECKOUT_PER_IP"))
 def pay(token):
     """Continue to Midtrans's page, retry after an error, or pay again after expiry/failure."""
     order = order_for_page(token)

@@ -22,14 +22,18 @@ class StaffBrowser:
 
     def token(self):
         if self.csrf is None:
-            html = self.client.get("/admin/login").get_data(as_text=True)
+            # The sign-in form, or (once signed in) the page it leads to: both carry the token.
+            html = self.client.get("/admin/login", follow_redirects=True).get_data(as_text=True)
             match = CSRF_PATTERN.search(html)
             self.csrf = match.group(1) or match.group(2)
         return self.csrf
 
     def sign_in(self, email=STAFF_EMAIL, password=STAFF_PASSWORD):
         self.post("/language", {"lang": "en", "next": "/"})
-        return self.post("/admin/login", {"email": email, "password": password})
+        response = self.post("/admin/login", {"email": email, "password": password})
+        if response.status_code == 303:
+            self.csrf = None  # signing in gives the session a new CSRF token
+        return response
 
     def get(self, url, htmx_target=None, **kwargs):
         headers = {"HX-Request": "true", "HX-Target": htmx_target} if htmx_target else {}

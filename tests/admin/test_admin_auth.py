@@ -2,16 +2,19 @@
 and nothing under /admin for anyone else."""
 
 import re
-import time
+from datetime import timedelta
 
 import pytest
 from admin_helpers import STAFF_EMAIL, STAFF_PASSWORD, StaffBrowser
-from helpers import Shopper, make_product
+from flask import g
+from helpers import CSRF_PATTERN, Shopper, make_product
 
 from storefront import create_app
-from storefront.admin.accounts import deactivate
+from storefront.admin.accounts import create_staff, deactivate
 from storefront.admin.models import AuditEntry, StaffUser
+from storefront.admin.staff_sessions import StaffSession
 from storefront.extensions import db
+from storefront.models import utcnow
 
 
 def admin_rules(app):
@@ -112,40 +115,120 @@ def test_next_only_leads_to_back_office_pages(app, staff, next_url):
     assert response.headers["Location"] == "/admin/orders"
 
 
-def _age_session(browser, **ages):
-    with browser.client.session_transaction() as session:
-        for key, seconds in ages.items():
-            session[key] = int(time.time()) - seconds
+def _age_session(**ages):
+    """Move the server-side session's clock back: created_at / last_seen_at by so many seconds."""
+    row = db.session.execute(db.select(StaffSession).where(StaffSession.ended_at.is_(None))).scalar_one()
+    for column, seconds in ages.items():
+        setattr(row, column, utcnow() - timedelta(seconds=seconds))
+    db.session.commit()
 
 
 def test_session_ends_after_30_idle_minutes(admin):
-    _age_session(admin, staff_seen_at=31 * 60)
+    _age_session(last_seen_at=31 * 60)
     assert admin.get("/admin/orders").status_code == 302
     with admin.client.session_transaction() as session:
-        assert "staff_id" not in session
+        assert "staff_session" not in session
+    assert db.session.execute(db.select(StaffSession.ended_reason)).scalar_one() == "idle"
     assert '<html lang="en">' in admin.get("/").get_data(as_text=True)  # the shopper's language survives
 
 
 def test_session_ends_8_hours_after_sign_in_even_when_busy(admin):
-    _age_session(admin, staff_login_at=8 * 3600 + 1)
+    _age_session(created_at=8 * 3600 + 1)
     assert admin.get("/admin/orders").status_code == 302
 
 
 def test_activity_keeps_the_session_alive(admin):
-    _age_session(admin, staff_seen_at=29 * 60)
+    _age_session(last_seen_at=29 * 60)
     assert admin.get("/admin/orders").status_code == 200
-    _age_session(admin, staff_seen_at=29 * 60)  # the request above refreshed it; age it again
+    _age_session(last_seen_at=29 * 60)  # the request above refreshed it; age it again
     assert admin.get("/admin/orders").status_code == 200
 
 
-def test_sign_in_is_rate_limited(app, app_config):
+def _copy_of_cookie(app, browser):
+    """Another browser holding a copy of this one's session cookie (as a thief would)."""
+    thief = app.test_client()
+    thief.set_cookie(app.config["SESSION_COOKIE_NAME"], browser.client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value)
+    return thief
+
+
+def test_after_sign_out_a_copy_of_the_old_cookie_no_longer_opens_the_back_office(app, admin):
+    thief = _copy_of_cookie(app, admin)
+    assert thief.get("/admin/orders").status_code == 200
+    assert admin.post("/admin/logout").status_code == 303
+    assert thief.get("/admin/orders").status_code == 302
+
+
+@pytest.mark.parametrize("command", [["admin", "password", STAFF_EMAIL], ["admin", "deactivate", STAFF_EMAIL]])
+def test_a_password_change_or_deactivation_ends_every_session_of_the_account_at_once(app, admin, command):
+    other = StaffBrowser(app.test_client())
+    assert other.sign_in().status_code == 303
+    result = app.test_cli_runner().invoke(args=command, input=f"{STAFF_PASSWORD}-new\n" * 2)
+    assert result.exit_code == 0, result.output
+    assert admin.get("/admin/orders").status_code == 302
+    assert other.get("/admin/orders").status_code == 302
+
+
+def test_sign_in_gives_a_new_session_id_and_csrf_token(app, staff):
+    browser = StaffBrowser(app.test_client())
+    before = browser.token()
+    planted = _copy_of_cookie(app, browser)  # a cookie fixed before sign-in, e.g. by an attacker
+    assert browser.sign_in().status_code == 303
+    after = CSRF_PATTERN.search(browser.get("/admin/orders").get_data(as_text=True))
+    assert before not in (after.group(1), after.group(2))
+    assert planted.get("/admin/orders").status_code == 302
+    with browser.client.session_transaction() as session:
+        first = session["staff_session"]
+    browser.post("/admin/logout")
+    browser.csrf = None
+    assert browser.sign_in().status_code == 303
+    with browser.client.session_transaction() as session:
+        assert session["staff_session"] != first
+    assert db.session.execute(db.select(db.func.count(StaffSession.id)).where(StaffSession.ended_at.is_(None))).scalar() == 1
+
+
+def test_the_database_holds_no_usable_session_id(admin):
+    with admin.client.session_transaction() as session:
+        token = session["staff_session"]
+    stored = db.session.execute(db.select(StaffSession.token_hash)).scalar_one()
+    assert token not in stored and len(stored) == 64
+
+
+@pytest.fixture
+def limited_app(app_config):
     limited = create_app({**app_config, "RATELIMIT_ENABLED": True})
+
+    @limited.before_request
+    def forget_csrf_token():  # one browser per client, as in conftest.py
+        g.pop("csrf_token", None)
+
     with limited.app_context():
-        browser = StaffBrowser(limited.test_client())
-        codes = [browser.post("/admin/login", {"email": "x@toko.example", "password": "wrong-password-123"}).status_code for _ in range(11)]
+        yield limited
         db.session.remove()
         db.engine.dispose()
+
+
+def _failed_sign_in(app, email, ip):
+    browser = StaffBrowser(app.test_client())
+    browser.client.environ_base["REMOTE_ADDR"] = ip
+    return browser.post("/admin/login", {"email": email, "password": "wrong-password-123"}).status_code
+
+
+def test_failed_sign_ins_are_limited_per_ip(limited_app):
+    codes = [_failed_sign_in(limited_app, f"x{i}@toko.example", "203.0.113.7") for i in range(11)]
     assert codes[:10] == [422] * 10 and codes[10] == 429
+    assert _failed_sign_in(limited_app, "y@toko.example", "203.0.113.8") == 422  # another IP is not held up
+
+
+def test_failed_sign_ins_are_limited_per_account_from_any_ip(limited_app):
+    codes = [_failed_sign_in(limited_app, "owner@toko.example", f"198.51.100.{i}") for i in range(6)]
+    assert codes[:5] == [422] * 5 and codes[5] == 429
+    assert _failed_sign_in(limited_app, "other@toko.example", "198.51.100.99") == 422  # another account is not
+
+
+def test_successful_sign_ins_do_not_count_against_the_limits(limited_app):
+    create_staff(STAFF_EMAIL, STAFF_PASSWORD)
+    for _ in range(7):
+        assert StaffBrowser(limited_app.test_client()).sign_in().status_code == 303
 
 
 # ---------------------------------------------------------------------------------------------------

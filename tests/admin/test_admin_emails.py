@@ -152,7 +152,8 @@ def test_without_a_mail_server_messages_go_to_the_log(app, placed, caplog):
     with caplog.at_level(logging.INFO, logger="storefront.mail.transport"):
         send_all(app)
     assert "e-mail not sent (no MAIL_SERVER set) to siti@example.co.id" in caplog.text
-    assert placed.access_token in caplog.text
+    assert f"/orders/{placed.access_token[:4]}…" in caplog.text  # the link, its key redacted
+    assert placed.access_token not in caplog.text
     assert outbox()[0].status == "sent"
 
 
@@ -228,3 +229,30 @@ def test_a_signed_notification_with_another_amount_flags_the_order_and_mails_the
     assert kinds().count("merchant_attention") == 1
     notify(client, placed, amount="1000.00")  # Midtrans retries: still one mail
     assert kinds().count("merchant_attention") == 1
+
+
+def test_a_signed_mismatched_amount_on_a_paid_order_is_recorded_each_time_flagged_once_and_mailed_once(app, client, smtp, placed, sandbox):
+    from storefront.models import PaymentEvent
+
+    settle(sandbox, placed)
+    assert notify(client, placed).status_code == 200
+    paid = the_order()
+    assert paid.status == "paid" and paid.attention is None
+    version = paid.status_version
+    for _ in range(3):
+        assert notify(client, placed, amount="1000.00").status_code == 400
+    order = the_order()
+    assert order.status == "paid" and order.attention == "amount_mismatch"
+    assert order.status_version == version + 1  # the order page changes once, not at every retry
+    events = db.session.execute(db.select(PaymentEvent.outcome)).scalars().all()
+    assert sum("gross_amount does not match" in (e or "") for e in events) == 3
+    assert kinds().count("merchant_attention") == 1
+
+
+def test_a_signed_mismatched_amount_never_overwrites_another_flag(app, client, smtp, placed):
+    order = the_order()
+    order.attention = "chargeback"
+    db.session.commit()
+    assert notify(client, placed, amount="1000.00").status_code == 400
+    assert the_order().attention == "chargeback"
+    assert kinds().count("merchant_attention") == 1  # the mismatch is still mailed, once

@@ -122,6 +122,8 @@ def server_env(database_url, sandbox_port):
         # Every test comes from 127.0.0.1: the per-IP limits are for the internet, not for this suite.
         RATELIMIT_CHECKOUT="1000/minute",
         RATELIMIT_CART="1000/minute",
+        RATELIMIT_CHECKOUT_PER_IP="10000/minute",
+        RATELIMIT_CART_PER_IP="10000/minute",
         HTMX_CDN_URL="",
         PYTHONUNBUFFERED="1",
     )

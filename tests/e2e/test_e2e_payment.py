@@ -201,3 +201,47 @@ def test_shop_in_english_after_the_footer_switch(shop, page, shots):
     submit_checkout(page)
     expect(page.locator("#phone-error")).to_contain_text("Indonesian mobile number")
     shots(page, "checkout-error-english")
+
+
+def test_without_javascript_the_return_page_offers_a_check_status_link_instead_of_updating_itself(shop, new_context):
+    page = new_context(java_script_enabled=False).new_page()
+    search(shop, page, "Emping")
+    page.locator("#product-results form.add-form button[type=submit]").click()
+    page.locator("#cart a[href$='/checkout/']").click()
+    fill_checkout(page)
+    submit_checkout(page)
+    expect_sandbox_page(shop, page)
+    snap_url = page.url
+    page.goto(shop.url + "/payments/unfinish")  # back from Midtrans before paying
+    expect_order_page(shop, page)
+    expect(page.locator(".status-panel__message.js-only")).to_be_hidden()  # "updates by itself": not here
+    check = page.locator("#check-status")
+    expect(check).to_be_visible()
+    expect(check).to_have_text("Cek status")
+    expect(page.locator("meta[http-equiv=refresh]")).to_have_count(0)
+    here = page.url
+
+    page.goto(snap_url)
+    pay_on_sandbox(shop, page, "bca_va")
+    page.goto(here)
+    for _ in range(30):  # bounded: the notification takes a moment
+        if order_status(page).get_attribute("data-order-status") == "paid":
+            break
+        page.locator("#check-status").click()
+        page.wait_for_load_state()
+    expect_status(page, "paid", timeout=500)
+    expect(page.locator("#check-status")).to_have_count(0)  # final: nothing left to check
+
+
+def test_with_javascript_the_return_page_says_it_updates_itself_and_shows_no_link(shop, page):
+    search(shop, page, "Emping")
+    page.locator("#product-results form.add-form button[type=submit]").click()
+    go_to_cart(page)
+    page.locator("#cart a[href$='/checkout/']").click()
+    fill_checkout(page)
+    submit_checkout(page)
+    expect_sandbox_page(shop, page)
+    page.goto(shop.url + "/payments/unfinish")
+    expect_order_page(shop, page)
+    expect(page.locator(".status-panel__message.js-only")).to_be_visible()
+    expect(page.locator("#check-status")).to_be_hidden()
