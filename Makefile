@@ -9,7 +9,7 @@ FLASK = $(BIN)/flask --app wsgi
 
 E2E = tests/e2e
 
-.PHONY: run test lint test-latest install e2e-deps chromium haproxy translations clean
+.PHONY: run test lint test-latest install static e2e-deps chromium haproxy translations clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,13 @@ install: $(VENV)/.installed
 	$(PYTHON) -c 'import secrets; print("SECRET_KEY=" + secrets.token_hex(32))' > $@
 	echo "SESSION_COOKIE_SECURE=false" >> $@
 
+# Static files under content-hashed names (with .gz/.br copies), cached by browsers for a year. A build
+# step: it reads no production setting, so it runs in debug mode (no SECRET_KEY or PUBLIC_URL needed).
+static: install
+	FLASK_DEBUG=1 $(FLASK) digest compile
+
 # honcho runs Procfile.dev: the shop on 5000 and the built-in Midtrans sandbox on 5001, one Ctrl-C stops both.
-run: install .env
+run: install .env static
 	@# The shop's address for links in e-mails and for Midtrans (added to an .env made before it existed).
 	@grep -q '^PUBLIC_URL=' .env || echo "PUBLIC_URL=http://127.0.0.1:5000" >> .env
 	$(FLASK) db upgrade

@@ -46,6 +46,7 @@ def create_app(test_config=None):
     register_commands(app)
     register_template_helpers(app)
     register_security_headers(app)
+    register_assets(app)
     return app
 
 
@@ -122,12 +123,14 @@ def register_blueprints(app):
     from .orders import lookup_views  # noqa: F401  (its routes join the orders blueprint)
     from .orders.views import bp as orders_bp
     from .payments.views import bp as payments_bp
+    from .seo import bp as seo_bp
 
     app.register_blueprint(catalog_bp)
     app.register_blueprint(cart_bp)
     app.register_blueprint(checkout_bp)
     app.register_blueprint(orders_bp)
     app.register_blueprint(payments_bp)
+    app.register_blueprint(seo_bp)
     app.register_blueprint(i18n_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(media_bp)
@@ -142,6 +145,8 @@ def register_errorhandlers(app):
 
 
 def register_commands(app):
+    from flask_static_digest.cli import digest
+
     from .admin.cli import admin_cli
     from .commands import init_commands
     from .mail.cli import mail_cli
@@ -149,6 +154,8 @@ def register_commands(app):
     from .sandbox.cli import sandbox_cli
 
     init_commands(app)
+    # Also a plugin of the `flask` command; registered here too so app.cli (and its test runner) has it.
+    app.cli.add_command(digest)
     app.cli.add_command(payments_cli)
     app.cli.add_command(admin_cli)
     app.cli.add_command(mail_cli)
@@ -165,3 +172,10 @@ def register_security_headers(app):
     from .security import init_security_headers
 
     init_security_headers(app)
+
+
+def register_assets(app):
+    # Last: WhiteNoise wraps the finished WSGI app (ProxyFix included) and answers static files first.
+    from .assets import init_assets
+
+    init_assets(app)

@@ -1,4 +1,5 @@
-"""`flask seed`: load the demo catalog (idempotent: existing slugs are left alone)."""
+"""`flask seed`: load the demo catalog (idempotent: existing slugs are left alone) and make the raster
+renditions of every product image that lacks them."""
 
 import click
 
@@ -37,9 +38,21 @@ def seed_demo_data():
     return created
 
 
+def make_missing_renditions():
+    """Raster renditions for every product's image that has none yet (the demo images are SVG)."""
+    from .admin.images import make_product_renditions
+
+    images = set(db.session.execute(db.select(Product.image).where(Product.image.is_not(None))).scalars())
+    for image in sorted(images):
+        make_product_renditions(image)
+    return len(images)
+
+
 def init_commands(app):
     @app.cli.command("seed")
     def seed_command():
         """Load the demo categories and products (safe to run again)."""
         created = seed_demo_data()
         click.echo(f"Seeded {created} new products.")
+        images = make_missing_renditions()
+        click.echo(f"Raster renditions ready for {images} product images.")

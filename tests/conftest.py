@@ -23,6 +23,22 @@ DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])
 _pg_schema_ready = False
 
 
+@pytest.fixture(scope="session", autouse=True)
+def built_static_files(tmp_path_factory):
+    """`flask digest compile`, which the Procfile and `make run` run before serving: hashed static names
+    with their .gz/.br copies. Run once, before any app (or e2e server) reads the manifest."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path_factory.mktemp('digest') / 'unused.sqlite3'}",
+            "MIDTRANS_SERVER_KEY": SANDBOX_SERVER_KEY,  # no built-in sandbox for a build step
+        }
+    )
+    result = app.test_cli_runner().invoke(args=["digest", "compile"])
+    assert result.exit_code == 0, result.output
+
+
 @pytest.fixture(scope="session")
 def sandbox(tmp_path_factory):
     """The Midtrans double, over real HTTP, shared by the whole run (order ids never repeat)."""
@@ -76,6 +92,10 @@ def app_config(db_kind, tmp_path, sandbox):
         "RATELIMIT_ENABLED": False,
         "SESSION_COOKIE_SECURE": False,  # the test client and the live server speak plain http
         "MAIL_BACKGROUND": False,  # e-mails are delivered explicitly where a test wants them
+        # This machine cannot reach the CDN: htmx is the shop's own copy (the CDN path has its own tests).
+        "HTMX_CDN_URL": "",
+        # Uploads and image renditions of this test only (not the developer's instance/ folder).
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "SHIPPING_FLAT_IDR": 20000,
         "FREE_SHIPPING_MIN_IDR": 500000,
     }

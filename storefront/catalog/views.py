@@ -13,12 +13,14 @@ def index():
     category = request.args.get("category", "")
     page = request.args.get("page", 1, type=int)
     pagination = search_products(query, category, max(page, 1), current_app.config["PRODUCTS_PER_PAGE"])
+    categories = active_categories()
     return render_page_or_fragment(
         "catalog/index.html",
         "catalog/_results.html",
         "product-results",
         pagination=pagination,
-        categories=active_categories(),
+        categories=categories,
+        current_category=next((c for c in categories if c.slug == category), None),
         query=query,
         category=category,
     )

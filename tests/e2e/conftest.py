@@ -2,8 +2,9 @@
 and Debian's Chromium driven by Playwright.
 
 One server per database for the whole e2e package: SQLite always, PostgreSQL too when TEST_DATABASE_URL
-is set (the same rule as tests/conftest.py). Every test gets a fresh browser context (its own cookies, so
-its own cart) in which the htmx CDN is blocked, so htmx always comes from the copy the shop ships.
+is set (the same rule as tests/conftest.py). The shop is configured without the htmx CDN, which this
+machine cannot reach (tests/e2e/test_e2e_htmx_cdn.py serves one with it). Every test gets a fresh
+browser context (its own cookies, so its own cart); console errors and CSP violations fail it.
 """
 
 import os
@@ -128,6 +129,7 @@ def server_env(database_url, sandbox_port, workdir):
         RATELIMIT_CART="1000/minute",
         RATELIMIT_CHECKOUT_PER_IP="10000/minute",
         RATELIMIT_CART_PER_IP="10000/minute",
+        HTMX_CDN_URL="",
         PYTHONUNBUFFERED="1",
     )
     return env
@@ -142,6 +144,7 @@ def running_shop(kind, workdir, extra_env=None):
         database_url = PG_URL
         reset_postgres(database_url)
     port, sandbox_port = free_port(), free_port()
+    # Canonical and share URLs name the server under test, as PUBLIC_URL does in production.
     env = {**server_env(database_url, sandbox_port, workdir), "PUBLIC_URL": f"http://127.0.0.1:{port}", **(extra_env or {})}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log_path = ARTIFACTS / f"e2e-server-{kind}.log"
@@ -198,15 +201,15 @@ def new_context(browser):
     """Factory for browser contexts (JavaScript off, CSP bypass for axe ...); all closed after the test."""
     contexts, errors = [], []
 
-    def make(**options):
-        context = new_browser_context(browser, errors, **options)
+    def make(expected_console_errors=(), **options):
+        context = new_browser_context(browser, errors, expected_console_errors, **options)
         contexts.append(context)
         return context
 
     yield make
     for context in contexts:
         context.close()
-    assert not errors, f"uncaught errors in the pages: {errors}"
+    assert not errors, "errors in the pages:\n" + "\n".join(errors)
 
 
 @pytest.fixture
