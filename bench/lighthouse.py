@@ -16,11 +16,12 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "tests" / "e2e"), str(ROOT)]  # tests/e2e first: its conftest.py, not tests/'s
+sys.path.insert(0, str(ROOT))
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, running_shop  # noqa: E402  (tests/e2e/conftest.py)
-from lighthouse_support import run_lighthouse, shop_pages, transferred_bytes  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, running_shop  # noqa: E402
+from tests.support.lighthouse import run_lighthouse, shop_pages, transferred_bytes  # noqa: E402
 
 PAGES = ["catalog", "product", "cart", "checkout", "order"]
 

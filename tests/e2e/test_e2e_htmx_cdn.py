@@ -7,10 +7,10 @@ CDN double over real HTTP (this machine cannot reach the real CDN).
 
 import pytest
 import requests
-from cdn_double import CdnDouble
-from conftest import running_shop
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import running_shop
+from tests.support.cdn_double import CdnDouble
 from tests.support.e2e import add_from_grid
 
 pytestmark = pytest.mark.e2e

@@ -7,10 +7,10 @@ since a speed figure on a shared machine is a measurement, not a pass/fail fact.
 """
 
 import pytest
-from conftest import running_shop
-from lighthouse_support import failing_audits, run_lighthouse, scores, shop_pages
 
+from tests.e2e.conftest import running_shop
 from tests.support.e2e import ARTIFACTS
+from tests.support.lighthouse import failing_audits, run_lighthouse, scores, shop_pages
 
 pytestmark = pytest.mark.e2e
 

@@ -20,7 +20,7 @@ from tests.support.e2e import (
     submit_checkout,
 )
 
-E2E = Path(__file__).resolve().parent
+E2E = Path(__file__).resolve().parents[1] / "e2e"
 LIGHTHOUSE = E2E / "node_modules" / "lighthouse" / "cli" / "index.js"
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run"
