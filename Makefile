@@ -9,7 +9,7 @@ FLASK = $(BIN)/flask --app wsgi
 
 E2E = tests/e2e
 
-.PHONY: run test install e2e-deps chromium haproxy translations clean
+.PHONY: run test lint test-latest install static e2e-deps chromium haproxy translations clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -27,15 +27,37 @@ install: $(VENV)/.installed
 	$(PYTHON) -c 'import secrets; print("SECRET_KEY=" + secrets.token_hex(32))' > $@
 	echo "SESSION_COOKIE_SECURE=false" >> $@
 
-run: install .env
+# Static files under content-hashed names (with .gz/.br copies), cached by browsers for a year. A build
+# step: it reads no production setting, so it runs in debug mode (no SECRET_KEY or PUBLIC_URL needed).
+static: install
+	FLASK_DEBUG=1 $(FLASK) digest compile
+
+# honcho runs Procfile.dev: the shop on 5000 and the built-in Midtrans sandbox on 5001, one Ctrl-C stops both.
+run: install .env static
 	@# The shop's address for links in e-mails and for Midtrans (added to an .env made before it existed).
 	@grep -q '^PUBLIC_URL=' .env || echo "PUBLIC_URL=http://127.0.0.1:5000" >> .env
 	$(FLASK) db upgrade
 	$(FLASK) seed
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho -f Procfile.dev start
 
-test: install e2e-deps haproxy
+test: install e2e-deps haproxy lint
 	$(BIN)/pytest
+
+# Lint, types and layers (configured in pyproject.toml); `make test` runs it first, so CI fails on any.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+# Not part of CI: the suite against the newest release of every dependency, in a separate virtualenv
+# (.venv-latest), to see an upgrade's breakage before it is pinned. requirements*.txt stay pinned.
+test-latest: e2e-deps haproxy
+	$(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/pip install --quiet --upgrade pip
+	grep -hv '^-r' requirements.txt requirements-dev.txt | sed -E 's/#.*//; s/[=<>~!]=.*//' | grep -v '^ *$$' > .venv-latest/latest.txt
+	.venv-latest/bin/pip install --quiet --upgrade -r .venv-latest/latest.txt
+	.venv-latest/bin/pip list --format=freeze
+	.venv-latest/bin/pytest
 
 # The browser tests (tests/e2e) also need Debian's Chromium, driven by Playwright (never a downloaded
 # browser), and axe-core from npm, pinned by tests/e2e/package-lock.json into tests/e2e/node_modules.
@@ -78,4 +100,4 @@ translations: install
 	$(BIN)/pybabel compile -d translations
 
 clean:
-	rm -rf $(VENV) .pytest_cache $(E2E)/node_modules
+	rm -rf $(VENV) .venv-latest .pytest_cache $(E2E)/node_modules

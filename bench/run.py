@@ -46,13 +46,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(BENCH))
 
-from helpers import signed_notification  # noqa: E402  (tests/helpers.py: the body exactly as Midtrans signs it)
 from seed import seed  # noqa: E402
 
 from storefront.sandbox import SANDBOX_SERVER_KEY, SandboxServer  # noqa: E402
+from tests.support.helpers import signed_notification  # noqa: E402  (tests/helpers.py: the body exactly as Midtrans signs it)
 
 VENV_BIN = Path(sys.executable).parent
 CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|"X-CSRFToken": "([^"]+)"')

@@ -16,8 +16,12 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
 import requests
-from helpers import VALID_CUSTOMER, signed_notification  # tests/helpers.py: the same bodies the tests send
 from requests.adapters import HTTPAdapter
+
+from tests.support.helpers import (  # tests/helpers.py: the same bodies the tests send
+    VALID_CUSTOMER,
+    signed_notification,
+)
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 CHECKOUT_KEY = re.compile(r'name="checkout_key" type="hidden" value="([^"]*)"')

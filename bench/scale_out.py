@@ -29,14 +29,13 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 import redis  # noqa: E402
+from run import Processes  # noqa: E402  (bench/run.py)
 from scale_checks import burst_check, database_checks, print_table, seed, traffic_checks, wait_until_recorded  # noqa: E402
 from scale_cluster import Cluster, ClusterError, create_database, drop_database, ensure_haproxy, haproxy_states  # noqa: E402
 from scale_load import LoadState, burst, start_clients  # noqa: E402
-
-from run import Processes  # noqa: E402  (bench/run.py)
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -52,6 +52,7 @@ def shop_env(workdir):
         "DATABASE_URL": f"sqlite:///{workdir}/shop.sqlite3",
         "MIDTRANS_SERVER_KEY": "",
         "MIDTRANS_SANDBOX_PORT": str(free_port()),
+        "MIDTRANS_SANDBOX_DB": os.path.join(workdir, "sandbox.sqlite3"),
         "SESSION_COOKIE_SECURE": "false",
         "PUBLIC_URL": "http://127.0.0.1",  # required outside debug; the Host check ignores the port
         # The run measures locking, not the per-IP limits (all traffic comes from 127.0.0.1).
@@ -180,6 +181,9 @@ def main():
         env = shop_env(workdir)
         prepare(env)
         log_path = os.path.join(workdir, "gunicorn.log")
+        # The built-in sandbox is its own process, as under `make run`.
+        sandbox = subprocess.Popen([os.path.join(VENV_BIN, "flask"), "--app", "wsgi", "sandbox", "run"], cwd=ROOT,
+                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         process, url = start_gunicorn(env, free_port(), args.workers, log_path)
         try:
             # A few orders to poll, placed before the clock starts.
@@ -205,6 +209,8 @@ def main():
         finally:
             process.terminate()
             process.wait(timeout=30)
+            sandbox.terminate()
+            sandbox.wait(timeout=30)
         with open(log_path) as f:
             server_log = f.read()
 

@@ -1,5 +1,5 @@
-"""`flask seed`: the regions, the demo catalogue and demo shipping rates (each safe to run again);
-`flask seed regions`: the official regions alone, for a production database."""
+"""`flask seed`: the regions, the demo catalogue (with raster renditions of its images) and demo shipping
+rates, each safe to run again; `flask seed regions`: the official regions alone, for a production database."""
 
 import click
 
@@ -52,7 +52,7 @@ def seed_demo_shipping() -> int:
     """Demo courier services priced per province, the origin and the free-shipping threshold; only into
     an empty set-up, so a merchant's own services are never touched."""
     from .demo_data import FREE_SHIPPING_MIN_IDR, NEAR_PROVINCES, SHIPPING_ORIGIN, SHIPPING_SERVICES
-    from .shipping.models import ShippingRate, ShippingService, ShippingSettings
+    from .shipping_rates.models import ShippingRate, ShippingService, ShippingSettings
 
     with write_transaction():
         if db.session.execute(db.select(ShippingService.id).limit(1)).first() is not None:
@@ -78,6 +78,16 @@ def seed_demo_shipping() -> int:
         return len(SHIPPING_SERVICES)
 
 
+def make_missing_renditions():
+    """Raster renditions for every product's image that has none yet (the demo images are SVG)."""
+    from .admin.images import make_product_renditions
+
+    images = set(db.session.execute(db.select(Product.image).where(Product.image.is_not(None))).scalars())
+    for image in sorted(images):
+        make_product_renditions(image)
+    return len(images)
+
+
 def init_commands(app):
     @app.cli.group("seed", invoke_without_command=True)
     @click.pass_context
@@ -87,6 +97,7 @@ def init_commands(app):
             return
         click.echo(f"Seeded {seed_regions()} new regions.")
         click.echo(f"Seeded {seed_demo_data()} new products.")
+        click.echo(f"Raster renditions ready for {make_missing_renditions()} product images.")
         click.echo(f"Seeded {seed_demo_shipping()} demo shipping services.")
 
     @seed_command.command("regions")

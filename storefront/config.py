@@ -8,13 +8,15 @@ import logging
 import os
 from urllib.parse import urlsplit
 
-log = logging.getLogger(__name__)
-
 from .whatsapp import normalise_whatsapp_number
+
+log = logging.getLogger(__name__)
 
 # The development key is public on purpose (it is in this file). Production must replace it; see
 # `check_production_safety`.
 DEV_SECRET_KEY = "dev-only-insecure-secret-key"
+# The same release as static/vendor/htmx-<version>.min.js (the SRI hash is computed from that file).
+DEFAULT_HTMX_CDN_URL = "https://cdn.jsdelivr.net/npm/htmx.org@2.0.11/dist/htmx.min.js"
 
 
 class ConfigError(RuntimeError):
@@ -115,6 +117,8 @@ def load_config(instance_path):
         # Failed sign-ins: per client IP, and per account (e-mail typed) from any number of IPs.
         "ADMIN_LOGIN_RATE_LIMIT": os.environ.get("ADMIN_LOGIN_RATE_LIMIT") or "10/minute",
         "ADMIN_LOGIN_RATE_LIMIT_PER_ACCOUNT": os.environ.get("ADMIN_LOGIN_RATE_LIMIT_PER_ACCOUNT") or "5 per 15 minutes",
+        # htmx from its CDN (checked against the shop's own copy with SRI); empty = the shop's copy only.
+        "HTMX_CDN_URL": os.environ.get("HTMX_CDN_URL", DEFAULT_HTMX_CDN_URL).strip(),
         # Largest request body read, chunked ones included (werkzeug answers 413 past it): a product form
         # with a 2 MB image fits. The notification view lowers it to 64 KB for itself.
         "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 3 * 1024 * 1024),

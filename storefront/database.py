@@ -1,5 +1,9 @@
 """Transaction boundaries that behave the same on SQLite and PostgreSQL.
 
+This is SQLAlchemy's documented pysqlite recipe ("Serializable isolation / Savepoints / Transactional
+DDL"): the driver's own transaction handling is switched off on connect, and the "begin" event emits
+BEGIN itself -- here BEGIN IMMEDIATE for writes.
+
 SQLite allows one writer at a time. A deferred transaction that reads first and writes later must
 upgrade its lock, and if another connection wrote meanwhile SQLite fails at once with "database is
 locked" without honouring busy_timeout. So every write transaction here starts with BEGIN IMMEDIATE:
@@ -42,10 +46,9 @@ def configure_engine(engine):
             # OperationalError (answered 503), like any other statement's.
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
-            # Every read-only request begins here, the 2-second status poll included. A deferred BEGIN
-            # takes no lock and cannot be refused, so it goes straight to the driver, without the
-            # statement machinery (compile cache, cursor events, result object) it does not need.
-            connection.connection.driver_connection.execute("BEGIN")
+            # Every read-only request begins here, the 2-second status poll included: a deferred BEGIN
+            # takes no lock, so status polls never queue behind writers.
+            connection.exec_driver_sql("BEGIN")
 
 
 @contextmanager

@@ -42,8 +42,9 @@ def init_errors(app):
         log.error("database unavailable: %s", type(error).__name__)
         return _render(503, ServiceUnavailable())
 
-    @app.errorhandler(Exception)
+    # For InternalServerError, not Exception: in debug and tests Flask lets a bug raise with its
+    # traceback; in production it logs the bug and hands this handler an InternalServerError.
+    @app.errorhandler(InternalServerError)
     def unexpected(error):
         db.session.rollback()
-        log.exception("unhandled error on %s %s", request.method, request.path)
-        return _render(500, InternalServerError())
+        return _render(500, error)

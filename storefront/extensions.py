@@ -4,10 +4,12 @@ import secrets
 
 from flask import current_app, session
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_static_digest import FlaskStaticDigest
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -30,6 +32,8 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
+compress = Compress()
+digest = FlaskStaticDigest()  # content-hashed static names: see storefront/assets.py
 # Limits are declared on their views with @limiter.limit; storage comes from RATELIMIT_STORAGE_URI (Redis
 # in production). There are no application-wide or default limits: see register_extensions.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

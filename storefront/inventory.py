@@ -1,9 +1,39 @@
-"""Stock reservations: take units out of `Product.stock` at checkout, give them back exactly once."""
+"""Stock: reservations (take units out of `Product.stock` at checkout, give them back exactly once) and
+the record of every other change of stock (`StockMovement`)."""
 
-from sqlalchemy import update
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, Integer, String, update
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
-from .models import Product
+from .models import Product, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from .admin.models import StaffUser
+
+
+class StockMovement(db.Model):
+    """One change of `Product.stock` made by the back office (adjustment, restock after a refund, ...)."""
+
+    __tablename__ = "stock_movements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    delta: Mapped[int] = mapped_column(Integer)
+    # The stock right after this movement, as the atomic UPDATE returned it.
+    stock_after: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(24))
+    note: Mapped[str] = mapped_column(String(255), default="")
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    product: Mapped[Product] = relationship()
+    # Staff accounts belong to the back office, which sits above this module: the relationship is named
+    # by string, and the type is imported for type checkers only.
+    staff: Mapped["StaffUser | None"] = relationship("StaffUser")
 
 
 def reserve_stock(quantities):

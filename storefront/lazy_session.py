@@ -1,43 +1,108 @@
-"""A Flask app whose request opens the session cookie on first use, not on every request.
+"""A session interface whose session verifies and decodes the cookie on first use, not on every request.
 
-Flask verifies and decodes the signed session cookie (HMAC, base64, JSON) as each request starts.
-The 2-second status poll, Midtrans's notifications and static files never read the session, yet
-paid that on every request. Here the request context opens it when something first reads
-`flask.session` (a view, a template, CSRF protection); a request that never does skips the work and,
-like a request that read the session without changing it, sends no Set-Cookie.
-
-This leans on Flask's RequestContext internals (`_session`, and `process_response` saving only
-sessions that are not a NullSession), which is why requirements.txt pins Flask exactly;
-tests/test_lazy_session.py fails if a Flask upgrade changes them.
+Flask opens the session as each request starts, and the signed cookie session verifies and decodes the
+cookie there (HMAC, base64, JSON). The 2-second status poll, Midtrans's notifications and static files
+never read the session, yet paid that on every request. `LazySessionInterface.open_session` hands Flask
+a `LazySession` that decodes the cookie the first time something reads or writes it (a view, a
+template, CSRF protection). A request that never does skips the work and, like one that read the
+session without changing it, sends no Set-Cookie. Only Flask's public `SessionInterface` is used.
 """
 
-from flask import Flask
-from flask.ctx import RequestContext
-from flask.sessions import NullSession
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from flask import Flask, Request, Response
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 
 
-class _NotOpened(NullSession):
-    """Stands in for the session until it is opened. Being a NullSession, Flask does not save it."""
+class LazySession(SessionMixin):
+    """Stands in for the cookie session and opens it on first use; afterwards forwards everything to it."""
 
-
-NOT_OPENED = _NotOpened()
-
-
-class LazySessionRequestContext(RequestContext):
-    def push(self):
-        if self._session is None:
-            self._session = NOT_OPENED  # Flask's push() opens the session only while this is None
-        super().push()
+    def __init__(self, load: Callable[[], SessionMixin]) -> None:
+        self._load = load
+        self._opened: SessionMixin | None = None
 
     @property
-    def session(self):
-        if self._session is NOT_OPENED:
-            interface = self.app.session_interface
-            opened = interface.open_session(self.app, self.request)
-            self._session = interface.make_null_session(self.app) if opened is None else opened
-        return super().session
+    def is_opened(self) -> bool:
+        return self._opened is not None
+
+    @property
+    def opened(self) -> SessionMixin:
+        """The real session, decoding the cookie now if nothing has yet."""
+        if self._opened is None:
+            self._opened = self._load()
+        return self._opened
+
+    def __getitem__(self, key: str) -> Any:
+        return self.opened[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.opened[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.opened[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.opened)
+
+    def __len__(self) -> int:
+        return len(self.opened)
+
+    @property
+    def permanent(self) -> bool:
+        return self.opened.permanent
+
+    @permanent.setter
+    def permanent(self, value: bool) -> None:
+        self.opened.permanent = value
+
+    @property
+    def modified(self) -> bool:
+        return self.is_opened and self.opened.modified
+
+    @modified.setter
+    def modified(self, value: bool) -> None:
+        self.opened.modified = value
+
+    @property
+    def accessed(self) -> bool:
+        return self.is_opened and self.opened.accessed
+
+    @accessed.setter
+    def accessed(self, value: bool) -> None:
+        # Flask sets this whenever the request context's `session` is looked up, also by Flask itself
+        # after every request; that alone must not open the cookie.
+        if self.is_opened:
+            self.opened.accessed = value
+
+    @property
+    def new(self) -> bool:
+        return self.opened.new
+
+    @new.setter
+    def new(self, value: bool) -> None:
+        self.opened.new = value
 
 
-class StorefrontFlask(Flask):
-    def request_context(self, environ):
-        return LazySessionRequestContext(self, environ)
+class LazySessionInterface(SecureCookieSessionInterface):
+    """Flask's signed cookie session, decoded only when the request uses it."""
+
+    def open_session(self, app: Flask, request: Request) -> LazySession:  # type: ignore[override]
+        def load() -> SessionMixin:
+            session = self.decode_session(app, request)
+            return self.make_null_session(app) if session is None else session
+
+        return LazySession(load)
+
+    def decode_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        """The real work of opening: verify and decode the cookie (None without a SECRET_KEY)."""
+        return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if isinstance(session, LazySession):
+            if not session.is_opened:
+                return  # never read: the cookie stays as it is, and no Vary: Cookie is needed
+            session = session.opened
+        if self.is_null_session(session):
+            return
+        super().save_session(app, session, response)

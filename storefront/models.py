@@ -135,15 +135,26 @@ class Order(TimestampMixin, db.Model):
     )
 
     @property
-    def shipping_label(self):
+    def shipping_label(self) -> str | None:
         """"JNE REG", or None for orders from before courier services."""
         if not self.shipping_courier:
             return None
         return f"{self.shipping_courier} {self.shipping_service}"
 
     @property
-    def current_attempt(self):
+    def current_attempt(self) -> "PaymentAttempt | None":
         return self.attempts[-1] if self.attempts else None
+
+    @classmethod
+    def lock(cls, order_id: int) -> "Order":
+        """The order row, locked for this transaction: every payment change of one order is serialised."""
+        return db.session.execute(
+            db.select(cls).where(cls.id == order_id).with_for_update().execution_options(populate_existing=True)
+        ).scalar_one()
+
+    def bump_status_version(self) -> None:
+        """Mark a change the shopper can see: the status poll's ETag changes with it."""
+        self.status_version = (self.status_version or 0) + 1
 
 
 class OrderItem(db.Model):

@@ -12,7 +12,6 @@ from .money import format_idr
 from .orders.payment_guide import payment_guide
 from .whatsapp import shop_chat_url
 
-
 STATUS_LABELS = {
     "awaiting_payment": _l("Awaiting payment"),
     "paid": _l("Paid"),

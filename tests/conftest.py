@@ -8,7 +8,6 @@ import time
 from contextlib import contextmanager
 
 import pytest
-from helpers import Shopper, make_product, seed_shipping, the_order
 from sqlalchemy import text
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Response
@@ -17,10 +16,27 @@ from storefront import create_app
 from storefront.config import normalise_database_url
 from storefront.extensions import db
 from storefront.sandbox import SANDBOX_SERVER_KEY, SandboxServer
+from tests.support.helpers import Shopper, make_product, seed_shipping, the_order
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])
 _pg_schema_ready = False
+
+
+@pytest.fixture(scope="session", autouse=True)
+def built_static_files(tmp_path_factory):
+    """`flask digest compile`, which the Procfile and `make run` run before serving: hashed static names
+    with their .gz/.br copies. Run once, before any app (or e2e server) reads the manifest."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path_factory.mktemp('digest') / 'unused.sqlite3'}",
+            "MIDTRANS_SERVER_KEY": SANDBOX_SERVER_KEY,  # no built-in sandbox for a build step
+        }
+    )
+    result = app.test_cli_runner().invoke(args=["digest", "compile"])
+    assert result.exit_code == 0, result.output
 
 
 @pytest.fixture(scope="session")
@@ -76,6 +92,10 @@ def app_config(db_kind, tmp_path, sandbox):
         "RATELIMIT_ENABLED": False,
         "SESSION_COOKIE_SECURE": False,  # the test client and the live server speak plain http
         "MAIL_BACKGROUND": False,  # e-mails are delivered explicitly where a test wants them
+        # This machine cannot reach the CDN: htmx is the shop's own copy (the CDN path has its own tests).
+        "HTMX_CDN_URL": "",
+        # Uploads and image renditions of this test only (not the developer's instance/ folder).
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
     }
 
 

@@ -7,7 +7,8 @@ import socket
 import time
 
 import pytest
-from helpers import gunicorn_shop
+
+from tests.support.helpers import gunicorn_shop
 
 CHUNK = b"a" * (64 * 1024)
 TOTAL = 400 * 1024 * 1024

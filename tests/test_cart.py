@@ -1,7 +1,7 @@
 import pytest
-from helpers import make_product
 
 from storefront.cart.cart import get_items
+from tests.support.helpers import make_product
 
 
 def cart_of(client):

@@ -1,9 +1,8 @@
-from helpers import make_category, make_product
-
 from storefront.commands import seed_demo_data
 from storefront.demo_data import PRODUCTS
 from storefront.extensions import db
 from storefront.models import Product
+from tests.support.helpers import make_category, make_product
 
 
 def test_home_lists_active_products_with_price_and_stock_badges(client, app):

@@ -1,9 +1,9 @@
 import pytest
-from helpers import DIRECT_CUSTOMER, VALID_CUSTOMER, checkout_fields, gondomanan, make_product
 
 from storefront.checkout.forms import normalise_phone
 from storefront.extensions import db
 from storefront.models import Order, Product
+from tests.support.helpers import DIRECT_CUSTOMER, VALID_CUSTOMER, checkout_fields, gondomanan, make_product
 
 
 def orders():

@@ -7,7 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from helpers import (
+
+from storefront.extensions import db
+from storefront.models import Order, PaymentEvent, Product
+from tests.support.helpers import (
     BrowserShopper,
     force_sandbox_state,
     http_checkout_form,
@@ -16,9 +19,6 @@ from helpers import (
     signed_notification,
     the_order,
 )
-
-from storefront.extensions import db
-from storefront.models import Order, PaymentEvent, Product
 
 pytestmark = pytest.mark.concurrency
 
@@ -66,7 +66,7 @@ def test_last_units_are_sold_exactly_once(live_shop, sandbox, app):
     assert order_count() == 5
     assert db.session.get(Product, product.id).stock == 0
 
-    losers = [browser for (browser, _), r in zip(shoppers, responses) if r in to_cart]
+    losers = [browser for (browser, _), r in zip(shoppers, responses, strict=True) if r in to_cart]
     for browser in losers[:3]:
         page = browser.http.get(live_shop.url + "/cart/", timeout=10).text
         # Told (a flash, and the line marked sold out), with the cart left as it was.

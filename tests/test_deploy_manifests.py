@@ -13,8 +13,8 @@ APP_JSON = json.loads((ROOT / "app.json").read_text())
 
 # Set by the add-ons app.json declares, not by the person deploying.
 FROM_ADDONS = {"DATABASE_URL": "heroku-postgresql", "REDIS_URL": "heroku-redis"}
-# Only meaningful on a laptop: the built-in Midtrans sandbox runs only when no server key is set.
-LAPTOP_ONLY = {"MIDTRANS_SANDBOX_PORT", "MIDTRANS_SANDBOX_DB"}
+# Only meaningful on a laptop: the built-in Midtrans sandbox (`flask sandbox run`) is used only when no server key is set.
+LAPTOP_ONLY = {"MIDTRANS_SANDBOX_HOST", "MIDTRANS_SANDBOX_PORT", "MIDTRANS_SANDBOX_DB"}
 
 
 def readme_configuration_variables():

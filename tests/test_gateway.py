@@ -3,7 +3,6 @@
 from datetime import datetime, timezone
 
 import pytest
-from midtrans_vectors import SIGNATURE_VECTORS
 
 from storefront.payments.gateway import (
     GatewayConfig,
@@ -17,6 +16,7 @@ from storefront.payments.gateway import (
     split_name,
     verify_signature,
 )
+from tests.support.midtrans_vectors import SIGNATURE_VECTORS
 
 
 @pytest.mark.parametrize("order_id, status_code, gross, key, digest", SIGNATURE_VECTORS)

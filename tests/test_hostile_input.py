@@ -4,7 +4,6 @@ a 500 and never a state change that verified Midtrans data does not justify."""
 import json
 
 import pytest
-from helpers import force_sandbox_state, make_product, signed_notification, the_order
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -12,6 +11,7 @@ from storefront.cart.cart import MAX_QUANTITY, get_items
 from storefront.extensions import db
 from storefront.models import Order, Product
 from storefront.payments.gateway import parse_amount
+from tests.support.helpers import force_sandbox_state, make_product, signed_notification, the_order
 
 FUZZ = settings(
     max_examples=40,

@@ -5,12 +5,12 @@ import io
 import json
 
 import pytest
-from helpers import make_product, signed_notification, the_order
 
 from storefront.cart.cart import get_items
 from storefront.extensions import db
 from storefront.models import Order, PaymentEvent, Product
 from storefront.payments.gateway import parse_amount
+from tests.support.helpers import make_product, signed_notification, the_order
 
 HUGE = "9" * 4301  # one digit over Python's int-string conversion limit
 
@@ -106,7 +106,7 @@ def test_a_notification_over_64_kb_is_refused_with_413_even_without_content_leng
 
 @pytest.mark.parametrize("body", ["[1, 2, 3]", "[" * 1000 + "]" * 1000, '"text"', "5"])
 def test_a_json_body_on_a_form_route_is_not_read_as_the_form(shopper, client, body):
-    product = make_product("Kopi Gayo", stock=10)
+    make_product("Kopi Gayo", stock=10)
     response = client.post("/cart/add", data=body, content_type="application/json",
                            headers={"X-CSRFToken": shopper.token})
     assert response.status_code in (303, 400, 422)  # the ordinary "try again" answer; it was a 500

@@ -2,21 +2,21 @@
 
 The status poll (every 2 s per open order page) and Midtrans's notifications never read it, so they
 must not pay for opening it; every request that does use it must still see and keep its contents.
-These also fail if a Flask upgrade changes the internals storefront/lazy_session.py relies on.
 """
 
 import pytest
-from flask.sessions import SecureCookieSessionInterface
-from helpers import poll, signed_notification
+
+from storefront.lazy_session import LazySessionInterface
+from tests.support.helpers import poll, signed_notification
 
 
-class CountingSessionInterface(SecureCookieSessionInterface):
+class CountingSessionInterface(LazySessionInterface):
     def __init__(self):
         self.opened = 0
 
-    def open_session(self, app, request):
+    def decode_session(self, app, request):
         self.opened += 1
-        return super().open_session(app, request)
+        return super().decode_session(app, request)
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 
 import requests
-from helpers import Shopper, free_port, make_product, the_order, wait_until
+
+from tests.support.helpers import Shopper, free_port, make_product, the_order, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "AbCdEfGhIjKlMnOpQrStUvWxYz012345"  # the shape of secrets.token_urlsafe(24)
@@ -30,7 +31,7 @@ def test_the_log_only_mail_transport_keeps_only_the_first_4_characters_of_the_or
 
 
 def _procfile_web_command(port):
-    line = next(l for l in (ROOT / "Procfile").read_text().splitlines() if l.startswith("web:"))
+    line = next(entry for entry in (ROOT / "Procfile").read_text().splitlines() if entry.startswith("web:"))
     line = line.split(":", 1)[1].replace("$PORT", str(port)).replace("${WEB_CONCURRENCY:-2}", "1")
     argv = shlex.split(line)
     argv[0] = str(Path(sys.executable).parent / argv[0])

@@ -1,17 +1,17 @@
 """POST /payments/notification: verified, confirmed with the status API, applied once, forward only."""
 
 import pytest
-from helpers import (
+from sqlalchemy.exc import OperationalError
+
+from storefront.extensions import db
+from storefront.models import PaymentEvent, Product
+from tests.support.helpers import (
     closed_port_url,
     force_sandbox_state,
     point_gateway_at,
     signed_notification,
     the_order,
 )
-from sqlalchemy.exc import OperationalError
-
-from storefront.extensions import db
-from storefront.models import PaymentEvent, Product
 
 
 @pytest.fixture
@@ -126,7 +126,7 @@ def test_status_api_down_answers_503_and_the_retry_succeeds(app, client, sandbox
 
 
 def test_database_failure_mid_notification_is_503_with_nothing_half_applied(client, sandbox, awaiting, monkeypatch):
-    from storefront.payments import service
+    from storefront.payments import apply as service
 
     force_sandbox_state(sandbox, awaiting, "settlement", "bank_transfer")
     real_release = service._record_on_attempt

@@ -4,11 +4,10 @@ nobody learns from the page whether an order exists, and the form cannot be hamm
 import pytest
 from sqlalchemy import event
 
-from helpers import Shopper, forget_per_request_state
-
 from storefront.extensions import db
 from storefront.mail.models import OutboxMessage
 from storefront.mail.outbox import deliver_pending
+from tests.support.helpers import Shopper, forget_per_request_state
 
 
 @pytest.fixture(autouse=True)
@@ -65,7 +64,7 @@ def statements_during(fn):
 def test_found_and_not_found_give_the_same_answer_and_the_same_work(client, shopper, placed_order):
     """Same status, same Location, same page after it, and the same database statements in the request
     (the order table is not read while answering), so neither the answer nor its timing tells."""
-    shopper.token  # fetch the CSRF token before counting
+    assert shopper.token  # fetch the CSRF token before counting
     real, real_statements = statements_during(lambda: ask_for_link(shopper, placed_order.reference, placed_order.email))
     fake, fake_statements = statements_during(lambda: ask_for_link(shopper, "SF-NOTREAL234", "nobody@example.com"))
     assert real.status_code == fake.status_code == 303

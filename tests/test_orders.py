@@ -1,10 +1,10 @@
 import re
 
 import pytest
-from helpers import make_product
 
 from storefront.extensions import db
 from storefront.models import Order
+from tests.support.helpers import make_product
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ the status API before it changes anything.
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from helpers import BrowserShopper, make_product, sandbox_transaction, the_order, wait_until
 
 from storefront.extensions import db
 from storefront.models import PaymentEvent, Product
+from tests.support.helpers import BrowserShopper, make_product, sandbox_transaction, the_order, wait_until
 
 
 def paid_order():

@@ -4,9 +4,9 @@ mobile and internet banking, in both languages, on the order page (and in the po
 import re
 
 import pytest
-from helpers import forget_per_request_state
 
 from storefront.extensions import db
+from tests.support.helpers import forget_per_request_state
 
 VA = "8277012345678901"
 INSTRUCTIONS = {
@@ -79,7 +79,8 @@ def test_every_number_to_type_has_a_copy_button_that_needs_no_inline_script(clie
     with_instructions(order, instructions)
     html = client.get(f"/orders/{order.access_token}").get_data(as_text=True)
     assert re.findall(r'data-copy="([^"]+)"', html) == values
-    assert '<script src="/static/js/copy.js" defer></script>' in html
+    # By its content-hashed name (cached for a year), deferred.
+    assert re.search(r'<script src="/static/js/copy-[0-9a-f]{32}\.js" defer></script>', html)
     # CSP is script-src 'self': no inline script and no event-handler attributes.
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
     assert not re.search(r"\son[a-z]+=", html)

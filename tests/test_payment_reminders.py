@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import pytest
 import requests
-from helpers import force_sandbox_state, signed_notification
 
 from storefront.extensions import db
 from storefront.mail.models import OutboxMessage
 from storefront.mail.outbox import deliver_pending
 from storefront.mail.reminders import send_payment_reminders
 from storefront.models import Order, utcnow
+from tests.support.helpers import force_sandbox_state, signed_notification
 
 
 def reminders(sent_mail):

@@ -1,6 +1,6 @@
 """The order page polls its status fragment every 2 s: 200 with an ETag, 304 while unchanged, 286 when final."""
 
-from helpers import force_sandbox_state, poll, signed_notification, the_order
+from tests.support.helpers import force_sandbox_state, poll, signed_notification, the_order
 
 
 def test_awaiting_order_polls_every_two_seconds(client, order):

@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import Shopper, make_product, sandbox_transaction, the_order
 
 from storefront import create_app
 from storefront.config import ConfigError
 from storefront.urls import public_url
+from tests.support.helpers import Shopper, make_product, sandbox_transaction, the_order
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE_HEADERS = {"Host": "evil.example", "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "http"}

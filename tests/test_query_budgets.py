@@ -13,11 +13,11 @@ from contextlib import contextmanager
 
 import pytest
 from flask import template_rendered
-from helpers import make_category, make_product, poll
 from sqlalchemy import event, insert
 
 from storefront.extensions import db
 from storefront.models import Order, Product
+from tests.support.helpers import make_category, make_product, poll
 
 # Statements that are transaction control or connection set-up, not queries.
 NOT_QUERIES = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA")
@@ -181,7 +181,7 @@ def test_cart_page_costs_one_query_whether_it_holds_1_or_10_lines(shopper, clien
 def test_adding_to_a_full_cart_costs_no_more_than_adding_to_an_empty_one(shopper, category_id):
     grow_catalog_to(20, category_id)
     ids = db.session.execute(db.select(Product.id).order_by(Product.id)).scalars().all()
-    shopper.token  # fetch the CSRF token outside the measurement
+    assert shopper.token  # fetch the CSRF token outside the measurement
 
     with counting_queries() as first:
         assert shopper.add(ids[0], htmx=True).status_code == 200

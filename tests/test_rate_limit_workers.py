@@ -7,9 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from helpers import gunicorn_shop
 
 from storefront.sandbox import SANDBOX_SERVER_KEY
+from tests.support.helpers import gunicorn_shop
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
 

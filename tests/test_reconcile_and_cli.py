@@ -3,11 +3,12 @@
 from datetime import timedelta
 
 import pytest
-from helpers import closed_port_url, force_sandbox_state, point_gateway_at, the_order
 
+from storefront import create_app
 from storefront.extensions import db
 from storefront.models import Product, utcnow
-from storefront.payments.service import reconcile
+from storefront.payments.recheck import reconcile
+from tests.support.helpers import closed_port_url, force_sandbox_state, point_gateway_at, the_order
 
 
 @pytest.fixture
@@ -52,11 +53,18 @@ def test_reconcile_command_prints_what_it_did(app, sandbox, awaiting):
     assert f"{awaiting.current_attempt.midtrans_order_id}: order awaiting_payment -> paid" in result.output
 
 
-def test_simulate_sends_a_signed_notification_that_the_running_shop_applies(app, live_shop, awaiting):
-    app.config["MIDTRANS_SANDBOX"] = True
-    result = app.test_cli_runner().invoke(
-        args=["payments", "simulate", awaiting.reference, "settlement", "--url", live_shop.url + "/payments/notification"]
-    )
+def test_simulate_sends_a_signed_notification_that_the_running_shop_applies(app_config, sandbox, live_shop, awaiting):
+    # The command as a developer runs it: no Midtrans key, so the built-in sandbox at its configured address.
+    builtin = {"MIDTRANS_SERVER_KEY": "", "MIDTRANS_SANDBOX_HOST": sandbox.host, "MIDTRANS_SANDBOX_PORT": sandbox.port}
+    developer_app = create_app({**app_config, **builtin})
+    with developer_app.app_context():
+        try:
+            result = developer_app.test_cli_runner().invoke(
+                args=["payments", "simulate", awaiting.reference, "settlement", "--url", live_shop.url + "/payments/notification"]
+            )
+        finally:
+            db.session.remove()
+            db.engine.dispose()
     assert result.exit_code == 0, result.output
     assert "HTTP 200" in result.output
     assert the_order().status == "paid"

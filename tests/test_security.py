@@ -5,9 +5,10 @@ import re
 
 import pytest
 from flask import g
-from helpers import Shopper, make_product, sandbox_transaction, the_order
 
 from storefront import create_app
+from storefront.config import DEFAULT_HTMX_CDN_URL
+from tests.support.helpers import Shopper, make_product, the_order
 
 
 def test_every_state_changing_route_requires_a_csrf_token(app, client):
@@ -38,9 +39,10 @@ def test_html_responses_carry_security_headers_and_a_strict_csp(client, product)
         assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
 
 
-def test_csp_allows_htmx_cdn_and_the_snap_origin_for_the_checkout_redirect(client, app, sandbox):
-    csp = client.get("/").headers["Content-Security-Policy"]
-    assert "script-src 'self' https://cdn.jsdelivr.net" in csp
+def test_csp_allows_htmx_cdn_and_the_snap_origin_for_the_checkout_redirect(make_app, sandbox):
+    with make_app(HTMX_CDN_URL=DEFAULT_HTMX_CDN_URL) as app:
+        csp = app.test_client().get("/").headers["Content-Security-Policy"]
+    assert "script-src 'self' https://cdn.jsdelivr.net;" in csp
     assert f"form-action 'self' {sandbox.base_url}" in csp
 
 
@@ -58,13 +60,14 @@ def test_external_scripts_are_pinned_with_subresource_integrity(client):
             assert "integrity=\"sha384-" in tag and 'crossorigin="anonymous"' in tag, tag
 
 
-def test_htmx_fallback_copy_matches_the_pinned_integrity(client, app):
+def test_htmx_fallback_copy_matches_the_pinned_integrity(make_app):
     import base64
     import hashlib
     import os
 
-    html = client.get("/").get_data(as_text=True)
-    integrity = re.search(r'integrity="sha384-([^"]+)"', html).group(1)
+    with make_app(HTMX_CDN_URL=DEFAULT_HTMX_CDN_URL) as app:
+        html = app.test_client().get("/").get_data(as_text=True)
+    integrity = re.search(r'data-integrity="sha384-([^"]+)"', html).group(1)
     local = re.search(r'data-local="([^"]+)"', html).group(1)
     with open(os.path.join(app.static_folder, local.removeprefix("/static/")), "rb") as f:
         assert base64.b64encode(hashlib.sha384(f.read()).digest()).decode() == integrity

@@ -5,7 +5,7 @@ Snap then show."""
 import re
 
 import pytest
-from helpers import VALID_CUSTOMER, make_product, sandbox_transaction, the_order
+from tests.support.helpers import VALID_CUSTOMER, make_product, sandbox_transaction, the_order
 
 from storefront.extensions import db
 from storefront.models import Order, Product
@@ -152,7 +152,7 @@ def test_a_service_not_offered_for_the_destination_is_refused(shopper, kopi):
 
 
 def test_a_destination_without_any_rate_says_so_beside_the_services_and_nothing_is_reserved(shopper, kopi):
-    from storefront.shipping.models import ShippingRate
+    from storefront.shipping_rates.models import ShippingRate
 
     db.session.execute(db.delete(ShippingRate).where(ShippingRate.region_code == "34"))
     db.session.commit()
@@ -223,9 +223,9 @@ def test_the_order_page_shows_the_courier_service_and_address(shopper, client, k
 
 
 def test_a_shipping_price_changed_after_the_service_was_shown_gets_422_and_confirming_again_pays_the_new_one(shopper, kopi):
-    from helpers import checkout_fields
+    from tests.support.helpers import checkout_fields
 
-    from storefront.shipping.models import ShippingRate
+    from storefront.shipping_rates.models import ShippingRate
 
     shopper.add(kopi.id, 1)
     page = shopper.client.get("/checkout/").get_data(as_text=True)

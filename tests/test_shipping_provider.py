@@ -5,10 +5,10 @@ whenever the provider is down, slow or talks nonsense (the shopper never sees an
 import time
 
 import pytest
-from biteship_double import API_KEY, BiteshipDouble
-from helpers import VALID_CUSTOMER, closed_port_url, gondomanan, make_product, the_order
+from tests.support.biteship_double import API_KEY, BiteshipDouble
+from tests.support.helpers import VALID_CUSTOMER, closed_port_url, gondomanan, make_product, the_order
 
-from storefront.shipping.quotes import quotes_for
+from storefront.shipping_rates.quotes import quotes_for
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ def test_an_unreachable_provider_falls_back_to_the_merchant_table(make_app):
 
 
 def test_checkout_with_a_hanging_provider_still_places_the_order_at_the_table_price(provider_app, biteship):
-    from helpers import Shopper
+    from tests.support.helpers import Shopper
 
     biteship.mode = "hang"
     client = provider_app.test_client()

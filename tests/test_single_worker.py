@@ -1,6 +1,6 @@
-"""The built-in sandbox never deadlocks the shop, even under ONE sync gunicorn worker: it serves on its
-own port from a thread, so the worker's synchronous call to Snap, and the sandbox's notification back
-to the worker, both get through."""
+"""The set-up `make run` starts -- the shop and `flask sandbox run` as two processes -- completes a
+purchase even under ONE sync gunicorn worker: the worker's synchronous call to Snap and the sandbox's
+notification back to the worker both get through."""
 
 import os
 import re
@@ -8,7 +8,9 @@ import time
 
 import pytest
 import requests
-from helpers import free_port, gunicorn_shop, http_checkout_form
+
+from tests.support.helpers import free_port, gunicorn_shop, http_checkout_form, sandbox_process
+
 
 @pytest.fixture
 def one_worker_shop(tmp_path):
@@ -19,10 +21,11 @@ def one_worker_shop(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path}/shop.sqlite3",
         "MIDTRANS_SERVER_KEY": "",  # -> the built-in sandbox
         "MIDTRANS_SANDBOX_PORT": str(sandbox_port),
+        "MIDTRANS_SANDBOX_DB": str(tmp_path / "sandbox.sqlite3"),
         "SESSION_COOKIE_SECURE": "false",
     }
-    with gunicorn_shop(env, workers=1) as url:
-        yield url, f"http://127.0.0.1:{sandbox_port}"
+    with sandbox_process(env) as sandbox_url, gunicorn_shop(env, workers=1) as url:
+        yield url, sandbox_url
 
 
 def test_purchase_completes_under_a_single_sync_worker(one_worker_shop):

@@ -3,11 +3,10 @@ Midtrans transaction when the retry succeeds."""
 
 import time
 
-from helpers import closed_port_url, make_product, point_gateway_at, sandbox_transaction, the_order
-
 from storefront.extensions import db
 from storefront.models import Product
 from storefront.sandbox import SANDBOX_SERVER_KEY
+from tests.support.helpers import closed_port_url, make_product, point_gateway_at, sandbox_transaction, the_order
 
 
 def checkout_with(shopper, app, base_url, key=SANDBOX_SERVER_KEY):

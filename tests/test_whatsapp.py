@@ -6,10 +6,10 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from helpers import make_product
 
 from storefront.config import ConfigError, load_config
 from storefront.whatsapp import normalise_whatsapp_number
+from tests.support.helpers import make_product
 
 PUBLIC = "https://toko.example.co.id"
 
@@ -51,7 +51,7 @@ def test_without_merchant_whatsapp_only_sharing_is_offered(client):
 
 
 def test_ask_about_this_order_carries_the_reference_and_never_the_private_link(shop):
-    from helpers import Shopper, the_order
+    from tests.support.helpers import Shopper, the_order
 
     shopper = Shopper(shop.test_client())
     product = make_product("Kopi Gayo", price=85000, stock=10)

@@ -1,7 +1,5 @@
-"""The back-office blueprint; importing this module attaches all its routes."""
+"""The back-office blueprint; create_app imports the view modules, whose routes attach to it."""
 
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-from . import auth, labels, order_views, product_views, shipping_views  # noqa: E402,F401  (routes register themselves on bp)

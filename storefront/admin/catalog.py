@@ -9,10 +9,10 @@ from sqlalchemy.exc import IntegrityError
 from ..catalog.queries import escape_like
 from ..database import write_transaction
 from ..extensions import db
+from ..inventory import StockMovement
 from ..models import Category, Product
 from . import audit
 from .forms import slugify
-from .models import StockMovement
 
 PER_PAGE = 30
 

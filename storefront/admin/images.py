@@ -8,14 +8,21 @@ themselves: they call `product_image_url(product)`, which knows both.
 import hashlib
 import os
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import Blueprint, abort, current_app, send_from_directory, url_for
 from flask_babel import gettext as _
+
+from .. import renditions
+from ..extensions import digest
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 UPLOAD_PREFIX = "uploads/products/"
 _MIMETYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
 _STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(png|jpg|webp)$")
+_RENDITION_NAME = re.compile(r"^[0-9a-f]{32}-[0-9]{1,4}\.(png|jpg|webp)$")
+ONE_YEAR = 365 * 24 * 3600
 
 media_bp = Blueprint("media", __name__)
 
@@ -43,6 +50,10 @@ def upload_folder():
     return current_app.config["UPLOAD_FOLDER"]
 
 
+def rendition_folder() -> str:
+    return os.path.join(upload_folder(), "renditions")
+
+
 def store_image(file_storage):
     """Check and store an uploaded image; returns the value for `Product.image`."""
     data = file_storage.stream.read(MAX_IMAGE_BYTES + 1)
@@ -53,6 +64,11 @@ def store_image(file_storage):
     kind = image_type(data)
     if kind is None:
         raise ImageRejected(_("Upload a PNG, JPEG or WebP image."))
+    try:
+        # Before the original is kept: an image Pillow cannot read is refused, not stored.
+        renditions.make_renditions(data, rendition_folder())
+    except renditions.RenditionError as exc:
+        raise ImageRejected(_("This image could not be read. Upload another PNG, JPEG or WebP file.")) from exc
     # Named by content: the same image uploaded twice is stored once, and the URL can be cached forever.
     name = f"{hashlib.sha256(data).hexdigest()[:32]}.{kind}"
     folder = os.path.join(upload_folder(), "products")
@@ -76,9 +92,77 @@ def product_image(name):
     )
 
 
+@media_bp.get("/media/<name>")
+def rendition(name: str):
+    match = _RENDITION_NAME.match(name)
+    if match is None:
+        abort(404)
+    response = send_from_directory(rendition_folder(), name, mimetype=_MIMETYPES[match.group(1)], max_age=ONE_YEAR)
+    # Named by the source's hash: the same name always means the same picture.
+    response.cache_control.immutable = True
+    return response
+
+
+def make_product_renditions(image: str) -> str:
+    """Renditions for a `Product.image` value (shipped SVG or upload); `flask seed` calls it."""
+    path = _source_path(image)
+    with open(path, "rb") as f:
+        return renditions.make_renditions(f.read(), rendition_folder())
+
+
+def _source_path(image: str) -> str:
+    if image.startswith(UPLOAD_PREFIX):
+        return os.path.join(upload_folder(), "products", image[len(UPLOAD_PREFIX):])
+    return os.path.join(current_app.static_folder or "", image)
+
+
+@lru_cache(maxsize=512)
+def _static_image_key(path: str) -> str:
+    # Shipped images change only with a deploy, which restarts the process.
+    with open(path, "rb") as f:
+        return renditions.source_key(f.read())
+
+
+def _rendition_key(image: str) -> str | None:
+    if image.startswith(UPLOAD_PREFIX):
+        return image[len(UPLOAD_PREFIX):].split(".")[0]  # uploads are already named by that hash
+    try:
+        return _static_image_key(_source_path(image))
+    except OSError:
+        return None
+
+
+@dataclass(frozen=True)
+class Picture:
+    """What a template needs to show a product image: the fallback `src`, WebP and JPEG `srcset`s, and
+    the JPEG for link previews (`share`, None when the image has no renditions yet)."""
+
+    src: str
+    webp_srcset: str = ""
+    jpeg_srcset: str = ""
+    share: renditions.Rendition | None = None
+
+
+@media_bp.app_template_global()
+def product_picture(product, width: int = 400) -> Picture:
+    image = product.image or "img/placeholder.svg"
+    key = _rendition_key(image)
+    jpegs = renditions.existing_renditions(rendition_folder(), key, "jpg") if key else []
+    if not jpegs:
+        return Picture(src=product_image_url(product))
+    webps = renditions.existing_renditions(rendition_folder(), key or "", "webp")
+    src = next((r for r in jpegs if r.width >= width), jpegs[-1])
+    return Picture(
+        src=url_for("media.rendition", name=src.name),
+        webp_srcset=renditions.srcset((url_for("media.rendition", name=r.name), r.width) for r in webps),
+        jpeg_srcset=renditions.srcset((url_for("media.rendition", name=r.name), r.width) for r in jpegs),
+        share=next((r for r in jpegs if r.width >= renditions.SHARE_WIDTH), jpegs[-1]),
+    )
+
+
 @media_bp.app_template_global()
 def product_image_url(product):
     image = product.image or "img/placeholder.svg"
     if image.startswith(UPLOAD_PREFIX):
         return url_for("media.product_image", name=image[len(UPLOAD_PREFIX):])
-    return url_for("static", filename=image)
+    return digest.static_url_for("static", filename=image)

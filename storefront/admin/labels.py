@@ -1,21 +1,11 @@
-"""Words for the codes the back office shows: why an order needs attention, where an event came from."""
+"""Words for the codes the back office shows: where a payment event came from, the order statuses (why an
+order needs attention is worded in payments/attention.py, which the e-mails share)."""
 
 from flask_babel import lazy_gettext as _l
 
 from ..order_status import OrderStatus
-from ..payments import states
-from ..payments.merchant import ATTENTION_REFUND_PENDING
+from ..payments.attention import attention_label
 from .blueprint import bp
-
-ATTENTION_LABELS = {
-    states.ATTENTION_UNDER_REVIEW: _l("Card payment under review: approve or deny it"),
-    states.ATTENTION_PAID_AFTER_RELEASE: _l("Paid after the reservation was released (stock taken again)"),
-    states.ATTENTION_PAID_OUT_OF_STOCK: _l("Paid, but the items were no longer in stock"),
-    states.ATTENTION_REVERSED: _l("Payment reversed after settlement"),
-    states.ATTENTION_CHARGEBACK: _l("Charged back"),
-    states.ATTENTION_AMOUNT_MISMATCH: _l("Midtrans reported a different amount"),
-    ATTENTION_REFUND_PENDING: _l("Refund sent, answer from Midtrans not known yet"),
-}
 
 EVENT_SOURCES = {
     "notification": _l("Notification"),
@@ -28,10 +18,6 @@ EVENT_SOURCES = {
     "refund": _l("Refund"),
     "manual_refund": _l("Manual refund"),
 }
-
-
-def attention_label(code):
-    return ATTENTION_LABELS.get(code, code)
 
 
 def event_source_label(code):

@@ -13,12 +13,13 @@ from flask_babel import gettext as _
 from ..extensions import db
 from ..htmx import render_page_or_fragment, wants_fragment
 from ..order_status import OrderStatus as S
-from ..payments import merchant
+from ..payments import actions, reads, refunds
+from ..payments.models import Refund
+from ..shipping import shipment_for
 from . import audit
 from .blueprint import bp
 from .forms import ConfirmForm, ManualRefundForm, OrderFilterForm, RecheckForm, RefundForm, ShipForm
-from .fulfilment import mark_shipped, resolve_attention, shipment_for
-from .models import Refund
+from .fulfilment import mark_shipped, resolve_attention
 from .orders import order_for_admin, search_orders, status_totals
 
 DETAIL_ID = "order-detail"
@@ -64,28 +65,28 @@ def order(reference):
 def order_recheck(reference):
     # No confirmation: a re-check only applies what Midtrans says, as a notification would.
     form = RecheckForm()
-    return _act(reference, "recheck", form, lambda o: merchant.recheck(o.id, form.attempt.data))
+    return _act(reference, "recheck", form, lambda o: actions.recheck(o.id, form.attempt.data))
 
 
 @bp.post("/orders/<reference>/cancel")
 def order_cancel(reference):
-    return _act(reference, "cancel", ConfirmForm(prefix="cancel"), lambda o: merchant.cancel(o.id))
+    return _act(reference, "cancel", ConfirmForm(prefix="cancel"), lambda o: actions.cancel(o.id))
 
 
 @bp.post("/orders/<reference>/approve")
 def order_approve(reference):
-    return _act(reference, "approve", ConfirmForm(prefix="approve"), lambda o: merchant.approve(o.id))
+    return _act(reference, "approve", ConfirmForm(prefix="approve"), lambda o: actions.approve(o.id))
 
 
 @bp.post("/orders/<reference>/deny")
 def order_deny(reference):
-    return _act(reference, "deny", ConfirmForm(prefix="deny"), lambda o: merchant.deny(o.id))
+    return _act(reference, "deny", ConfirmForm(prefix="deny"), lambda o: actions.deny(o.id))
 
 
 @bp.post("/orders/<reference>/refund")
 def order_refund(reference):
     form = RefundForm(prefix="refund")
-    return _act(reference, "refund", form, lambda o: merchant.refund(o.id, _refund_request(form)))
+    return _act(reference, "refund", form, lambda o: refunds.refund(o.id, _refund_request(form)))
 
 
 @bp.post("/orders/<reference>/refunds/<refund_key>/retry")
@@ -93,8 +94,8 @@ def order_refund_retry(reference, refund_key):
     def retry(order):
         refund = db.session.execute(db.select(Refund).where(Refund.refund_key == refund_key)).scalar_one_or_none()
         if refund is None or refund.order_id != order.id:
-            raise merchant.NotAllowedNow(_("This order has no such refund."))
-        return merchant.send_refund(refund.id)
+            raise actions.NotAllowedNow(_("This order has no such refund."))
+        return refunds.send_refund(refund.id)
 
     prefix = f"retry-{refund_key}"
     return _act(reference, "refund_retry", ConfirmForm(prefix=prefix), retry, form_key=prefix)
@@ -105,13 +106,13 @@ def order_manual_refund(reference):
     form = ManualRefundForm(prefix="manual")
 
     def record(order):
-        payout = merchant.PayoutDetails(
+        payout = refunds.PayoutDetails(
             bank_name=form.bank_name.data.strip(),
             account_number=form.account_number.data.strip(),
             account_holder=form.account_holder.data.strip(),
             paid_out_by=form.paid_out_by.data.strip(),
         )
-        return merchant.record_manual_refund(order.id, _refund_request(form), payout)
+        return refunds.record_manual_refund(order.id, _refund_request(form), payout)
 
     return _act(reference, "manual_refund", form, record)
 
@@ -123,7 +124,7 @@ def order_ship(reference):
         reference,
         "ship",
         form,
-        lambda o: merchant.ActionResult(mark_shipped(o.id, form.carrier.data or "", form.tracking_number.data, g.staff.id)),
+        lambda o: actions.ActionResult(mark_shipped(o.id, form.carrier.data or "", form.tracking_number.data, g.staff.id)),
         audited=False,  # recorded inside mark_shipped's transaction
     )
 
@@ -134,13 +135,13 @@ def order_resolve(reference):
         reference,
         "resolve",
         ConfirmForm(prefix="resolve"),
-        lambda o: merchant.ActionResult(resolve_attention(o.id, g.staff.id)),
+        lambda o: actions.ActionResult(resolve_attention(o.id, g.staff.id)),
         audited=False,
     )
 
 
 def _refund_request(form):
-    return merchant.RefundRequest(
+    return refunds.RefundRequest(
         amount_idr=form.amount_idr.data,
         reason=(form.reason.data or "").strip(),
         restock=bool(form.restock.data),
@@ -157,7 +158,7 @@ def _act(reference, action, form, perform, *, form_key=None, audited=True):
     order_id = order.id
     try:
         result = perform(order)
-    except merchant.MerchantActionError as exc:
+    except actions.MerchantActionError as exc:
         if audited:
             audit.record_now(g.staff.id, action, order_id=order_id, detail=f"not done: {exc}")
         # Fresh forms: a refund form's token now belongs to a closed (or pending) refund.
@@ -177,7 +178,7 @@ def _after_action(reference, message, category):
 
 
 def _fresh_forms(order):
-    totals = merchant.refund_totals(order)
+    totals = reads.refund_totals(order)
     forms = {
         "cancel": ConfirmForm(formdata=None, prefix="cancel"),
         "approve": ConfirmForm(formdata=None, prefix="approve"),
@@ -193,26 +194,26 @@ def _fresh_forms(order):
         "ship": ShipForm(formdata=None, prefix="ship", carrier=order.shipping_label or ""),
         "resolve": ConfirmForm(formdata=None, prefix="resolve"),
     }
-    for refund in merchant.refunds_for(order.id):
+    for refund in reads.refunds_for(order.id):
         forms[f"retry-{refund.refund_key}"] = ConfirmForm(formdata=None, prefix=f"retry-{refund.refund_key}")
     return forms
 
 
 def _render_detail(order, *, forms=None, notice=None, status=200):
-    refunds = merchant.refunds_for(order.id)
-    api_refund = merchant.can_refund_through_midtrans(order)
+    order_refunds = reads.refunds_for(order.id)
+    api_refund = reads.can_refund_through_midtrans(order)
     context = {
         "order": order,
         "forms": {**_fresh_forms(order), **(forms or {})},
         "notice": notice,
-        "refunds": refunds,
-        "refund_totals": merchant.refund_totals(order),
+        "refunds": order_refunds,
+        "refund_totals": reads.refund_totals(order),
         "api_refund": api_refund,
         # Manual refunds are for what Midtrans cannot refund, or once it has refused (412).
-        "manual_refund": not api_refund or any(r.status == "rejected" for r in refunds),
-        "can_cancel": order.status in merchant.CANCELLABLE_ORDER_STATUSES,
-        "can_decide": order.status == S.UNDER_REVIEW and merchant.challenged_attempt(order) is not None,
-        "can_refund": order.status in merchant.REFUNDABLE_ORDER_STATUSES and merchant.paid_attempt(order) is not None,
+        "manual_refund": not api_refund or any(r.status == "rejected" for r in order_refunds),
+        "can_cancel": order.status in actions.CANCELLABLE_ORDER_STATUSES,
+        "can_decide": order.status == S.UNDER_REVIEW and reads.challenged_attempt(order) is not None,
+        "can_refund": order.status in refunds.REFUNDABLE_ORDER_STATUSES and reads.paid_attempt(order) is not None,
         "shipment": shipment_for(order.id),
         "audit_entries": audit.entries_for_order(order.id),
     }

@@ -18,7 +18,15 @@ from .catalog import (
     save_category,
     save_product,
 )
-from .forms import STOCK_REASONS, CategoryForm, EmptyForm, NewProductForm, ProductForm, StockAdjustForm, category_choices
+from .forms import (
+    STOCK_REASONS,
+    CategoryForm,
+    EmptyForm,
+    NewProductForm,
+    ProductForm,
+    StockAdjustForm,
+    category_choices,
+)
 from .images import ImageRejected, store_image
 
 STOCK_ID = "product-stock"

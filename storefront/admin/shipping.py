@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from ..database import write_transaction
 from ..extensions import db
 from ..regions import CITY, PROVINCE, Region
-from ..shipping.models import ShippingRate, ShippingService, ShippingSettings
-from ..shipping.rate_csv import ImportResult, parse_rates, replace_rates
+from ..shipping_rates.models import ShippingRate, ShippingService, ShippingSettings
+from ..shipping_rates.rate_csv import ImportResult, parse_rates, replace_rates
 from . import audit
 
 

@@ -6,8 +6,8 @@ from flask import Response, flash, g, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from ..shipping.models import current_settings
-from ..shipping.rate_csv import export_rates
+from ..shipping_rates.models import current_settings
+from ..shipping_rates.rate_csv import export_rates
 from .blueprint import bp
 from .shipping import (
     ShippingSetupError,

@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""The shopping cart: a session cart of product ids and quantities, its page and htmx fragments.
 
-bp = Blueprint("cart", __name__, url_prefix="/cart")
-
-from . import views  # noqa: E402,F401  (routes register themselves on bp)
+The blueprint is in `blueprint.py` and `create_app` imports the views: importing the package has no
+side effects and no import cycles.
+"""

@@ -2,14 +2,13 @@ from flask import flash, make_response, redirect, render_template, request, sess
 from flask_babel import gettext as _
 
 from ..extensions import configured_limit, db, limiter, per_session_key
-from ..numbers import whole_number
 from ..htmx import is_htmx
 from ..i18n import safe_next
 from ..models import Product
-from . import bp
+from ..numbers import whole_number
+from .blueprint import bp
 from .cart import get_items, load_cart, parse_quantity, remove, set_quantity
 from .forms import CartLineForm, RemoveLineForm
-
 
 # Larger ids cannot exist, and would overflow PostgreSQL's integer column in the lookup.
 _MAX_ID = 2**31 - 1

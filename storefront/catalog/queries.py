@@ -75,3 +75,8 @@ def product_by_slug(slug):
     if product is None:
         abort(404)
     return product
+
+
+def active_products_for_sitemap():
+    """(slug, updated_at) of every active product: the sitemap needs nothing else."""
+    return db.session.execute(select(Product.slug, Product.updated_at).where(ACTIVE).order_by(*PRODUCT_ORDER)).all()

@@ -3,7 +3,7 @@ from flask import current_app, render_template, request
 from ..htmx import render_page_or_fragment
 from ..urls import public_url
 from ..whatsapp import product_chat_url, product_share_url
-from . import bp
+from .blueprint import bp
 from .queries import active_categories, product_by_slug, search_products
 
 
@@ -13,12 +13,14 @@ def index():
     category = request.args.get("category", "")
     page = request.args.get("page", 1, type=int)
     pagination = search_products(query, category, max(page, 1), current_app.config["PRODUCTS_PER_PAGE"])
+    categories = active_categories()
     return render_page_or_fragment(
         "catalog/index.html",
         "catalog/_results.html",
         "product-results",
         pagination=pagination,
-        categories=active_categories(),
+        categories=categories,
+        current_category=next((c for c in categories if c.slug == category), None),
         query=query,
         category=category,
     )

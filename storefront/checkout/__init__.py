@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""Checkout: the customer form, stock reserved and the order placed, then on to payment.
 
-bp = Blueprint("checkout", __name__, url_prefix="/checkout")
-
-from . import views  # noqa: E402,F401  (routes register themselves on bp)
+The blueprint is in `blueprint.py` and `create_app` imports the views: importing the package has no
+side effects and no import cycles.
+"""

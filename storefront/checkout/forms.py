@@ -6,8 +6,8 @@ from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 from ..forms import Form
 from ..regions import Place, Region, children, place_for
-from ..shipping.quotes import find_quote
-from ..shipping.rules import Quote
+from ..shipping_rates.quotes import find_quote
+from ..shipping_rates.rules import Quote
 
 _TOO_LONG = _l("This is too long (at most %(max)d characters).")
 POSTAL_CODE = re.compile(r"\d{5}")

@@ -14,7 +14,7 @@ from ..models import Order, OrderItem, Product, utcnow
 from ..order_status import OrderStatus
 from ..pricing import fingerprint, totals_for
 from ..regions import Place
-from ..shipping.quotes import find_quote, quotes_for
+from ..shipping_rates.quotes import find_quote, quotes_for
 
 # No 0/O, 1/I/L: references are read out over the phone.
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

@@ -1,17 +1,18 @@
 import secrets
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from ..appctx import the_app
 from ..cart.cart import clear, get_items, load_cart
 from ..extensions import configured_limit, limiter, per_session_key
 from ..htmx import is_htmx, redirect_after_post, wants_fragment
 from ..orders.access import remember_order
 from ..payments.responses import send_to_payment
-from ..shipping.quotes import quotes_for
+from ..shipping_rates.quotes import quotes_for
 from ..signals import order_placed
-from . import bp
+from .blueprint import bp
 from .forms import POSTAL_CODE, CheckoutForm
 from .orders import OutOfStock, PricesChanged, ShippingUnavailable, no_weight_message, place_order
 
@@ -81,7 +82,7 @@ def shipping():
     form = CheckoutForm(formdata=request.args, meta={"csrf": False})
     problem = _offer_shipping(form, cart)
     form.totals_fingerprint.data = _shown_fingerprint(form, cart)
-    response = current_app.make_response(
+    response = make_response(
         render_template(
             "checkout/_shipping_update.html", form=form, cart=cart, shipping_problem=problem, quote=form.chosen_quote,
             show_steps=False,
@@ -130,5 +131,5 @@ def submit():
     clear(session)
     remember_order(session, order.access_token)
     if created:
-        order_placed.send(current_app._get_current_object(), order_id=order.id)
+        order_placed.send(the_app(), order_id=order.id)
     return send_to_payment(order)

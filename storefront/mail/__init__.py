@@ -4,8 +4,11 @@ import threading
 
 
 def init_mail(app):
-    from . import models  # noqa: F401  (so create_all and Alembic see the outbox table)
-    from . import order_link, reminders
+    from . import (
+        models,  # noqa: F401  (so create_all and Alembic see the outbox table)
+        order_link,
+        reminders,
+    )
     from .receivers import connect_receivers
 
     app.extensions["storefront_mail"] = {

@@ -4,12 +4,13 @@ Templates live in templates/email/ and are plain text. They are named .html only
 extracts their strings; they are rendered without HTML escaping (see `_text_environment`).
 """
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from ..appctx import the_app
 from ..extensions import db
 from ..models import Order
+from ..payments.attention import attention_label
 from ..urls import public_url
 
 SHOPPER_KINDS = {"order_placed", "paid", "expired", "cancelled", "refunded", "shipped", "order_link", "payment_reminder"}
@@ -39,7 +40,7 @@ def _text_environment(app):
 
 def render(message):
     """(subject, body) of an outbox message; its links are under PUBLIC_URL."""
-    app = current_app._get_current_object()
+    app = the_app()
     order = db.session.get(Order, message.order_id) if message.order_id else None
     context = {
         "order": order,
@@ -49,8 +50,6 @@ def render(message):
         "admin_url": public_url("admin.order", reference=order.reference) if order else None,
     }
     if message.kind == "merchant_attention":
-        from ..admin.labels import attention_label
-
         context["attention"] = attention_label(context["data"].get("attention"))
     with force_locale(message.locale):
         subject = str(SUBJECTS[message.kind]) % {"ref": order.reference if order else ""}

@@ -11,10 +11,11 @@ import logging
 import threading
 from datetime import timedelta
 
-from flask import Flask, current_app
+from flask import Flask
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..appctx import the_app
 from ..database import write_transaction
 from ..extensions import db
 from ..models import utcnow
@@ -50,7 +51,7 @@ def enqueue(order_id, kind, dedupe_key, recipient, locale, data=None):
     with write_transaction():
         inserted = db.session.execute(insert).scalar_one_or_none() is not None
     if inserted:
-        start_background_delivery(current_app._get_current_object())
+        start_background_delivery(the_app())
     return inserted
 
 
@@ -74,7 +75,7 @@ def deliver(message_id, *, include_stuck=False):
     """Claim, render and send one message. Returns "sent", "failed" or None (someone else has it)."""
     if not _claim(message_id, include_stuck):
         return None
-    app = current_app._get_current_object()
+    app = the_app()
     message = db.session.get(OutboxMessage, message_id)
     if message.kind in app.extensions["storefront_mail"]["checks"] and not _still_wanted(app, message):
         return None
@@ -98,11 +99,12 @@ def _still_wanted(app: Flask, message: OutboxMessage) -> bool:
     with the address on the order; or none, and the message is dropped. True if it is to be sent."""
     order = app.extensions["storefront_mail"]["checks"][message.kind](message)
     with write_transaction():
-        message = db.session.get(OutboxMessage, message.id)
+        row = db.session.get(OutboxMessage, message.id)
+        assert row is not None  # claimed by this sender a moment ago
         if order is None:
-            message.status = "dropped"
+            row.status = "dropped"
             return False
-        message.order_id, message.recipient = order.id, order.email
+        row.order_id, row.recipient = order.id, order.email
     return True
 
 

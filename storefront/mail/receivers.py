@@ -7,6 +7,8 @@ import logging
 from ..extensions import db
 from ..models import Order
 from ..order_status import OrderStatus as S
+from ..payments.reads import refund_totals
+from ..shipping import shipment_for
 from ..signals import order_needs_attention, order_placed, order_refunded, order_shipped, order_status_changed
 from .outbox import enqueue
 
@@ -90,16 +92,12 @@ def on_refunded(app, order_id, refunded_idr, **_kwargs):
 def _queue_refund(order, refunded_idr=None):
     # Keyed by the refunded total: each refund raises it, and the status change and the back office's
     # own signal for the same refund arrive at the same key, so the shopper gets one message per refund.
-    from ..payments.merchant import refund_totals
-
     refunded = refunded_idr if refunded_idr is not None else refund_totals(order).refunded_idr
     _to_shopper(order, "refunded", str(refunded), {"refunded_idr": refunded, "total_idr": order.total_idr})
 
 
 @_never_raises
 def on_shipped(app, order_id, **_kwargs):
-    from ..admin.fulfilment import shipment_for
-
     shipment = shipment_for(order_id)
     _to_shopper(
         db.session.get(Order, order_id),

@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""Order pages: the private order page with its status poll, and "Cek pesanan" (order lookup).
 
-bp = Blueprint("orders", __name__, url_prefix="/orders")
-
-from . import lookup_views, views  # noqa: E402,F401  (routes register themselves on bp)
+The blueprint is in `blueprint.py` and `create_app` imports the views: importing the package has no
+side effects and no import cycles.
+"""

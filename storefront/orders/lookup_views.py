@@ -5,7 +5,7 @@ from flask.typing import ResponseReturnValue
 
 from ..extensions import configured_limit, limiter
 from ..mail.order_link import normalise_reference, request_order_link
-from . import bp
+from .blueprint import bp
 from .forms import OrderLookupForm
 
 

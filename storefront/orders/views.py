@@ -1,13 +1,25 @@
 from flask import make_response, render_template, request
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..htmx import STOP_POLLING
 from ..i18n import select_locale
-from ..models import utcnow
-from ..order_status import FINAL
+from ..models import Order, utcnow
+from ..order_status import FINAL, RETRYABLE
 from ..whatsapp import order_chat_url
-from . import bp
-from .queries import order_for_page, order_status
+from .blueprint import bp
+from .queries import PolledAttempt, PolledOrder, order_for_page, order_status
+
+
+def _status_context(order: Order | PolledOrder, attempt: PolledAttempt | None, *, polling: bool) -> dict[str, object]:
+    """What the status fragment shows; the rules are decided here, the template only reads the flags."""
+    return {
+        "order": order,
+        "attempt": attempt,
+        "window_passed": _window_passed(attempt),
+        "polling": polling,
+        # An expired or failed order may be paid again (stock permitting).
+        "can_pay_again": order.status in RETRYABLE,
+    }
 
 
 def _window_passed(attempt):
@@ -27,10 +39,7 @@ def show(token):
     response = make_response(
         render_template(
             "orders/order.html",
-            order=order,
-            attempt=attempt,
-            window_passed=_window_passed(attempt),
-            polling=order.status not in FINAL,
+            **_status_context(order, attempt, polling=order.status not in FINAL),
             returning=request.args.get("returning") == "1",
             whatsapp_order_url=order_chat_url(order.reference),
         )
@@ -41,10 +50,11 @@ def show(token):
 
 
 @bp.get("/<token>/status")
+@limiter.exempt
 def status(token):
     """The 2-second poll: one query; 304 when nothing changed; 286 with the final fragment to stop.
 
-    Never rate-limited (no @limiter.limit): every open order page polls, and shoppers behind one
+    Never rate-limited (@limiter.exempt, which also skips the limiter's per-request bookkeeping): every open order page polls, and shoppers behind one
     carrier NAT share an IP address.
     """
     order, attempt = order_status(token)
@@ -53,14 +63,7 @@ def status(token):
     if not final and request.if_none_match.contains(etag):
         response = make_response("", 304)
     else:
-        html = render_template(
-            "orders/_status.html",
-            order=order,
-            attempt=attempt,
-            window_passed=_window_passed(attempt),
-            polling=not final,
-            returning=False,
-        )
+        html = render_template("orders/_status.html", **_status_context(order, attempt, polling=not final), returning=False)
         response = make_response(html, STOP_POLLING if final else 200)
     response.set_etag(etag)
     response.headers["Cache-Control"] = "no-cache, private"

@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""Payments through Midtrans Snap: gateway, attempts, notifications, re-checks, merchant actions, refunds.
 
-bp = Blueprint("payments", __name__)
-
-from . import views  # noqa: E402,F401  (routes register themselves on bp)
+The blueprint is in `blueprint.py` and `create_app` imports the views: importing the package has no
+side effects and no import cycles.
+"""

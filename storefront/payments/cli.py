@@ -11,7 +11,8 @@ from flask.cli import AppGroup
 from ..extensions import db
 from ..models import Order
 from .gateway import signature_for
-from .service import reconcile
+from .recheck import reconcile
+from .setup import gateway, uses_builtin_sandbox
 
 payments_cli = AppGroup("payments", help="Midtrans payments: simulate notifications, reconcile.")
 
@@ -50,10 +51,10 @@ def simulate(reference, status, url):
 
 
 def _notification_body(attempt, status):
-    config = current_app.config
-    if config.get("MIDTRANS_SANDBOX"):
+    gateway_settings = gateway().config
+    if uses_builtin_sandbox(current_app.config):
         response = requests.post(
-            f"{config['MIDTRANS_API_BASE_URL']}/sandbox/transactions/{attempt.midtrans_order_id}/state",
+            f"{gateway_settings.api_base_url}/sandbox/transactions/{attempt.midtrans_order_id}/state",
             json={"transaction_status": status, "notify": False},
             timeout=15,
         )
@@ -76,7 +77,7 @@ def _notification_body(attempt, status):
     body["gross_amount"] = body.get("gross_amount") or f"{attempt.gross_amount_idr}.00"
     body["status_message"] = "midtrans payment notification"
     body["signature_key"] = signature_for(
-        body["order_id"], body["status_code"], body["gross_amount"], config["MIDTRANS_SERVER_KEY"]
+        body["order_id"], body["status_code"], body["gross_amount"], gateway_settings.server_key
     )
     return body
 

@@ -1,4 +1,4 @@
-"""The Midtrans gateway: the only module that imports `midtransclient`.
+"""Long because it is the one door to Midtrans: the only module that imports `midtransclient`.
 
 It knows nothing of Flask or the database. It builds Snap requests from plain data, sends them with
 timeouts, verifies notification signatures and turns Midtrans answers into small dataclasses. Every
@@ -282,7 +282,7 @@ class _TimeoutSession(requests.Session):
 
 
 class MidtransGateway:
-    def __init__(self, config):
+    def __init__(self, config: GatewayConfig) -> None:
         self.config = config
         self._session = _TimeoutSession((config.connect_timeout, config.read_timeout))
         self._core = self._client(midtransclient.CoreApi, {})

@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from ..htmx import is_htmx, redirect_after_post
-from .service import NotPayable, PaymentUnavailable, ensure_snap_session
+from .snap import NotPayable, PaymentUnavailable, ensure_snap_session
 
 
 def send_to_payment(order):

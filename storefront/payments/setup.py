@@ -1,70 +1,65 @@
-"""Wires the Midtrans gateway into the app, starting the built-in sandbox double when no key is set."""
+"""Wires the Midtrans gateway into the app: the merchant's keys, or the address of the built-in sandbox.
 
-import errno
-import logging
-import threading
+Nothing here starts anything: with no server key the gateway points at the sandbox that `flask sandbox
+run` serves (`make run` starts both), and `app.config` is left exactly as `check_production_safety` saw it.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, current_app
 
 from ..config import ConfigError
+from ..sandbox.settings import SANDBOX_SERVER_KEY
 from .gateway import GatewayConfig, MidtransGateway
 
-log = logging.getLogger(__name__)
-
-# One sandbox server per process, however many apps the process creates.
-_sandbox_lock = threading.Lock()
-_sandbox_server = None
+GATEWAY_EXTENSION = "midtrans_gateway"
 
 
-def init_payments(app):
-    config = app.config
-    if not config["MIDTRANS_SERVER_KEY"]:
+def sandbox_base_url(config: Mapping[str, Any]) -> str:
+    """Where `flask sandbox run` listens, from MIDTRANS_SANDBOX_HOST / MIDTRANS_SANDBOX_PORT."""
+    host = config["MIDTRANS_SANDBOX_HOST"]
+    # A sandbox bound to every interface is still reached through loopback.
+    host = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)
+    host = f"[{host}]" if ":" in host else host
+    return f"http://{host}:{config['MIDTRANS_SANDBOX_PORT']}"
+
+
+def gateway_config(config: Mapping[str, Any]) -> GatewayConfig:
+    """The gateway's settings: the configured Midtrans account, or the built-in sandbox when no key is set."""
+    server_key = config["MIDTRANS_SERVER_KEY"]
+    snap_base_url = config["MIDTRANS_SNAP_BASE_URL"]
+    api_base_url = config["MIDTRANS_API_BASE_URL"]
+    if not server_key:
         if config["MIDTRANS_IS_PRODUCTION"]:
             raise ConfigError("The built-in Midtrans sandbox cannot run with MIDTRANS_IS_PRODUCTION=true.")
-        _use_builtin_sandbox(app)
-    app.extensions["midtrans_gateway"] = MidtransGateway(
-        GatewayConfig(
-            server_key=config["MIDTRANS_SERVER_KEY"],
-            is_production=config["MIDTRANS_IS_PRODUCTION"],
-            snap_base_url=config["MIDTRANS_SNAP_BASE_URL"],
-            api_base_url=config["MIDTRANS_API_BASE_URL"],
-            connect_timeout=config["MIDTRANS_CONNECT_TIMEOUT"],
-            read_timeout=config["MIDTRANS_READ_TIMEOUT"],
-        )
+        base_url = sandbox_base_url(config)
+        server_key, snap_base_url, api_base_url = SANDBOX_SERVER_KEY, base_url + "/snap/v1", base_url
+    return GatewayConfig(
+        server_key=server_key,
+        is_production=config["MIDTRANS_IS_PRODUCTION"],
+        snap_base_url=snap_base_url,
+        api_base_url=api_base_url,
+        connect_timeout=config["MIDTRANS_CONNECT_TIMEOUT"],
+        read_timeout=config["MIDTRANS_READ_TIMEOUT"],
     )
 
 
-def _use_builtin_sandbox(app):
-    """Serve the Midtrans double on its own port, in a thread of this process.
+def uses_builtin_sandbox(config: Mapping[str, Any]) -> bool:
+    """True when no Midtrans account is configured, so the gateway talks to `flask sandbox run`."""
+    return not config["MIDTRANS_SERVER_KEY"]
 
-    It must be a separate server: the shop calls it synchronously while handling a request, which
-    would deadlock a single sync worker if the double were a route of the shop itself. Several
-    gunicorn workers share its state through a SQLite file; whichever binds the port serves it.
-    """
-    from ..sandbox import SANDBOX_SERVER_KEY, SandboxServer
 
-    global _sandbox_server
-    host, port = app.config["MIDTRANS_SANDBOX_HOST"], app.config["MIDTRANS_SANDBOX_PORT"]
-    base_url = f"http://{host}:{port}"
-    with _sandbox_lock:
-        if _sandbox_server is None:
-            server = SandboxServer(
-                host=host,
-                port=port,
-                server_key=SANDBOX_SERVER_KEY,
-                db_path=app.config["MIDTRANS_SANDBOX_DB"],
-            )
-            try:
-                server.start()
-                _sandbox_server = server
-                log.info("Built-in Midtrans sandbox serving at %s", server.base_url)
-            except OSError as exc:
-                if exc.errno != errno.EADDRINUSE:
-                    raise
-                log.info("Midtrans sandbox port %s already served (another worker); using it", port)
-        if _sandbox_server is not None:
-            base_url = _sandbox_server.base_url
-    app.config.update(
-        MIDTRANS_SANDBOX=True,
-        MIDTRANS_SERVER_KEY=SANDBOX_SERVER_KEY,
-        MIDTRANS_SNAP_BASE_URL=base_url + "/snap/v1",
-        MIDTRANS_API_BASE_URL=base_url,
-    )
+def init_payments(app: Flask) -> None:
+    app.extensions[GATEWAY_EXTENSION] = MidtransGateway(gateway_config(app.config))
+
+
+def gateway() -> MidtransGateway:
+    """The app's Midtrans gateway (inside an app context)."""
+    gateway_: MidtransGateway = current_app.extensions[GATEWAY_EXTENSION]
+    return gateway_
+
+
+def server_key() -> str:
+    """The key notifications are signed with: the gateway's, which is the sandbox's when no key is set."""
+    return gateway().config.server_key

@@ -46,6 +46,9 @@ ATTENTION_PAID_AFTER_RELEASE = "paid_after_release"
 ATTENTION_PAID_OUT_OF_STOCK = "paid_out_of_stock"
 ATTENTION_AMOUNT_MISMATCH = "amount_mismatch"
 ATTENTION_UNDER_REVIEW = "under_review"
+# Set on the order from just before a refund request until Midtrans's answer is known: if the answer
+# never comes (timeout, crash), the order shows up under "needs attention".
+ATTENTION_REFUND_PENDING = "refund_pending"
 
 
 def order_status_for(transaction_status, fraud_status, current_order_status):

@@ -9,11 +9,12 @@ from ..models import Order, PaymentAttempt
 from ..order_status import RETRYABLE
 from ..orders.access import latest_order_token, session_owns
 from ..orders.queries import order_for_page
-from . import bp
+from .blueprint import bp
 from .forms import PayForm
 from .gateway import GatewayError
+from .notifications import handle_notification
 from .responses import send_to_payment
-from .service import NotPayable, OutOfStockForRetry, handle_notification, pay_again, refresh_if_window_passed
+from .snap import NotPayable, OutOfStockForRetry, pay_again, refresh_if_window_passed
 
 log = logging.getLogger(__name__)
 

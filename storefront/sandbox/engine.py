@@ -1,4 +1,5 @@
-"""What the sandbox does: Snap sessions, payment attempts, their state machine, refunds, notifications.
+"""Long because the sandbox's whole state machine lives under one lock: Snap sessions, payment attempts,
+their moves, refunds and the notifications they send.
 
 Views (Snap API, Core API, payment pages, control endpoints) translate HTTP into these calls and
 these exceptions back into Midtrans-shaped answers.

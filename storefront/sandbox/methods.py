@@ -75,7 +75,7 @@ def enabled_methods(enabled_payments: list[str] | None) -> list[PaymentMethod]:
     """Methods shown on the payment page, in the sandbox's fixed order."""
     if enabled_payments is None:
         return list(METHODS.values())
-    wanted = set()
+    wanted: set[str] = set()
     for name in enabled_payments:
         wanted.update(_ALIASES.get(name, (name,)))
     return [m for key, m in METHODS.items() if key in wanted]

@@ -28,7 +28,9 @@ FOLLOWED_REDIRECTS = frozenset({307, 308})
 
 
 def retries_allowed(http_status: int | None) -> int:
-    if http_status is not None and 200 <= http_status < 300:
+    if http_status is None:
+        return DEFAULT_RETRIES
+    if 200 <= http_status < 300:
         return 0
     return RETRIES_BY_STATUS.get(http_status, DEFAULT_RETRIES)
 

@@ -1,10 +1,11 @@
-"""Run the sandbox on its own port in background threads, next to the shop or inside a test."""
+"""Run the sandbox on its own port in background threads: under `flask sandbox run`, or inside a test."""
 
 import logging
 import socket
 import threading
 
-from werkzeug.serving import WSGIRequestHandler, get_sockaddr, make_server, select_address_family
+from flask import Flask
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, get_sockaddr, make_server, select_address_family
 
 from .app import create_sandbox_app, engine_of
 
@@ -23,7 +24,7 @@ class _QuietHandler(WSGIRequestHandler):
 
 def _listen(host: str, port: int) -> socket.socket:
     """Bind and listen ourselves: werkzeug's make_server answers a taken port with sys.exit(1), but the
-    shop needs the OSError (EADDRINUSE) to learn that a sibling worker already serves the sandbox."""
+    caller needs the OSError (EADDRINUSE) to say which port is taken."""
     family = select_address_family(host, port)
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
@@ -39,8 +40,7 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 class SandboxServer:
-    """`start()` binds first and raises OSError (EADDRINUSE) when the port is taken: a sibling process
-    already serves the sandbox there, and shares its state through the same sqlite file."""
+    """`start()` binds first and raises OSError (EADDRINUSE) when the port is taken."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, *, sweep_interval: float = SWEEP_INTERVAL_SECONDS,
                  **app_options):
@@ -48,8 +48,8 @@ class SandboxServer:
         self.port = port
         self._sweep_interval = sweep_interval
         self._app_options = app_options
-        self.app = None
-        self._httpd = None
+        self.app: Flask | None = None
+        self._httpd: BaseWSGIServer | None = None
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
 

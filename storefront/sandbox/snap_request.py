@@ -9,6 +9,7 @@ The others follow the same pattern and are the sandbox's best guess.
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeGuard, cast
 
 ORDER_ID_RE = re.compile(r"[A-Za-z0-9\-_.~]+")
 ORDER_ID_MAX = 50
@@ -38,7 +39,7 @@ class SnapRequest:
     enabled_payments: list | None
 
 
-def _is_int(value) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     # bool is an int subclass in Python but `true` is not an amount; floats (even 150000.0) are rejected
     # because Midtrans wants integer rupiah and a float here means the merchant lost precision somewhere.
     return isinstance(value, int) and not isinstance(value, bool)
@@ -156,7 +157,7 @@ def parse_snap_request(body) -> tuple[SnapRequest | None, list[str]]:
 
     gross = details.get("gross_amount")
     gross_valid = errors.integer(details, "gross_amount", "transaction_details.gross_amount")
-    if gross_valid and gross <= 0:
+    if gross_valid and _is_int(gross) and gross <= 0:
         errors.append("transaction_details.gross_amount must be greater than 0")
         gross_valid = False
 
@@ -193,7 +194,7 @@ def parse_snap_request(body) -> tuple[SnapRequest | None, list[str]]:
         return None, list(errors)
     return SnapRequest(
         order_id=order_id,
-        gross_amount=gross,
+        gross_amount=cast(int, gross),  # checked above: no errors means a positive integer
         item_details=items,
         customer_details=customer,
         finish_url=finish_url,

@@ -9,6 +9,7 @@ racing to expire the same transaction cannot both succeed.
 import json
 import sqlite3
 import threading
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -101,7 +102,7 @@ class StoreSession:
 
     def __init__(self, conn: sqlite3.Connection):
         self._conn = conn
-        self._after_commit = []
+        self._after_commit: list[Callable[[], None]] = []
 
     def after_commit(self, callback) -> None:
         """Run `callback` once the write is durable (e.g. queue its notification), never on rollback."""
@@ -138,7 +139,7 @@ class StoreSession:
 
     def transactions(self, order_id: str) -> list[Transaction]:
         rows = self._conn.execute("SELECT * FROM transactions WHERE order_id = ? ORDER BY seq", (order_id,))
-        return [_transaction(row) for row in rows]
+        return [transaction for row in rows if (transaction := _transaction(row)) is not None]
 
     def find_transaction(self, id_: str) -> Transaction | None:
         """Core API ids are a transaction_id or an order_id (then the order's latest attempt)."""
@@ -170,6 +171,7 @@ class StoreSession:
         cursor = self._conn.execute(
             "INSERT INTO refunds (transaction_id, refund_key) VALUES (?, ?)", (transaction_id, refund_key)
         )
+        assert cursor.lastrowid is not None  # always set after an INSERT
         return cursor.lastrowid
 
     def set_refund_response(self, refund_chargeback_id: int, response: dict) -> None:

@@ -4,10 +4,10 @@ made the way shoppers and Midtrans make them (checkout through the shop, the san
 import flask_babel
 import pytest
 from flask import g
-from admin_helpers import STAFF_EMAIL, STAFF_PASSWORD, StaffBrowser
-from helpers import make_product, the_order
 
 from storefront.admin.accounts import create_staff
+from tests.support.admin import STAFF_EMAIL, STAFF_PASSWORD, StaffBrowser
+from tests.support.helpers import make_product, the_order
 
 
 @pytest.fixture(autouse=True)
@@ -51,7 +51,7 @@ def placed(shopper, kopi):
 @pytest.fixture
 def smtp(app):
     """A mail server the app sends to (no TLS, no login), and the merchant's address set."""
-    from fake_smtp import FakeSMTPServer
+    from tests.support.fake_smtp import FakeSMTPServer
 
     with FakeSMTPServer() as server:
         app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_USE_TLS=False,

@@ -5,9 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from admin_helpers import STAFF_EMAIL, STAFF_PASSWORD, StaffBrowser
 from flask import g
-from helpers import CSRF_PATTERN, Shopper, make_product
 
 from storefront import create_app
 from storefront.admin.accounts import create_staff, deactivate
@@ -15,6 +13,8 @@ from storefront.admin.models import AuditEntry, StaffUser
 from storefront.admin.staff_sessions import StaffSession
 from storefront.extensions import db
 from storefront.models import utcnow
+from tests.support.admin import STAFF_EMAIL, STAFF_PASSWORD, StaffBrowser
+from tests.support.helpers import CSRF_PATTERN, Shopper, make_product
 
 
 def admin_rules(app):

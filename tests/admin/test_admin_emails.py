@@ -4,12 +4,12 @@ in the shopper's language; to the merchant when an order is paid or needs attent
 import logging
 
 import pytest
-from admin_helpers import choose_method, pay_by_card, settle
-from helpers import force_sandbox_state, signed_notification, the_order, wait_until
 
 from storefront.extensions import db
 from storefront.mail.models import OutboxMessage
 from storefront.mail.outbox import _claim, deliver
+from tests.support.admin import choose_method, pay_by_card, settle
+from tests.support.helpers import force_sandbox_state, signed_notification, the_order, wait_until
 
 
 def outbox():
@@ -170,7 +170,7 @@ def test_a_failed_send_is_kept_and_sent_once_by_mail_retry(app, smtp, placed):
 
 
 def test_an_unreachable_mail_server_does_not_touch_the_payment(app, client, sandbox, placed):
-    from helpers import closed_port_url
+    from tests.support.helpers import closed_port_url
 
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=int(closed_port_url().rsplit(":", 1)[1]), MAIL_USE_TLS=False)
     settle(sandbox, placed)

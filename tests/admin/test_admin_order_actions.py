@@ -2,12 +2,13 @@
 Each is a CSRF-protected POST with a confirmation box, audited, and answers htmx with the fragment."""
 
 import pytest
-from admin_helpers import choose_method, pay_by_card, settle, stock_of
-from helpers import sandbox_transaction, the_order
 
-from storefront.admin.models import AuditEntry, Shipment
+from storefront.admin.models import AuditEntry
 from storefront.extensions import db
 from storefront.models import PaymentEvent
+from storefront.shipping import Shipment
+from tests.support.admin import choose_method, pay_by_card, settle, stock_of
+from tests.support.helpers import sandbox_transaction, the_order
 
 
 def audit_actions():
@@ -50,7 +51,7 @@ def test_recheck_without_htmx_redirects_back_to_the_order_with_a_message(admin, 
 
 
 def test_recheck_when_midtrans_is_down_says_so_and_changes_nothing(app, admin, sandbox, placed):
-    from helpers import closed_port_url, point_gateway_at
+    from tests.support.helpers import closed_port_url, point_gateway_at
 
     settle(sandbox, placed)
     point_gateway_at(app, closed_port_url())

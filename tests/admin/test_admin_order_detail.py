@@ -1,7 +1,7 @@
 """One order in the back office: items, customer, every payment attempt with its timeline of events."""
 
-from admin_helpers import choose_method, settle
-from helpers import signed_notification, the_order
+from tests.support.admin import choose_method, settle
+from tests.support.helpers import signed_notification, the_order
 
 
 def test_order_page_shows_items_customer_and_attempts(admin, placed):
@@ -34,7 +34,7 @@ def test_timeline_shows_each_event_with_its_source_signature_and_outcome(client,
 
 
 def test_timeline_lists_every_attempt_newest_first(client, admin, sandbox, placed, shopper):
-    from admin_helpers import force_sandbox_state
+    from tests.support.admin import force_sandbox_state
 
     choose_method(sandbox, placed)
     force_sandbox_state(sandbox, placed.current_attempt.midtrans_order_id, "expire")

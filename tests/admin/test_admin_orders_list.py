@@ -3,10 +3,10 @@
 from datetime import datetime, timezone
 
 import pytest
-from admin_helpers import make_order
 from sqlalchemy import event
 
 from storefront.extensions import db
+from tests.support.admin import make_order
 
 
 def references(response):

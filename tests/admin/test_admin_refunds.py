@@ -2,12 +2,13 @@
 recorded by hand for virtual accounts and convenience stores, which Midtrans cannot refund (412)."""
 
 import pytest
-from admin_helpers import settle, stock_of
-from helpers import closed_port_url, point_gateway_at, sandbox_transaction, the_order
 
-from storefront.admin.models import Refund, StockMovement
 from storefront.extensions import db
+from storefront.inventory import StockMovement
 from storefront.models import PaymentEvent
+from storefront.payments.models import Refund
+from tests.support.admin import settle, stock_of
+from tests.support.helpers import closed_port_url, point_gateway_at, sandbox_transaction, the_order
 
 
 def paid_order(admin, sandbox, order, payment_type):

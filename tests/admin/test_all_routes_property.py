@@ -13,12 +13,12 @@ import time
 from urllib.parse import quote
 
 import pytest
-from admin_helpers import STAFF_EMAIL, STAFF_PASSWORD, StaffBrowser
-from helpers import CSRF_PATTERN, Shopper, make_product, the_order
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storefront.admin.accounts import create_staff
+from tests.support.admin import STAFF_EMAIL, STAFF_PASSWORD, StaffBrowser
+from tests.support.helpers import Shopper, make_product, the_order
 
 EXAMPLES = 600
 # Besides the random examples, every rule and method once with each of these, so no rule is left out.

@@ -2,14 +2,14 @@
 and Debian's Chromium driven by Playwright.
 
 One server per database for the whole e2e package: SQLite always, PostgreSQL too when TEST_DATABASE_URL
-is set (the same rule as tests/conftest.py). Every test gets a fresh browser context (its own cookies, so
-its own cart) in which the htmx CDN is blocked, so htmx always comes from the copy the shop ships.
+is set (the same rule as tests/conftest.py). The shop is configured without the htmx CDN, which this
+machine cannot reach (tests/e2e/test_e2e_htmx_cdn.py serves one with it). Every test gets a fresh
+browser context (its own cookies, so its own cart); console errors and CSP violations fail it.
 """
 
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,15 +18,16 @@ from pathlib import Path
 
 import pytest
 import requests
-from e2e_support import (
-    ARTIFACTS,
-    TIMEOUT_MS,
-    new_browser_context,
-)
 from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import MetaData, create_engine
 
 from storefront.config import normalise_database_url
+from tests.support.e2e import (
+    ARTIFACTS,
+    TIMEOUT_MS,
+    new_browser_context,
+)
+from tests.support.helpers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent  # gunicorn and flask live in the same virtualenv as pytest
@@ -47,12 +48,6 @@ DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])
 expect.set_options(timeout=TIMEOUT_MS)
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def wait_for_url(url, process, log_path, timeout=30.0):
     deadline = time.monotonic() + timeout
     last_error = None
@@ -66,6 +61,16 @@ def wait_for_url(url, process, log_path, timeout=30.0):
             last_error = exc
         time.sleep(0.1)  # polling for readiness, not waiting for a result
     raise RuntimeError(f"{url} did not answer within {timeout}s ({last_error}):\n{tail(log_path)}")
+
+
+def stop_process_group(process):
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
 
 
 def tail(path, lines=40):
@@ -105,7 +110,7 @@ class ShopServer:
         return f"<ShopServer {self.kind} {self.url}>"
 
 
-def server_env(database_url, sandbox_port):
+def server_env(database_url, sandbox_port, workdir):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MIDTRANS_", "FLASK_", "RATELIMIT_"))}
     env.update(
         SECRET_KEY="e2e-" + os.urandom(16).hex(),
@@ -115,6 +120,7 @@ def server_env(database_url, sandbox_port):
         MIDTRANS_SERVER_KEY="",
         MIDTRANS_IS_PRODUCTION="false",
         MIDTRANS_SANDBOX_PORT=str(sandbox_port),
+        MIDTRANS_SANDBOX_DB=str(workdir / "sandbox.sqlite3"),
         REDIS_URL="",
         PROXY_COUNT="0",
         SESSION_COOKIE_SECURE="false",  # plain http on 127.0.0.1
@@ -123,6 +129,7 @@ def server_env(database_url, sandbox_port):
         RATELIMIT_CART="1000/minute",
         RATELIMIT_CHECKOUT_PER_IP="10000/minute",
         RATELIMIT_CART_PER_IP="10000/minute",
+        HTMX_CDN_URL="",
         PYTHONUNBUFFERED="1",
     )
     return env
@@ -137,7 +144,8 @@ def running_shop(kind, workdir, extra_env=None):
         database_url = PG_URL
         reset_postgres(database_url)
     port, sandbox_port = free_port(), free_port()
-    env = {**server_env(database_url, sandbox_port), "PUBLIC_URL": f"http://127.0.0.1:{port}", **(extra_env or {})}
+    # Canonical and share URLs name the server under test, as PUBLIC_URL does in production.
+    env = {**server_env(database_url, sandbox_port, workdir), "PUBLIC_URL": f"http://127.0.0.1:{port}", **(extra_env or {})}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log_path = ARTIFACTS / f"e2e-server-{kind}.log"
 
@@ -148,6 +156,11 @@ def running_shop(kind, workdir, extra_env=None):
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, check=True, timeout=120,
             )
     log = open(log_path, "a")
+    # The two processes `make run` starts: the built-in sandbox and the shop.
+    sandbox = subprocess.Popen(
+        [str(BIN / "flask"), "--app", "wsgi", "sandbox", "run"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
     process = subprocess.Popen(
         [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--timeout", "60",
          "--graceful-timeout", "3", "wsgi:app"],
@@ -155,17 +168,12 @@ def running_shop(kind, workdir, extra_env=None):
     )
     server = ShopServer(kind, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{sandbox_port}", log_path, env)
     try:
+        wait_for_url(server.sandbox_url + "/", sandbox, log_path)
         wait_for_url(server.url + "/", process, log_path)
-        wait_for_url(server.sandbox_url + "/", process, log_path)
         yield server
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=5)
+        for running in (process, sandbox):
+            stop_process_group(running)
         log.close()
         if kind == "postgresql":
             reset_postgres(database_url)
@@ -193,15 +201,15 @@ def new_context(browser):
     """Factory for browser contexts (JavaScript off, CSP bypass for axe ...); all closed after the test."""
     contexts, errors = [], []
 
-    def make(**options):
-        context = new_browser_context(browser, errors, **options)
+    def make(expected_console_errors=(), **options):
+        context = new_browser_context(browser, errors, expected_console_errors, **options)
         contexts.append(context)
         return context
 
     yield make
     for context in contexts:
         context.close()
-    assert not errors, f"uncaught errors in the pages: {errors}"
+    assert not errors, "errors in the pages:\n" + "\n".join(errors)
 
 
 @pytest.fixture
@@ -218,7 +226,7 @@ def page(context):
 def shots(request, shop):
     """Screenshots of the test's steps (desktop + phone). Taken on the SQLite run only: the pages are
     the same on PostgreSQL, and each pair of shots costs time."""
-    from e2e_support import Screenshots
+    from tests.support.e2e import Screenshots
 
     flow = re.sub(r"[^\w]+", "-", request.node.name.removeprefix("test_"))
     flow = re.sub(rf"-?{shop.kind}-?", "-", flow).strip("-")

@@ -8,7 +8,9 @@ The staff account is made the way a merchant makes one: `flask admin create <ema
 import re
 
 import pytest
-from e2e_support import (
+from playwright.sync_api import Page, expect
+
+from tests.support.e2e import (
     add_from_grid,
     checkout_with_bad_phone_first,
     choose_method,
@@ -19,7 +21,6 @@ from e2e_support import (
     search,
     stays_on_page,
 )
-from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.e2e
 

@@ -8,7 +8,9 @@ signed notification: if that stopped working, every `expect_status(page, "paid")
 import re
 
 import pytest
-from e2e_support import (
+from playwright.sync_api import expect
+
+from tests.support.e2e import (
     CUSTOMER,
     add_from_detail,
     add_from_grid,
@@ -28,7 +30,6 @@ from e2e_support import (
     stays_on_page,
     submit_checkout,
 )
-from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 

@@ -3,8 +3,17 @@ copy button that puts the number on the clipboard; without JavaScript the button
 number is still shown to select by hand)."""
 
 import pytest
-from e2e_support import add_from_grid, choose_method, expect_order_page, expect_sandbox_page, fill_checkout, search, submit_checkout
 from playwright.sync_api import expect
+
+from tests.support.e2e import (
+    add_from_grid,
+    choose_method,
+    expect_order_page,
+    expect_sandbox_page,
+    fill_checkout,
+    search,
+    submit_checkout,
+)
 
 pytestmark = pytest.mark.e2e
 

@@ -2,8 +2,9 @@
 so with a fade; button labels stay on one line; the total is read before the button that pays it."""
 
 import pytest
-from e2e_support import MOBILE, add_from_grid, fill_checkout, go_to_cart, open_product, search
 from playwright.sync_api import Page, expect
+
+from tests.support.e2e import MOBILE, add_from_grid, fill_checkout, go_to_cart, open_product, search
 
 pytestmark = pytest.mark.e2e
 

@@ -3,7 +3,7 @@
 shown on the order page."""
 
 import pytest
-from e2e_support import (
+from tests.support.e2e import (
     ADDRESS,
     CUSTOMER,
     add_from_grid,

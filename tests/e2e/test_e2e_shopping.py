@@ -2,7 +2,9 @@
 the product page, changing and removing cart lines, invalid quantities: all in place, no page load."""
 
 import pytest
-from e2e_support import (
+from playwright.sync_api import expect
+
+from tests.support.e2e import (
     add_from_detail,
     add_from_grid,
     assert_error_announced,
@@ -12,7 +14,6 @@ from e2e_support import (
     product_card,
     stays_on_page,
 )
-from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -142,9 +143,10 @@ def test_invalid_quantity_on_the_product_page(shop, page):
     expect(product_card(page, "Kain Tenun Ikat Sumba Timur").locator("button[type=submit]")).to_be_disabled()
 
 
-def test_the_in_place_check_notices_a_page_load(shop, page):
-    """Guards the guard: with htmx gone (CDN and local copy both blocked), adding to the cart falls back
-    to a plain form post and a new page, which `stays_on_page` must report."""
+def test_the_in_place_check_notices_a_page_load(shop, new_context):
+    """Guards the guard: with htmx gone (its file blocked), adding to the cart falls back to a plain form
+    post and a new page, which `stays_on_page` must report."""
+    page = new_context(expected_console_errors=[r"^Failed to load resource: net::ERR_FAILED \S+/static/vendor/htmx-"]).new_page()
     page.route("**/static/vendor/htmx-*", lambda route: route.abort())
     page.goto(shop.url + "/?category=camilan")
     assert page.evaluate("() => typeof window.htmx") == "undefined"

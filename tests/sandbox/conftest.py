@@ -4,7 +4,6 @@ a local receiver that records notifications, and a driver speaking to the sandbo
 
 import json
 import threading
-import time
 import uuid
 from dataclasses import dataclass
 
@@ -15,6 +14,7 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from storefront.sandbox import SANDBOX_SERVER_KEY, SandboxServer
+from tests.support.helpers import wait_until as shared_wait_until
 
 FAST_RETRIES = (0.05, 0.05, 0.05, 0.05, 0.05)
 WAIT_SECONDS = 5.0
@@ -22,14 +22,7 @@ WAIT_SECONDS = 5.0
 
 def wait_until(predicate, timeout=WAIT_SECONDS, interval=0.01):
     """Poll for something asynchronous (a notification, a sweep) instead of sleeping a fixed time."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        time.sleep(interval)
+    return shared_wait_until(predicate, timeout=timeout, interval=interval)
 
 
 @dataclass

@@ -1,7 +1,6 @@
 """Wire formats: signature, amounts, timestamps and the status_code that goes with each state."""
 
 import pytest
-from midtrans_vectors import SIGNATURE_VECTORS
 
 from storefront.sandbox.payloads import (
     amount_str,
@@ -13,6 +12,7 @@ from storefront.sandbox.payloads import (
     status_api_code,
     status_body,
 )
+from tests.support.midtrans_vectors import SIGNATURE_VECTORS
 
 
 @pytest.mark.parametrize("order_id, status_code, gross_amount, key, expected", SIGNATURE_VECTORS)

@@ -28,25 +28,56 @@ APPROVED_CARD = "4811 1111 1111 1114"
 STATUS = "#order-status"
 
 ROOT = Path(__file__).resolve().parents[2]
-AXE_JS = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE_JS = ROOT / "tests" / "e2e" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 HTMX_CDN = "https://cdn.jsdelivr.net/**"
+HTMX_CDN_URL = "https://cdn.jsdelivr.net/npm/htmx.org@2.0.11/dist/htmx.min.js"
 DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 390, "height": 844}
 TIMEOUT_MS = 10_000
 
 
-def new_browser_context(browser, errors, **options):
-    """A browser context with the shop's test defaults; uncaught page errors are collected in `errors`."""
+# Every page reports Content-Security-Policy violations (an inline style an htmx swap applies, a script
+# from an origin the policy does not name) to the test, which fails on any.
+REPORT_CSP_VIOLATIONS = """document.addEventListener("securitypolicyviolation", e => {
+    window.__e2eCspViolation(`${e.effectiveDirective} blocked ${e.blockedURI || "inline"}`
+                             + ` (${e.sourceFile || location.href}:${e.lineNumber})`);
+});"""
+
+# The only console errors a correct page may log, matched against "<message> <url it is about>": a form
+# that htmx posts and the server refuses with 422 (validation errors, by design: the fragment with the
+# messages is swapped in), and the /favicon.ico the browser asks of any origin by itself (the Midtrans
+# sandbox has none; the shop's is tested in tests/test_search_and_sharing.py).
+EXPECTED_CONSOLE_ERRORS = (
+    re.compile(r"^Failed to load resource: the server responded with a status of 422\b"),
+    re.compile(r"^Failed to load resource: the server responded with a status of 404 .*/favicon\.ico$"),
+)
+
+
+def new_browser_context(browser, errors, expected_console_errors=(), **options):
+    """A browser context with the shop's test defaults. Uncaught page errors, console errors and CSP
+    violations are collected in `errors` (the `new_context` fixture fails the test on any); messages
+    matching `expected_console_errors` (regular expressions searched in "<message> <url>") are the
+    test's to expect."""
     options.setdefault("viewport", DESKTOP)
     context = browser.new_context(**options)
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
-    # Deterministic: htmx always comes from the shop's own fallback copy, never from the network.
-    context.route(HTMX_CDN, lambda route: route.abort())
     # An uncaught exception in any page (htmx's included) fails the test.
     context.on("weberror", lambda web_error: errors.append(f"{web_error.page and web_error.page.url}: {web_error.error}"))
+    allowed = EXPECTED_CONSOLE_ERRORS + tuple(re.compile(p) for p in expected_console_errors)
+
+    def on_console(message):
+        subject = f"{message.text} {message.location.get('url', '')}"
+        if message.type == "error" and not any(p.search(subject) for p in allowed):
+            errors.append(f"console error on {message.page and message.page.url}: {message.text} {message.location}")
+
+    context.on("console", on_console)
+    context.expose_binding(
+        "__e2eCspViolation", lambda source, text: errors.append(f"CSP violation on {source['page'].url}: {text}")
+    )
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
     return context
 
 
@@ -76,7 +107,7 @@ def stays_on_page(page: Page):
 
 
 def assert_htmx_from_local_copy(page: Page):
-    """The CDN is blocked in these tests, so htmx must be the copy the shop ships (static/vendor)."""
+    """The shop under test has no CDN configured (or it is unreachable): htmx is the copy the shop ships."""
     assert page.evaluate("() => typeof window.htmx === 'object' && window.htmx.version"), "htmx did not load"
     expect(page.locator("script[src*='/static/vendor/htmx-']")).to_have_count(1)
 

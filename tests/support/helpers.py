@@ -160,7 +160,7 @@ def seed_shipping():
     from sqlalchemy import insert
 
     from storefront.regions import Region
-    from storefront.shipping.models import ShippingRate, ShippingService, ShippingSettings
+    from storefront.shipping_rates.models import ShippingRate, ShippingService, ShippingSettings
 
     if db.session.execute(db.select(Region.code).limit(1)).first() is not None:
         return  # a second app on the same database (make_app) finds it seeded
@@ -235,13 +235,16 @@ def sandbox_transaction(sandbox, midtrans_order_id):
 
 
 def wait_until(predicate, timeout=10.0, interval=0.05):
+    """Poll for something asynchronous (a notification, a sweep, a server) instead of sleeping a fixed time;
+    returns the predicate's first truthy value."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while True:
         result = predicate()
         if result:
             return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
         time.sleep(interval)
-    raise AssertionError(f"condition not met within {timeout}s")
 
 
 class BrowserShopper:
@@ -300,7 +303,7 @@ def free_port():
 @contextmanager
 def gunicorn_shop(env, workers):
     """The shop under real gunicorn workers on 127.0.0.1 (migrated and seeded); yields its URL."""
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     bin_dir = os.path.dirname(sys.executable)
     flask = [os.path.join(bin_dir, "flask"), "--app", "wsgi"]
     port = free_port()
@@ -318,6 +321,24 @@ def gunicorn_shop(env, workers):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@contextmanager
+def sandbox_process(env):
+    """`flask sandbox run` as its own process, as `make run` starts it; yields its URL once it answers."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    flask = [os.path.join(os.path.dirname(sys.executable), "flask"), "--app", "wsgi"]
+    env = {"PUBLIC_URL": "http://127.0.0.1", **env}  # the shop's settings must pass its start-up checks
+    process = subprocess.Popen(flask + ["sandbox", "run"], cwd=root, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{env['MIDTRANS_SANDBOX_PORT']}"
+    try:
+        wait_until(lambda: process.poll() is not None or _answers(url), timeout=20, interval=0.1)
+        assert process.poll() is None, f"flask sandbox run exited with {process.returncode}"
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def _answers(url):

@@ -3,11 +3,11 @@
 import re
 
 import requests
-from helpers import CSRF_PATTERN, force_sandbox_state
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from storefront.extensions import db
+from tests.support.helpers import CSRF_PATTERN, force_sandbox_state
 
 STAFF_EMAIL = "staff@toko.example"
 STAFF_PASSWORD = "kopi-gayo-dan-teh-tarik"

@@ -1,0 +1,116 @@
+"""Midtrans HTTP notifications: verify the signature, confirm with the status API, apply what is confirmed."""
+
+import json
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, select
+
+from ..appctx import the_app
+from ..database import write_transaction
+from ..extensions import db
+from ..models import Order, PaymentAttempt, PaymentEvent
+from ..order_status import OrderStatus as S
+from ..signals import order_needs_attention
+from . import states
+from .apply import Outcome, apply_status, payment_event, payment_event_values
+from .gateway import parse_transaction, verify_signature
+from .setup import gateway, server_key
+
+log = logging.getLogger(__name__)
+_PAYMENT_EVENTS = PaymentEvent.__table__
+
+
+# Built once: Midtrans repeats notifications, and building a statement costs more than running it.
+_NOTIFIED_ATTEMPT = (
+    select(PaymentAttempt.id, PaymentAttempt.gross_amount_idr, Order.status)
+    .join(Order, Order.id == PaymentAttempt.order_id)
+    .where(PaymentAttempt.midtrans_order_id == bindparam("midtrans_order_id"))
+)
+
+
+@dataclass
+class NotificationResult:
+    http_status: int
+    message: str
+
+
+def handle_notification(raw_body):
+    """Verify a Midtrans HTTP notification, confirm it with the status API, apply what is confirmed."""
+    try:
+        payload = json.loads(raw_body)
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: "[" nested 1000 deep
+        return NotificationResult(400, "body is not JSON")
+    claimed = parse_transaction(payload)
+    if claimed is None:
+        return NotificationResult(400, "missing notification fields")
+    if not verify_signature(payload, server_key()):
+        log.warning("notification for order_id %r rejected: bad signature", claimed.order_id[:60])
+        return NotificationResult(403, "invalid signature")
+
+    row = db.session.execute(_NOTIFIED_ATTEMPT, {"midtrans_order_id": claimed.order_id}).first()
+    if row is None:
+        log.warning("notification for unknown order_id %r", claimed.order_id[:60])
+        return NotificationResult(404, "unknown order_id")
+    attempt_id, expected_amount, order_status = row
+    db.session.rollback()  # end the read; no transaction stays open during the status call
+
+    if claimed.gross_amount_idr != expected_amount or (claimed.currency or "IDR") != "IDR":
+        log.warning("notification for %s: amount %s does not match %s", claimed.order_id, claimed.gross_amount, expected_amount)
+        _flag_amount_mismatch(attempt_id, payload)
+        return NotificationResult(400, "gross_amount does not match")
+
+    if _already_applied(claimed, order_status):
+        # A repeat of what the order already reflects: whatever the status API says, nothing would
+        # change, so don't make Midtrans (or a replaying attacker) cost us a status call.
+        _record_only(attempt_id, payload, "notification", True, f"no change: order already {order_status}")
+        return NotificationResult(200, f"no change: order already {order_status}")
+
+    # The status API is the source of truth: a notification only tells us to look.
+    confirmed = gateway().get_status(claimed.order_id)  # GatewayError -> 503 in the view
+    notification_event = payment_event(attempt_id, payload, "notification", True, Outcome(False, "confirmed via status API"))
+    if confirmed is None:
+        notification_event.outcome = "status API does not know this transaction; nothing changed"
+        _record_only(attempt_id, payload, "notification", True, notification_event.outcome)
+        return NotificationResult(200, "not confirmed by the status API")
+    if confirmed.order_id != claimed.order_id:
+        _record_only(attempt_id, payload, "notification", True, "status API answered for another order_id")
+        return NotificationResult(200, "not confirmed by the status API")
+    outcome = apply_status(attempt_id, confirmed, source="status", extra_events=[notification_event])
+    return NotificationResult(200, outcome.message)
+
+
+def _already_applied(claimed, order_status):
+    target = states.order_status_for(claimed.transaction_status, claimed.fraud_status, order_status)
+    # A repeated partial refund may carry a larger amount, so it is always checked.
+    return target is not None and target == order_status and target != S.PARTIALLY_REFUNDED
+
+
+def _flag_amount_mismatch(attempt_id, payload):
+    """Signed by Midtrans yet not our amount (e.g. a fee added on their side): never paid, but the
+    merchant must look at it."""
+    with write_transaction():
+        attempt = db.session.get(PaymentAttempt, attempt_id)
+        order = Order.lock(attempt.order_id)
+        # Flagged once: Midtrans retries, and a replay must not bump the order page again and again.
+        # Another flag already on the order (a chargeback on a paid one, say) is never overwritten;
+        # the merchant still gets the mismatch mail once (its outbox key is per order and kind).
+        newly_flagged = order.attention != states.ATTENTION_AMOUNT_MISMATCH
+        if order.attention is None:
+            order.attention = states.ATTENTION_AMOUNT_MISMATCH
+            order.bump_status_version()
+        message = "rejected: gross_amount does not match the order"
+        db.session.add(payment_event(attempt_id, payload, "notification", True, Outcome(False, message)))
+        order_id = order.id
+    if newly_flagged:
+        order_needs_attention.send(
+            the_app(), order_id=order_id, attention=states.ATTENTION_AMOUNT_MISMATCH
+        )
+
+
+def _record_only(attempt_id, payload, source, signature_valid, message):
+    values = payment_event_values(attempt_id, payload, source, signature_valid, Outcome(False, message))
+    with write_transaction() as session:
+        # A plain INSERT on the transaction's connection: this row is all that happens, and the ORM's
+        # unit of work (an object to track, a flush) was most of a duplicate notification's cost.
+        session.connection().execute(_PAYMENT_EVENTS.insert(), values)

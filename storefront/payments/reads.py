@@ -1,0 +1,65 @@
+"""What the back office and the e-mails read about an order's money: the paid attempt, refunds, totals."""
+
+from dataclasses import dataclass
+
+from ..extensions import db
+from .models import Refund
+
+# Methods the Core API refund endpoint accepts (midtrans.md §6.5); VA, bill and convenience-store
+# payments answer 412 and must be paid back by hand.
+API_REFUNDABLE_PAYMENT_TYPES = frozenset({"credit_card", "gopay", "shopeepay", "qris"})
+# Transaction states in which Midtrans holds the shopper's money for this attempt.
+PAID_TRANSACTION_STATUSES = frozenset({"capture", "settlement", "refund", "partial_refund"})
+
+
+def paid_attempt(order):
+    """The attempt Midtrans holds (or held) the shopper's money for, or None."""
+    for attempt in reversed(order.attempts):
+        if attempt.transaction_status in PAID_TRANSACTION_STATUSES:
+            return attempt
+    return None
+
+
+def challenged_attempt(order):
+    for attempt in reversed(order.attempts):
+        if attempt.transaction_status == "capture" and attempt.fraud_status == "challenge":
+            return attempt
+    return None
+
+
+def refunds_for(order_id):
+    return db.session.execute(db.select(Refund).where(Refund.order_id == order_id).order_by(Refund.id)).scalars().all()
+
+
+@dataclass(frozen=True)
+class RefundTotals:
+    paid_idr: int
+    refunded_idr: int
+    pending_idr: int
+
+    @property
+    def refundable_idr(self):
+        return max(0, self.paid_idr - self.refunded_idr - self.pending_idr)
+
+
+def refund_totals(order):
+    """Paid, refunded and in-flight amounts of an order.
+
+    Midtrans's own count (`attempt.refunded_idr`, from verified data) also includes refunds made in the
+    Midtrans dashboard; ours may be ahead of it until the refund's status is applied. Manual refunds
+    are only ours.
+    """
+    attempt = paid_attempt(order)
+    if attempt is None:
+        return RefundTotals(0, 0, 0)
+    refunds = refunds_for(order.id)
+    api_done = sum(r.amount_idr for r in refunds if r.method == "midtrans" and r.status == "succeeded")
+    manual_done = sum(r.amount_idr for r in refunds if r.method == "manual" and r.status == "succeeded")
+    pending = sum(r.amount_idr for r in refunds if r.status == "pending")
+    at_midtrans = max(sum(a.refunded_idr or 0 for a in order.attempts), api_done)
+    return RefundTotals(attempt.gross_amount_idr, at_midtrans + manual_done, pending)
+
+
+def can_refund_through_midtrans(order):
+    attempt = paid_attempt(order)
+    return attempt is not None and attempt.payment_type in API_REFUNDABLE_PAYMENT_TYPES

@@ -1,0 +1,122 @@
+"""Raster renditions of product images, made once when an image arrives (upload or `flask seed`).
+
+Link previews (WhatsApp, Facebook, Telegram) show only raster images, and a phone should not download
+an 800-pixel picture for a 160-pixel card. Every product image, SVG included, gets WebP, JPEG and PNG
+copies at a few widths, named `<key>-<width>.<ext>` where the key is the first 32 hex digits of the
+SHA-256 of the source: a changed image gets new names, so the files can be cached forever.
+"""
+
+import glob
+import hashlib
+import io
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import resvg_py
+from PIL import Image
+
+WIDTHS = (200, 400, 800)
+SHARE_WIDTH = 800  # og:image: link previews want at least 600 pixels across
+FORMATS = {
+    "webp": ("WEBP", {"quality": 80, "method": 2}),
+    "jpg": ("JPEG", {"quality": 82, "optimize": True, "progressive": True}),
+    "png": ("PNG", {"compress_level": 6}),
+}
+MAX_PIXELS = 40_000_000  # a 2 MB upload that claims more is a decompression bomb, not a photo
+
+
+class RenditionError(ValueError):
+    """The source cannot be read as an image."""
+
+
+@dataclass(frozen=True)
+class Rendition:
+    width: int
+    height: int
+    ext: str
+    name: str
+
+
+def source_key(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def is_svg(data: bytes) -> bool:
+    head = data[:512].lstrip().lower()
+    return head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in head)
+
+
+def _open(data: bytes) -> Image.Image:
+    if is_svg(data):
+        # Pillow cannot draw SVG; resvg (a wheel with no system libraries) renders it at the largest width.
+        data = resvg_py.svg_to_bytes(svg_string=data.decode("utf-8"), width=max(WIDTHS))
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (OSError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise RenditionError(str(exc)) from exc
+    return image
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """JPEG has no transparency: put transparent images on white, as the page shows them."""
+    if image.mode in ("RGBA", "LA", "P"):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, "white")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image.convert("RGB")
+
+
+def widths_for(source_width: int) -> list[int]:
+    """The standard widths no larger than the source (never upscaled), or the source's own width."""
+    return [w for w in WIDTHS if w <= source_width] or [source_width]
+
+
+def make_renditions(data: bytes, folder: str) -> str:
+    """Write every rendition of `data` into `folder` (once: an image already done is skipped); returns the key."""
+    key = source_key(data)
+    if glob.glob(os.path.join(glob.escape(folder), f"{key}-*.png")):
+        return key
+    os.makedirs(folder, exist_ok=True)
+    image = _flatten(_open(data))
+    for width in widths_for(image.width):
+        height = round(image.height * width / image.width)
+        resized = image if width == image.width else image.resize((width, height), Image.Resampling.LANCZOS)
+        # PNG last: its presence says the set is complete (checked above).
+        for ext, (fmt, options) in FORMATS.items():
+            path = os.path.join(folder, f"{key}-{width}.{ext}")
+            buffer = io.BytesIO()
+            resized.save(buffer, fmt, **options)
+            # Written whole, then renamed: a worker never serves half a file.
+            temporary = f"{path}.{os.getpid()}.tmp"
+            with open(temporary, "wb") as f:
+                f.write(buffer.getvalue())
+            os.replace(temporary, path)
+    return key
+
+
+# Renditions never change once written (their names carry the source's hash): what was found on disk
+# is remembered for the life of the process. Absence is not remembered, so a backfill shows at once.
+_found: dict[tuple[str, str, str], list[Rendition]] = {}
+
+
+def existing_renditions(folder: str, key: str, ext: str) -> list[Rendition]:
+    """The renditions of `key` in format `ext` that are on disk, smallest first."""
+    cached = _found.get((folder, key, ext))
+    if cached is not None:
+        return cached
+    found = []
+    for path in glob.glob(os.path.join(glob.escape(folder), f"{key}-*.{ext}")):
+        with Image.open(path) as image:  # reads the header only
+            found.append(Rendition(image.width, image.height, ext, os.path.basename(path)))
+    found.sort(key=lambda r: r.width)
+    if found:
+        _found[(folder, key, ext)] = found
+    return found
+
+
+def srcset(urls_and_widths: Iterable[tuple[str, int]]) -> str:
+    return ", ".join(f"{url} {width}w" for url, width in urls_and_widths)

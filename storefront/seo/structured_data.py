@@ -1,0 +1,42 @@
+"""schema.org `Product` + `Offer` for a product page, as search engines read it (JSON-LD)."""
+
+import json
+from typing import Any
+
+from markupsafe import Markup
+
+IN_STOCK = "https://schema.org/InStock"
+OUT_OF_STOCK = "https://schema.org/OutOfStock"
+
+
+def product_json_ld(product: Any, url: str, image_url: str | None, store_name: str) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": product.name,
+        "description": product.description,
+        "sku": product.slug,
+        "url": url,
+        "offers": {
+            "@type": "Offer",
+            "url": url,
+            # Integer rupiah: IDR has no minor unit in practice, and schema.org takes a plain number.
+            "price": str(product.price_idr),
+            "priceCurrency": "IDR",
+            "availability": IN_STOCK if product.stock > 0 else OUT_OF_STOCK,
+            "seller": {"@type": "Organization", "name": store_name},
+        },
+    }
+    if image_url:
+        data["image"] = [image_url]
+    if product.category is not None:
+        data["category"] = product.category.name
+    return data
+
+
+def json_ld_script(data: dict) -> Markup:
+    """A <script type="application/ld+json"> whose text cannot end the element early."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # "</script>" inside a string would close the element: escape < > & as JSON unicode escapes.
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(f'<script type="application/ld+json">{text}</script>')
