@@ -5,10 +5,10 @@ Snap then show."""
 import re
 
 import pytest
-from tests.support.helpers import VALID_CUSTOMER, make_product, sandbox_transaction, the_order
 
 from storefront.extensions import db
 from storefront.models import Order, Product
+from tests.support.helpers import VALID_CUSTOMER, make_product, sandbox_transaction, the_order
 
 FRAGMENT = {"HX-Request": "true", "HX-Target": "checkout-shipping"}
 
@@ -223,9 +223,8 @@ def test_the_order_page_shows_the_courier_service_and_address(shopper, client, k
 
 
 def test_a_shipping_price_changed_after_the_service_was_shown_gets_422_and_confirming_again_pays_the_new_one(shopper, kopi):
-    from tests.support.helpers import checkout_fields
-
     from storefront.shipping_rates.models import ShippingRate
+    from tests.support.helpers import checkout_fields
 
     shopper.add(kopi.id, 1)
     page = shopper.client.get("/checkout/").get_data(as_text=True)

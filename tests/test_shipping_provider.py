@@ -5,10 +5,10 @@ whenever the provider is down, slow or talks nonsense (the shopper never sees an
 import time
 
 import pytest
-from tests.support.biteship_double import API_KEY, BiteshipDouble
-from tests.support.helpers import VALID_CUSTOMER, closed_port_url, gondomanan, make_product, the_order
 
 from storefront.shipping_rates.quotes import quotes_for
+from tests.support.biteship_double import API_KEY, BiteshipDouble
+from tests.support.helpers import VALID_CUSTOMER, closed_port_url, gondomanan, make_product, the_order
 
 
 @pytest.fixture

@@ -2,15 +2,15 @@
 and a lookup whose query count does not depend on the size of the table."""
 
 import pytest
-from tests.support.helpers import gondomanan
 from sqlalchemy import insert
-from tests.test_query_budgets import counting_queries
 
 from storefront.extensions import db
 from storefront.regions import Place, Region, children, place_for
 from storefront.shipping_rates.models import ShippingRate, ShippingService
 from storefront.shipping_rates.quotes import quotes_for
 from storefront.shipping_rates.rules import billable_kg
+from tests.support.helpers import gondomanan
+from tests.test_query_budgets import counting_queries
 
 DEPOK_BEJI = Place("32", "Jawa Barat", "32.76", "Kota Depok", "32.76.04", "Beji")
 

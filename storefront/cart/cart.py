@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from ..extensions import db
 from ..models import Product
 from ..numbers import whole_number
-from ..pricing import Totals, fingerprint, totals_for
+from ..pricing import fingerprint, totals_for
 
 MAX_QUANTITY = 99
 SESSION_KEY = "cart"

@@ -5,13 +5,13 @@ pre-filled with the courier the shopper chose."""
 import io
 
 import pytest
-from tests.support.admin import settle
-from tests.support.helpers import gondomanan
 
 from storefront.admin.models import AuditEntry
 from storefront.extensions import db
 from storefront.shipping_rates.models import ShippingRate, ShippingService, current_settings
 from storefront.shipping_rates.quotes import quotes_for
+from tests.support.admin import settle
+from tests.support.helpers import gondomanan
 
 
 def rates():

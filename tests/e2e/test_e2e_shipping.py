@@ -3,6 +3,8 @@
 shown on the order page."""
 
 import pytest
+from playwright.sync_api import expect
+
 from tests.support.e2e import (
     ADDRESS,
     CUSTOMER,
@@ -15,7 +17,6 @@ from tests.support.e2e import (
     stays_on_page,
     submit_checkout,
 )
-from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
