@@ -33,9 +33,10 @@ def test_the_log_only_mail_transport_keeps_only_the_first_4_characters_of_the_or
 def _procfile_web_command(port):
     line = next(entry for entry in (ROOT / "Procfile").read_text().splitlines() if entry.startswith("web:"))
     line = line.split(":", 1)[1].replace("$PORT", str(port)).replace("${WEB_CONCURRENCY:-2}", "1")
-    argv = shlex.split(line)
-    argv[0] = str(Path(sys.executable).parent / argv[0])
-    return [a.replace("0.0.0.0", "127.0.0.1") for a in argv]
+    # The line is a shell command (a static build, then `exec gunicorn`): run it as the platform does,
+    # with this virtualenv's flask and gunicorn first on PATH.
+    bin_dir = shlex.quote(str(Path(sys.executable).parent))
+    return ["sh", "-c", f"PATH={bin_dir}:$PATH; {line.replace('0.0.0.0', '127.0.0.1')}"]
 
 
 def test_the_procfile_access_log_keeps_only_the_first_4_characters_of_the_order_token(tmp_path):
