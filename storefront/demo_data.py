@@ -1,4 +1,4 @@
-"""Demo catalogue for development, screenshots and tests (long because it is data, not logic).
+"""Long because it is data, not logic: the demo catalogue for development, screenshots and tests.
 
 Pure data: this module imports nothing from the app, so seed commands and tests can load it
 without an application context. Prices are whole rupiah (``int``), never floats. Product names
