@@ -8,7 +8,7 @@ import time
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Response
 
@@ -63,7 +63,8 @@ def _database_uri(kind, tmp_path):
 
 def _reset_postgres():
     global _pg_schema_ready
-    if not _pg_schema_ready:
+    # The browser tests' shop drops every table when its package ends; rebuild the schema if it is gone.
+    if not _pg_schema_ready or not inspect(db.engine).has_table(db.metadata.sorted_tables[-1].name):
         db.drop_all()
         db.create_all()
         _pg_schema_ready = True
