@@ -43,7 +43,8 @@ def seed(url: str, stock_scale: float) -> tuple[list[int], int, dict[int, int]]:
         with engine.begin() as conn:
             for n, (name, price, units) in enumerate(rows, 1):
                 product_id = conn.execute(
-                    insert(Product).values(slug=f"scale-{n}", name=name, price_idr=price, stock=units, active=True)
+                    insert(Product).values(slug=f"scale-{n}", name=name, price_idr=price, stock=units, active=True,
+                                           weight_g=500)
                     .returning(Product.id)
                 ).scalar_one()
                 stock[product_id] = units

@@ -200,6 +200,11 @@ class Cluster:
                                 capture_output=True, text=True, timeout=120)
         if result.returncode:
             raise ClusterError("flask db upgrade failed:\n" + result.stderr[-2000:])
+        # Checkout needs the address lists and courier services: the official regions and the demo rates.
+        result = subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", "seed", "shipping"], cwd=ROOT,
+                                env=self.env, capture_output=True, text=True, timeout=300)
+        if result.returncode:
+            raise ClusterError("flask seed shipping failed:\n" + result.stderr[-2000:])
 
     def start_instances(self, count: int, workers: int) -> None:
         self.instances = [start_server(self.processes, f"i{n}", "wsgi:app", ROOT, self.env, self.tmp, workers)

@@ -19,19 +19,23 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from tests.support.helpers import (  # tests/helpers.py: the same bodies the tests send
+    SHIPPING_FIELDS,
+    SHIPPING_FRAGMENT,
     VALID_CUSTOMER,
     signed_notification,
 )
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 CHECKOUT_KEY = re.compile(r'name="checkout_key" type="hidden" value="([^"]*)"')
+TOTALS_FINGERPRINT = re.compile(r'name="totals_fingerprint" type="hidden" value="([^"]*)"')
 ORDER_PATH = re.compile(r"/orders/([^/?]+)")
 
 # What each kind of request may answer when the shop works; anything else is "unexpected".
 EXPECTED = {
     "catalog": {200},
     "cart_add": {303, 422},  # 422: the product sold out meanwhile
-    "checkout_form": {200, 303},  # 303: back to the cart, which says what sold out
+    "checkout_form": {200, 303},
+    "checkout_shipping": {200},  # 303: back to the cart, which says what sold out
     "checkout": {303},  # to Snap, or back to the cart when the stock is gone
     "return": {303},
     "poll": {200, 286, 304},
@@ -153,8 +157,16 @@ def visit(client: Client, state: LoadState, rng: random.Random, pay_share: float
     key = CHECKOUT_KEY.search(form.text) if form is not None and form.status_code == 200 else None
     if not key:
         return
+    # The page's htmx update once the address and service are picked: it carries the fingerprint of the
+    # totals shown (with the shipping price), which the shop checks when the order is placed.
+    shown = client.shop("checkout_shipping", "GET", "/checkout/shipping",
+                        params={k: VALID_CUSTOMER[k] for k in SHIPPING_FIELDS}, headers=SHIPPING_FRAGMENT)
+    fingerprint = TOTALS_FINGERPRINT.search(shown.text) if shown is not None and shown.status_code == 200 else None
+    if not fingerprint:
+        return
     placed = client.shop("checkout", "POST", "/checkout/",
-                         data={"csrf_token": token, "checkout_key": key.group(1), **VALID_CUSTOMER})
+                         data={"csrf_token": token, "checkout_key": key.group(1), **VALID_CUSTOMER,
+                               "totals_fingerprint": fingerprint.group(1)})
     snap_url = placed.headers.get("Location", "") if placed is not None else ""
     if not snap_url.startswith(state.sandbox_url):
         return  # sold out: back to the cart

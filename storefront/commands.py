@@ -100,6 +100,12 @@ def init_commands(app):
         click.echo(f"Raster renditions ready for {make_missing_renditions()} product images.")
         click.echo(f"Seeded {seed_demo_shipping()} demo shipping services.")
 
+    @seed_command.command("shipping")
+    def seed_shipping_command():
+        """Load the regions and the demo courier services and rates (only into an empty shipping set-up)."""
+        click.echo(f"Seeded {seed_regions()} new regions.")
+        click.echo(f"Seeded {seed_demo_shipping()} demo courier services.")
+
     @seed_command.command("regions")
     def seed_regions_command():
         """Load the official Kemendagri regions (38 provinces, their cities and districts)."""

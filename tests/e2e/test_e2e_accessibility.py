@@ -28,6 +28,7 @@ from tests.support.e2e import (
     search,
     submit_checkout,
     tab_to,
+    wait_for_htmx,
 )
 
 NEXT_LIST = {"province": "city", "city": "district"}
@@ -188,6 +189,7 @@ def test_purchase_with_the_keyboard_alone(shop, page, shots):
         assert focused(page, f"#{field}"), f"Tab should lead from field to field, at #{field}"
         keyboard.type(values[field])
     # The address lists by keyboard: each choice loads the next list, which Tab then reaches.
+    wait_for_htmx(page)
     for field, value in ADDRESS.items():
         keyboard.press("Tab")
         assert focused(page, f"#{field}"), f"Tab should lead to the #{field} list"

@@ -219,9 +219,19 @@ def fill_checkout(page: Page, service=SERVICE, **overrides):
     choose_service(page, service)
 
 
+def wait_for_htmx(page: Page):
+    """htmx is deferred: the form can be filled before htmx has bound its lists, and a choice made then
+    loads nothing. Wait until the page has loaded and, with JavaScript on, htmx is there (it processes the
+    page as it starts)."""
+    page.wait_for_load_state("load")  # the deferred loader has run by then and marked <html> with "js"
+    if page.evaluate("() => document.documentElement.classList.contains('js')"):
+        page.wait_for_function("() => typeof window.htmx === 'object'")
+
+
 def choose_address(page: Page, province=ADDRESS["province"], city=ADDRESS["city"], district=ADDRESS["district"]):
     """Each choice loads the next list: with htmx in place, or, without JavaScript, by the step button
     (only then is it a real button: it sits in <noscript>)."""
+    wait_for_htmx(page)
     for field, value, next_option in (
         ("province", province, f"#city option[value='{city}']"),
         ("city", city, f"#district option[value='{district}']"),
