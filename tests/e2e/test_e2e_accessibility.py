@@ -24,6 +24,7 @@ from tests.support.e2e import (
     focus_problems,
     focused,
     go_to_cart,
+    htmx_settles,
     open_product,
     search,
     submit_checkout,
@@ -193,7 +194,8 @@ def test_purchase_with_the_keyboard_alone(shop, page, shots):
     for field, value in ADDRESS.items():
         keyboard.press("Tab")
         assert focused(page, f"#{field}"), f"Tab should lead to the #{field} list"
-        page.locator(f"#{field}").select_option(value)  # what arrow keys on a focused list do
+        with htmx_settles(page):
+            page.locator(f"#{field}").select_option(value)  # what arrow keys on a focused list do
         if field in NEXT_LIST:
             expect(page.locator(f"#{NEXT_LIST[field]} option").nth(1)).to_be_attached()
     expect(page.locator("#shipping-services input[name=shipping_service]").first).to_be_visible()

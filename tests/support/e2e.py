@@ -237,11 +237,28 @@ def choose_address(page: Page, province=ADDRESS["province"], city=ADDRESS["city"
         ("city", city, f"#district option[value='{district}']"),
         ("district", district, "#shipping-services input[name=shipping_service]"),
     ):
-        page.locator(f"#{field}").select_option(value)
-        step = page.locator(f"button[name=step][value={field}]")
-        if step.count() and step.is_visible():
-            step.click()
+        with htmx_settles(page):
+            page.locator(f"#{field}").select_option(value)
+            step = page.locator(f"button[name=step][value={field}]")
+            if step.count() and step.is_visible():
+                step.click()
         expect(page.locator(next_option).first).to_be_attached()
+
+
+@contextmanager
+def htmx_settles(page: Page):
+    """Wait, after the choice made inside, until htmx has settled the list it swapped in. htmx binds the new
+    lists in its settle step (20 ms after the swap): a choice made in between would load nothing. A shopper
+    is never that quick; a test is. Without JavaScript the step button reloads the page and nothing waits."""
+    with_htmx = page.evaluate("() => document.documentElement.classList.contains('js')")
+    if with_htmx:
+        page.evaluate(
+            """() => { window.e2eSettled = false;
+                document.body.addEventListener('htmx:afterSettle', () => { window.e2eSettled = true; }, {once: true}); }"""
+        )
+    yield
+    if with_htmx:
+        page.wait_for_function("() => window.e2eSettled === true")
 
 
 def choose_service(page: Page, service=SERVICE):
