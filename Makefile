@@ -45,6 +45,7 @@ test: install e2e-deps haproxy lint
 
 # Lint, types and layers (configured in pyproject.toml); `make test` runs it first, so CI fails on any.
 lint: install
+	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports

@@ -29,8 +29,14 @@ def main() -> int:
         signal.signal(signum, lambda *_: stop.set())
     # Short retries: a notification that reached an instance as it was killed is sent again within
     # seconds (Midtrans's own spacing is minutes, too slow for a 60-second run).
-    server = SandboxServer(host="127.0.0.1", port=args.port, server_key=SANDBOX_SERVER_KEY, db_path=args.db,
-                           retry_delays=(1, 2, 4, 8, 16), notification_timeout=10.0)
+    server = SandboxServer(
+        host="127.0.0.1",
+        port=args.port,
+        server_key=SANDBOX_SERVER_KEY,
+        db_path=args.db,
+        retry_delays=(1, 2, 4, 8, 16),
+        notification_timeout=10.0,
+    )
     with server:
         print(f"Midtrans double serving at {server.base_url}", flush=True)
         stop.wait()

@@ -143,11 +143,16 @@ def gunicorn_argv(app_module, port, workers):
     return [
         str(VENV_BIN / "gunicorn"),
         app_module,
-        "--bind", f"127.0.0.1:{port}",
-        "--workers", str(workers),
-        "--worker-class", "sync",
-        "--timeout", "30",
-        "--log-level", "warning",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--timeout",
+        "30",
+        "--log-level",
+        "warning",
     ]
 
 
@@ -271,7 +276,14 @@ end
 
 def run_wrk(wrk, endpoint, script, seconds, connections):
     argv = [
-        wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "2s", "-s", str(script),
+        wrk,
+        "-t1",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "2s",
+        "-s",
+        str(script),
         f"http://127.0.0.1:{endpoint.server.port}{endpoint.path}",
     ]
     workers = endpoint.server.workers()
@@ -356,19 +368,41 @@ def shop_endpoints(server, fixtures, cookie, csrf, prefix=""):
     tag = f" [{server.name}]" if prefix else ""
     return [
         Endpoint(prefix + "poll_200", "status poll, 200 (no If-None-Match)" + tag, server, status_path, headers=poll),
-        Endpoint(prefix + "poll_304", "status poll, 304 (matching If-None-Match)" + tag, server, status_path,
-                 headers={**poll, "If-None-Match": headers["ETag"]}, expect=304),
+        Endpoint(
+            prefix + "poll_304",
+            "status poll, 304 (matching If-None-Match)" + tag,
+            server,
+            status_path,
+            headers={**poll, "If-None-Match": headers["ETag"]},
+            expect=304,
+        ),
         Endpoint(prefix + "catalog", "catalog page /" + tag, server, "/", headers=browser),
-        Endpoint(prefix + "product", "product page" + tag, server, f"/products/{fixtures.product_slug}",
-                 headers=browser),
-        Endpoint(prefix + "cart_add", "cart add via htmx (POST)" + tag, server, "/cart/add", method="POST",
-                 headers={**browser, "HX-Request": "true", "X-CSRFToken": csrf,
-                          "Content-Type": "application/x-www-form-urlencoded"},
-                 body=f"product_id={fixtures.product_id}&quantity=1&variant=grid"),
-        Endpoint(prefix + "notification", "duplicate settlement notification (POST)" + tag, server,
-                 "/payments/notification", method="POST",
-                 headers={"Content-Type": "application/json", "User-Agent": "Veritrans"},
-                 body=json.dumps(notification)),
+        Endpoint(
+            prefix + "product", "product page" + tag, server, f"/products/{fixtures.product_slug}", headers=browser
+        ),
+        Endpoint(
+            prefix + "cart_add",
+            "cart add via htmx (POST)" + tag,
+            server,
+            "/cart/add",
+            method="POST",
+            headers={
+                **browser,
+                "HX-Request": "true",
+                "X-CSRFToken": csrf,
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+            body=f"product_id={fixtures.product_id}&quantity=1&variant=grid",
+        ),
+        Endpoint(
+            prefix + "notification",
+            "duplicate settlement notification (POST)" + tag,
+            server,
+            "/payments/notification",
+            method="POST",
+            headers={"Content-Type": "application/json", "User-Agent": "Veritrans"},
+            body=json.dumps(notification),
+        ),
     ]
 
 
@@ -378,8 +412,14 @@ def floor_endpoint(server, fixtures):
     status, headers, _ = request(server.port, "GET", path)
     if status != 200 or "ETag" not in headers:
         raise RuntimeError(f"floor app answered {status} without an ETag")
-    return Endpoint("floor_304", "floor: bare Flask + one sqlite3 query, 304", server, path,
-                    headers={"If-None-Match": headers["ETag"]}, expect=304)
+    return Endpoint(
+        "floor_304",
+        "floor: bare Flask + one sqlite3 query, 304",
+        server,
+        path,
+        headers={"If-None-Match": headers["ETag"]},
+        expect=304,
+    )
 
 
 def check_endpoint(endpoint):
@@ -442,13 +482,17 @@ def verdicts(rows):
 
 def print_report(args, rows, rss, info):
     print()
-    print(f"## Results ({info['when']}: {args.rounds} rounds × {args.duration} s per endpoint, "
-          f"wrk -t1 -c{args.connections}, gunicorn {args.workers} sync workers per app, SQLite)")
+    print(
+        f"## Results ({info['when']}: {args.rounds} rounds × {args.duration} s per endpoint, "
+        f"wrk -t1 -c{args.connections}, gunicorn {args.workers} sync workers per app, SQLite)"
+    )
     print()
     by_name = {row["name"]: row for row in rows}
     hello_cpu = by_name["hello"]["cpu_us"]
-    print("| Endpoint | median req/s | p50 ms | p99 ms | ratio to hello | worker CPU µs/req | CPU ratio | "
-          "req/s per round | errors |")
+    print(
+        "| Endpoint | median req/s | p50 ms | p99 ms | ratio to hello | worker CPU µs/req | CPU ratio | "
+        "req/s per round | errors |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---|---:|")
     for row in rows:
         print(
@@ -468,8 +512,10 @@ def print_report(args, rows, rss, info):
         print("|---|---|---|---:|")
         for name in compared:
             old, new = by_name[f"before:{name}"], by_name[name]
-            print(f"| {name} | {old['ratio']:.2f} → {new['ratio']:.2f} | {old['cpu_us']:,.0f} → {new['cpu_us']:,.0f} | "
-                  f"{1 - new['cpu_us'] / old['cpu_us']:.0%} |")
+            print(
+                f"| {name} | {old['ratio']:.2f} → {new['ratio']:.2f} | {old['cpu_us']:,.0f} → {new['cpu_us']:,.0f} | "
+                f"{1 - new['cpu_us'] / old['cpu_us']:.0%} |"
+            )
     print()
     print("| Target | measured | met |")
     print("|---|---:|---|")
@@ -493,10 +539,23 @@ def machine_info(wrk):
     except (OSError, StopIteration):
         pass
     wrk_version = subprocess.run([wrk, "-v"], capture_output=True, text=True).stdout.split(" [")[0].strip()
-    info = {"when": time.strftime("%Y-%m-%d %H:%M"), "cpu": f"{os.cpu_count()} × {cpu}", "kernel": platform.release(),
-            "python": platform.python_version()}
-    for dist in ("flask", "werkzeug", "jinja2", "sqlalchemy", "flask-sqlalchemy", "flask-babel", "flask-wtf",
-                 "flask-limiter", "gunicorn"):
+    info = {
+        "when": time.strftime("%Y-%m-%d %H:%M"),
+        "cpu": f"{os.cpu_count()} × {cpu}",
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+    }
+    for dist in (
+        "flask",
+        "werkzeug",
+        "jinja2",
+        "sqlalchemy",
+        "flask-sqlalchemy",
+        "flask-babel",
+        "flask-wtf",
+        "flask-limiter",
+        "gunicorn",
+    ):
         info[dist] = version(dist)
     info["sqlite"] = sqlite3.sqlite_version
     info["wrk"] = wrk_version
@@ -516,12 +575,20 @@ def parse_args():
     parser.add_argument("--connections", type=int, default=8, help="concurrent connections (default 8)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers per app (default 4)")
     parser.add_argument("--only", default="", help=f"comma-separated subset of: {', '.join(ENDPOINTS)}")
-    parser.add_argument("--compare", metavar="DIR",
-                        help="another checkout of the shop (same schema) to measure in the same run, e.g. before a change")
+    parser.add_argument(
+        "--compare",
+        metavar="DIR",
+        help="another checkout of the shop (same schema) to measure in the same run, e.g. before a change",
+    )
     parser.add_argument("--json", metavar="FILE", help="also write every sample and the summary as JSON")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (database, logs)")
-    parser.add_argument("--serve", type=int, metavar="SECONDS", default=0,
-                        help="no load test: keep the servers up for SECONDS (e.g. to attach py-spy), then stop")
+    parser.add_argument(
+        "--serve",
+        type=int,
+        metavar="SECONDS",
+        default=0,
+        help="no load test: keep the servers up for SECONDS (e.g. to attach py-spy), then stop",
+    )
     args = parser.parse_args()
     if not (1 <= args.rounds <= 20 and 1 <= args.duration <= 60 and 0 <= args.warmup <= 30 and args.serve <= 1800):
         parser.error("keep runs bounded: 1-20 rounds, 1-60 s per endpoint, 0-30 s warm-up, --serve ≤ 1800 s")
@@ -538,8 +605,10 @@ def serve_for(seconds, endpoints, scripts, servers, tmp, args):
     for server in servers:
         print(f"{server.name}: master pid {server.proc.pid}, workers {server.workers()}, port {server.port}")
     for endpoint in endpoints:
-        print(f"  {endpoint.name:20} wrk -t1 -c{args.connections} -d5s -s {scripts[endpoint.name]} "
-              f"http://127.0.0.1:{endpoint.server.port}{endpoint.path}")
+        print(
+            f"  {endpoint.name:20} wrk -t1 -c{args.connections} -d5s -s {scripts[endpoint.name]} "
+            f"http://127.0.0.1:{endpoint.server.port}{endpoint.path}"
+        )
     print(f"Serving for {seconds} s from {tmp} (Ctrl-C to stop earlier) ...", flush=True)
     time.sleep(seconds)
 
@@ -557,16 +626,26 @@ def main():
     signal.signal(signal.SIGTERM, interrupted)
     try:
         database_url = f"sqlite:///{tmp / 'bench.sqlite3'}"
-        sandbox = SandboxServer(host="127.0.0.1", port=0, server_key=SANDBOX_SERVER_KEY,
-                                db_path=str(tmp / "sandbox.sqlite3"))
+        sandbox = SandboxServer(
+            host="127.0.0.1", port=0, server_key=SANDBOX_SERVER_KEY, db_path=str(tmp / "sandbox.sqlite3")
+        )
         sandbox.start()
         env = shop_environment(database_url, sandbox.base_url)
 
         started = time.monotonic()
-        subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+        subprocess.run(
+            [str(VENV_BIN / "flask"), "--app", "wsgi", "db", "upgrade"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=120,
+        )
         fixtures = seed(database_url, snap_base_url=sandbox.base_url + "/snap/v1")
-        print(f"Database migrated and seeded (500 products, 10,000 orders) in {time.monotonic() - started:.1f} s: {tmp}")
+        print(
+            f"Database migrated and seeded (500 products, 10,000 orders) in {time.monotonic() - started:.1f} s: {tmp}"
+        )
 
         hello = start_server(processes, "hello", "hello_app:app", BENCH, env, tmp, args.workers)
         floor = start_server(processes, "floor", "floor_app:app", BENCH, env, tmp, args.workers)
@@ -582,7 +661,9 @@ def main():
         if args.only:
             wanted = set(args.only.split(","))
             endpoints = [e for e in endpoints if e.name in ("hello", "floor_304") or e.name.split(":")[-1] in wanted]
-        print("Serving: " + ", ".join(f"{s.name} on :{s.port}" for s in servers) + f" ({args.workers} sync workers each)")
+        print(
+            "Serving: " + ", ".join(f"{s.name} on :{s.port}" for s in servers) + f" ({args.workers} sync workers each)"
+        )
         for endpoint in endpoints:
             check_endpoint(endpoint)
         scripts = {e.name: wrk_script(e, tmp) for e in endpoints}
@@ -591,8 +672,11 @@ def main():
             return 0
 
         total = len(endpoints) * (args.warmup + args.rounds * args.duration)
-        print(f"Warm-up {args.warmup} s per endpoint, then {args.rounds} rounds × {len(endpoints)} endpoints × "
-              f"{args.duration} s (about {total // 60} min {total % 60} s)", flush=True)
+        print(
+            f"Warm-up {args.warmup} s per endpoint, then {args.rounds} rounds × {len(endpoints)} endpoints × "
+            f"{args.duration} s (about {total // 60} min {total % 60} s)",
+            flush=True,
+        )
         if args.warmup:
             for endpoint in endpoints:
                 run_wrk(wrk, endpoint, scripts[endpoint.name], args.warmup, args.connections)

@@ -16,8 +16,12 @@ from storefront.models import Product
 
 # Name, price (integer rupiah), stock: a few scarce products, so shoppers compete for the last units.
 # The two scarcest sell out within seconds; the others last about as long as the 60-second run.
-SCARCE = [("Kopi Luwak Gayo 100 g", 350000, 3), ("Batik Tulis Lasem", 1250000, 6),
-          ("Tenun Ikat Sumba", 900000, 40), ("Sambal Roa Manado", 45000, 90)]
+SCARCE = [
+    ("Kopi Luwak Gayo 100 g", 350000, 3),
+    ("Batik Tulis Lasem", 1250000, 6),
+    ("Tenun Ikat Sumba", 900000, 40),
+    ("Sambal Roa Manado", 45000, 90),
+]
 PLENTIFUL = ("Teh Tubruk Cap Gardu", 15000, 10000)
 
 
@@ -43,8 +47,8 @@ def seed(url: str, stock_scale: float) -> tuple[list[int], int, dict[int, int]]:
         with engine.begin() as conn:
             for n, (name, price, units) in enumerate(rows, 1):
                 product_id = conn.execute(
-                    insert(Product).values(slug=f"scale-{n}", name=name, price_idr=price, stock=units, active=True,
-                                           weight_g=500)
+                    insert(Product)
+                    .values(slug=f"scale-{n}", name=name, price_idr=price, stock=units, active=True, weight_g=500)
                     .returning(Product.id)
                 ).scalar_one()
                 stock[product_id] = units
@@ -102,13 +106,21 @@ def database_checks(url: str, stock: dict[int, int], settled: list[str]) -> list
     missing = set(settled) - {order_id for order_id, *_ in applied}
     return [
         Check("units sold <= stock, every product", f"sold/stock {sold_text}", not oversold),
-        Check("units held = lines of the orders holding them",
-              f"{orders} orders, {held_total} units held, {len(unbalanced)} products off, {lineless} orders without lines",
-              not unbalanced and lineless == 0),
-        Check("one applied payment event per settled attempt",
-              f"{len(applied)} settled attempts, {events} events, {len(wrong)} not exactly once or not paid", not wrong),
-        Check("every payment made at the double is recorded as paid",
-              f"{len(set(settled)) - len(missing)}/{len(set(settled))}", not missing),
+        Check(
+            "units held = lines of the orders holding them",
+            f"{orders} orders, {held_total} units held, {len(unbalanced)} products off, {lineless} orders without lines",
+            not unbalanced and lineless == 0,
+        ),
+        Check(
+            "one applied payment event per settled attempt",
+            f"{len(applied)} settled attempts, {events} events, {len(wrong)} not exactly once or not paid",
+            not wrong,
+        ),
+        Check(
+            "every payment made at the double is recorded as paid",
+            f"{len(set(settled)) - len(missing)}/{len(set(settled))}",
+            not missing,
+        ),
     ]
 
 
@@ -121,8 +133,14 @@ def burst_check(result: dict, limit: int) -> Check:
     )
 
 
-def traffic_checks(records: list[Record], t0: float, end: float, kill: tuple[float, float] | None,
-                   down_at: float | None, killed: str | None) -> list[Check]:
+def traffic_checks(
+    records: list[Record],
+    t0: float,
+    end: float,
+    kill: tuple[float, float] | None,
+    down_at: float | None,
+    killed: str | None,
+) -> list[Check]:
     """`kill`: when the kill was sent and when the killed master had been reaped (its workers die with it)."""
     shop = [r for r in records if r.target != "sandbox" and r.start >= t0]
     failed = [r for r in shop if r.status >= 500 or r.status == 0]
@@ -140,27 +158,49 @@ def traffic_checks(records: list[Record], t0: float, end: float, kill: tuple[flo
         after = [r for r in failed if r.start >= down and r not in to_killed]
         before = [r for r in failed if r.end < sent]
         checks += [
-            Check("HAProxy marked the killed instance down",
-                  f"{down_at - sent:.1f} s after the kill" if down_at else "never", down_at is not None),
+            Check(
+                "HAProxy marked the killed instance down",
+                f"{down_at - sent:.1f} s after the kill" if down_at else "never",
+                down_at is not None,
+            ),
             Check("zero 5xx before the kill", f"{len(before)}{_what(before)}", not before),
-            Check("zero 5xx after the instance was marked down",
-                  f"{len(after)} of {sum(1 for r in shop if r.start >= down)}{_what(after)}",
-                  down_at is not None and not after),
+            Check(
+                "zero 5xx after the instance was marked down",
+                f"{len(after)} of {sum(1 for r in shop if r.start >= down)}{_what(after)}",
+                down_at is not None and not after,
+            ),
             Check("in flight at the kill: 5xx or reset (not retried)", f"{len(in_flight)}{_what(in_flight)}", None),
-            Check("5xx between the kill and down",
-                  f"{len(detecting)}{_what(detecting)}; {len(to_killed)} sent straight to it", None),
-            Check("requests per second before / after the kill",
-                  f"{_rps(shop, t0, sent):.1f} / {_rps(shop, down, end):.1f}", None),
+            Check(
+                "5xx between the kill and down",
+                f"{len(detecting)}{_what(detecting)}; {len(to_killed)} sent straight to it",
+                None,
+            ),
+            Check(
+                "requests per second before / after the kill",
+                f"{_rps(shop, t0, sent):.1f} / {_rps(shop, down, end):.1f}",
+                None,
+            ),
         ]
     kinds = Counter(r.kind for r in unexpected)
-    checks.append(Check("every other answer was one the shop gives when it works",
-                        f"{len(unexpected)} unexpected" + (f" ({dict(kinds)})" if kinds else ""), not unexpected))
+    checks.append(
+        Check(
+            "every other answer was one the shop gives when it works",
+            f"{len(unexpected)} unexpected" + (f" ({dict(kinds)})" if kinds else ""),
+            not unexpected,
+        )
+    )
     return checks
 
 
 def _what(records: list[Record]) -> str:
     """e.g. " (checkout 502, poll 0)": which requests, and what they got (0: no answer)."""
-    return " (" + ", ".join(f"{kind} {status}" for (kind, status), _n in Counter((r.kind, r.status) for r in records).items()) + ")" if records else ""
+    return (
+        " ("
+        + ", ".join(f"{kind} {status}" for (kind, status), _n in Counter((r.kind, r.status) for r in records).items())
+        + ")"
+        if records
+        else ""
+    )
 
 
 def _rps(records: list[Record], start: float, end: float) -> float:

@@ -44,8 +44,10 @@ def ensure_haproxy() -> str:
     if found:
         return found
     if os.geteuid() != 0:
-        raise ClusterError("HAProxy is missing: install Debian's package (sudo apt-get install haproxy) "
-                           "or run this script as root, which installs it.")
+        raise ClusterError(
+            "HAProxy is missing: install Debian's package (sudo apt-get install haproxy) "
+            "or run this script as root, which installs it."
+        )
     print("Installing HAProxy (apt-get install haproxy) ...", flush=True)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, stdout=subprocess.DEVNULL)
@@ -106,8 +108,11 @@ def haproxy_states(stats_socket: Path) -> dict[str, str]:
         while chunk := sock.recv(65536):
             chunks.append(chunk)
     text = b"".join(chunks).decode().lstrip("# ")
-    return {row["svname"]: row["status"] for row in csv.DictReader(io.StringIO(text))
-            if row.get("pxname") == BACKEND and row["svname"] not in ("FRONTEND", "BACKEND")}
+    return {
+        row["svname"]: row["status"]
+        for row in csv.DictReader(io.StringIO(text))
+        if row.get("pxname") == BACKEND and row["svname"] not in ("FRONTEND", "BACKEND")
+    }
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -165,9 +170,16 @@ class Cluster:
     def start_double(self) -> None:
         self.sandbox_port = free_port()
         proc = self.processes.start(
-            [sys.executable, str(BENCH / "midtrans_double.py"), "--port", str(self.sandbox_port),
-             "--db", str(self.tmp / "sandbox.sqlite3")],
-            self.tmp / "midtrans-double.log", cwd=ROOT,
+            [
+                sys.executable,
+                str(BENCH / "midtrans_double.py"),
+                "--port",
+                str(self.sandbox_port),
+                "--db",
+                str(self.tmp / "sandbox.sqlite3"),
+            ],
+            self.tmp / "midtrans-double.log",
+            cwd=ROOT,
         )
         wait_for(lambda: _answers(self.sandbox_url + "/"), 20, f"the Midtrans double (exit {proc.poll()})")
 
@@ -196,19 +208,33 @@ class Cluster:
         return self.env
 
     def migrate(self) -> None:
-        result = subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=self.env,
-                                capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            [str(VENV_BIN / "flask"), "--app", "wsgi", "db", "upgrade"],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         if result.returncode:
             raise ClusterError("flask db upgrade failed:\n" + result.stderr[-2000:])
         # Checkout needs the address lists and courier services: the official regions and the demo rates.
-        result = subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", "seed", "shipping"], cwd=ROOT,
-                                env=self.env, capture_output=True, text=True, timeout=300)
+        result = subprocess.run(
+            [str(VENV_BIN / "flask"), "--app", "wsgi", "seed", "shipping"],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if result.returncode:
             raise ClusterError("flask seed shipping failed:\n" + result.stderr[-2000:])
 
     def start_instances(self, count: int, workers: int) -> None:
-        self.instances = [start_server(self.processes, f"i{n}", "wsgi:app", ROOT, self.env, self.tmp, workers)
-                          for n in range(1, count + 1)]
+        self.instances = [
+            start_server(self.processes, f"i{n}", "wsgi:app", ROOT, self.env, self.tmp, workers)
+            for n in range(1, count + 1)
+        ]
 
     def health_path(self) -> str:
         """The shop's health endpoint if it has one (/healthz), else the catalog page."""

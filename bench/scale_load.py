@@ -125,7 +125,9 @@ class Client:
             response = self.http.request(method, url, allow_redirects=False, timeout=15, **kwargs)
         except requests.RequestException:
             response = None
-        self.state.add(Record(kind, target, start, time.monotonic(), response.status_code if response is not None else 0))
+        self.state.add(
+            Record(kind, target, start, time.monotonic(), response.status_code if response is not None else 0)
+        )
         return response
 
     def shop(self, kind: str, method: str, path: str, target: str = "lb", **kwargs) -> requests.Response | None:
@@ -149,8 +151,12 @@ def visit(client: Client, state: LoadState, rng: random.Random, pay_share: float
     if not token:
         return
     product = rng.choice(state.products)
-    added = client.shop("cart_add", "POST", "/cart/add",
-                        data={"csrf_token": token, "product_id": product, "quantity": rng.choice((1, 1, 2))})
+    added = client.shop(
+        "cart_add",
+        "POST",
+        "/cart/add",
+        data={"csrf_token": token, "product_id": product, "quantity": rng.choice((1, 1, 2))},
+    )
     if added is None or added.status_code != 303:
         return
     form = client.shop("checkout_form", "GET", "/checkout/")
@@ -159,14 +165,27 @@ def visit(client: Client, state: LoadState, rng: random.Random, pay_share: float
         return
     # The page's htmx update once the address and service are picked: it carries the fingerprint of the
     # totals shown (with the shipping price), which the shop checks when the order is placed.
-    shown = client.shop("checkout_shipping", "GET", "/checkout/shipping",
-                        params={k: VALID_CUSTOMER[k] for k in SHIPPING_FIELDS}, headers=SHIPPING_FRAGMENT)
+    shown = client.shop(
+        "checkout_shipping",
+        "GET",
+        "/checkout/shipping",
+        params={k: VALID_CUSTOMER[k] for k in SHIPPING_FIELDS},
+        headers=SHIPPING_FRAGMENT,
+    )
     fingerprint = TOTALS_FINGERPRINT.search(shown.text) if shown is not None and shown.status_code == 200 else None
     if not fingerprint:
         return
-    placed = client.shop("checkout", "POST", "/checkout/",
-                         data={"csrf_token": token, "checkout_key": key.group(1), **VALID_CUSTOMER,
-                               "totals_fingerprint": fingerprint.group(1)})
+    placed = client.shop(
+        "checkout",
+        "POST",
+        "/checkout/",
+        data={
+            "csrf_token": token,
+            "checkout_key": key.group(1),
+            **VALID_CUSTOMER,
+            "totals_fingerprint": fingerprint.group(1),
+        },
+    )
     snap_url = placed.headers.get("Location", "") if placed is not None else ""
     if not snap_url.startswith(state.sandbox_url):
         return  # sold out: back to the cart
@@ -239,10 +258,20 @@ def burst(state: LoadState, requests_count: int) -> dict:
     answers = []
     for _ in range(requests_count):
         target = next(targets)
-        response = client.shop("burst", "POST", "/cart/add", target,
-                               data={"csrf_token": token, "product_id": state.burst_product, "quantity": 1})
-        answers.append((target, response.headers.get("X-Served-By", target) if response is not None else target,
-                        response.status_code if response is not None else 0))
+        response = client.shop(
+            "burst",
+            "POST",
+            "/cart/add",
+            target,
+            data={"csrf_token": token, "product_id": state.burst_product, "quantity": 1},
+        )
+        answers.append(
+            (
+                target,
+                response.headers.get("X-Served-By", target) if response is not None else target,
+                response.status_code if response is not None else 0,
+            )
+        )
     return {
         "accepted": sum(1 for *_, code in answers if code == 303),
         "limited": sum(1 for *_, code in answers if code == 429),
@@ -251,8 +280,15 @@ def burst(state: LoadState, requests_count: int) -> dict:
     }
 
 
-def start_clients(state: LoadState, shoppers: int, pollers: int, notifiers: int, seed: int,
-                  pay_share: float = 0.7, poll_interval: float = 0.1) -> list[threading.Thread]:
+def start_clients(
+    state: LoadState,
+    shoppers: int,
+    pollers: int,
+    notifiers: int,
+    seed: int,
+    pay_share: float = 0.7,
+    poll_interval: float = 0.1,
+) -> list[threading.Thread]:
     threads = []
     for n in range(shoppers):
         threads.append(threading.Thread(target=shopper, args=(state, random.Random(seed + n), pay_share)))

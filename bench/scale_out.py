@@ -49,9 +49,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--notifiers", type=int, default=1)
     parser.add_argument("--stock-scale", type=float, default=1.0, help="multiplies the scarce products' stock")
     parser.add_argument("--cart-limit", type=int, default=20, help="RATELIMIT_CART per minute, for the burst")
-    parser.add_argument("--database-server", default=os.environ.get("SCALE_OUT_DATABASE_SERVER")
-                        or "postgresql://postgres@127.0.0.1:5432/postgres",
-                        help="PostgreSQL to create the run's database on (needs CREATEDB)")
+    parser.add_argument(
+        "--database-server",
+        default=os.environ.get("SCALE_OUT_DATABASE_SERVER") or "postgresql://postgres@127.0.0.1:5432/postgres",
+        help="PostgreSQL to create the run's database on (needs CREATEDB)",
+    )
     parser.add_argument("--redis-url", default=os.environ.get("SCALE_OUT_REDIS_URL") or "redis://127.0.0.1:6379/0")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--keep", action="store_true", help="keep the logs directory")
@@ -86,11 +88,19 @@ def run(args: argparse.Namespace, tmp: Path, processes: Processes, created: list
     cluster.start_instances(args.instances, args.workers)
     health = cluster.start_haproxy(binary)
     ports = ", ".join(f"{s.name} on :{s.port}" for s in cluster.instances)
-    print(f"{args.instances} instances ({ports}; {args.workers} sync workers each) behind HAProxy at {cluster.lb_url}, "
-          f"health check GET {health}; database {name}; Redis {args.redis_url}; logs in {tmp}", flush=True)
+    print(
+        f"{args.instances} instances ({ports}; {args.workers} sync workers each) behind HAProxy at {cluster.lb_url}, "
+        f"health check GET {health}; database {name}; Redis {args.redis_url}; logs in {tmp}",
+        flush=True,
+    )
 
-    state = LoadState(cluster.lb_url, cluster.sandbox_url,
-                      {s.name: f"http://127.0.0.1:{s.port}" for s in cluster.instances}, scarce, plentiful)
+    state = LoadState(
+        cluster.lb_url,
+        cluster.sandbox_url,
+        {s.name: f"http://127.0.0.1:{s.port}" for s in cluster.instances},
+        scarce,
+        plentiful,
+    )
     burst_result = burst(state, 3 * args.cart_limit)
 
     t0 = time.monotonic()
@@ -117,10 +127,17 @@ def run(args: argparse.Namespace, tmp: Path, processes: Processes, created: list
     with state.lock:
         records = list(state.records)
     counts = Counter(r.kind for r in records if r.start >= t0)
-    print(f"\n{len(records)} requests: " + ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items()))
-          + f"; {len(state.settled)} payments made at the double", flush=True)
-    print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {platform.node()}, {os.cpu_count()} cores, "
-          f"load {os.getloadavg()[0]:.1f}\n", flush=True)
+    print(
+        f"\n{len(records)} requests: "
+        + ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items()))
+        + f"; {len(state.settled)} payments made at the double",
+        flush=True,
+    )
+    print(
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {platform.node()}, {os.cpu_count()} cores, "
+        f"load {os.getloadavg()[0]:.1f}\n",
+        flush=True,
+    )
     checks = [burst_check(burst_result, args.cart_limit)]
     checks += database_checks(database, stock, state.settled)
     checks += traffic_checks(records, t0, end, kill, down_at, victim)

@@ -34,7 +34,9 @@ def seed(database_url, products=500, orders=10_000, snap_base_url="http://127.0.
     rng = random.Random(rng_seed)
     now = utcnow()
     engine = create_engine(database_url)
-    category_rows = [{"id": n, "slug": f"kategori-{n}", "name": name, "position": n} for n, name in enumerate(CATEGORIES, 1)]
+    category_rows = [
+        {"id": n, "slug": f"kategori-{n}", "name": name, "position": n} for n, name in enumerate(CATEGORIES, 1)
+    ]
     product_rows = [
         {
             "id": n,

@@ -79,9 +79,22 @@ def prepare(env):
 def start_gunicorn(env, port, workers, log_path):
     log = open(log_path, "w")
     process = subprocess.Popen(
-        [os.path.join(VENV_BIN, "gunicorn"), "wsgi:app", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-         "--timeout", "30", "--access-logfile", "-"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            os.path.join(VENV_BIN, "gunicorn"),
+            "wsgi:app",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "30",
+            "--access-logfile",
+            "-",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -99,16 +112,24 @@ def one_checkout(url, product_ids, codes):
     page = http.get(url + "/", timeout=15).text
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     for product_id in product_ids:
-        r = http.post(url + "/cart/add", data={"csrf_token": token, "product_id": product_id, "quantity": 1},
-                      allow_redirects=False, timeout=15)
+        r = http.post(
+            url + "/cart/add",
+            data={"csrf_token": token, "product_id": product_id, "quantity": 1},
+            allow_redirects=False,
+            timeout=15,
+        )
         codes[r.status_code] += 1
     form = http.get(url + "/checkout/", timeout=15)
     codes[form.status_code] += 1
     key = re.search(r'name="checkout_key" type="hidden" value="([^"]*)"', form.text).group(1)
     seen = re.search(r'name="totals_fingerprint" type="hidden" value="([^"]*)"', form.text).group(1)
     started = time.perf_counter()
-    r = http.post(url + "/checkout/", data={"csrf_token": token, "checkout_key": key, "totals_fingerprint": seen, **CUSTOMER},
-                  allow_redirects=False, timeout=30)
+    r = http.post(
+        url + "/checkout/",
+        data={"csrf_token": token, "checkout_key": key, "totals_fingerprint": seen, **CUSTOMER},
+        allow_redirects=False,
+        timeout=30,
+    )
     codes[r.status_code] += 1
     return time.perf_counter() - started, r
 
@@ -182,8 +203,13 @@ def main():
         prepare(env)
         log_path = os.path.join(workdir, "gunicorn.log")
         # The built-in sandbox is its own process, as under `make run`.
-        sandbox = subprocess.Popen([os.path.join(VENV_BIN, "flask"), "--app", "wsgi", "sandbox", "run"], cwd=ROOT,
-                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        sandbox = subprocess.Popen(
+            [os.path.join(VENV_BIN, "flask"), "--app", "wsgi", "sandbox", "run"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         process, url = start_gunicorn(env, free_port(), args.workers, log_path)
         try:
             # A few orders to poll, placed before the clock starts.
@@ -218,14 +244,20 @@ def main():
     server_errors = sum(n for code, n in codes.items() if isinstance(code, int) and code >= 500)
     server_errors += sum(n for code, n in poll_codes.items() if isinstance(code, int) and code >= 500)
     checkouts = len(timings)
-    print(f"SQLite load run: {args.workers} gunicorn workers, {args.writers} checkout threads, "
-          f"status polling from a second process, {args.seconds:.0f} s, Python {sys.version.split()[0]}")
+    print(
+        f"SQLite load run: {args.workers} gunicorn workers, {args.writers} checkout threads, "
+        f"status polling from a second process, {args.seconds:.0f} s, Python {sys.version.split()[0]}"
+    )
     print(f"  checkouts placed        {checkouts} ({checkouts / args.seconds:.1f}/s)")
-    print(f"  checkout POST latency   p50 {statistics.median(timings) * 1000:.0f} ms, "
-          f"p99 {percentile(timings, 0.99) * 1000:.0f} ms")
+    print(
+        f"  checkout POST latency   p50 {statistics.median(timings) * 1000:.0f} ms, "
+        f"p99 {percentile(timings, 0.99) * 1000:.0f} ms"
+    )
     print(f"  writer responses        {dict(sorted(codes.items(), key=str))}")
-    print(f"  polls                   {sum(poll_codes.values())} ({sum(poll_codes.values()) / args.seconds:.0f}/s), "
-          f"p50 {percentile(poll_latencies, 0.5) * 1000:.1f} ms, p99 {percentile(poll_latencies, 0.99) * 1000:.1f} ms")
+    print(
+        f"  polls                   {sum(poll_codes.values())} ({sum(poll_codes.values()) / args.seconds:.0f}/s), "
+        f"p50 {percentile(poll_latencies, 0.5) * 1000:.1f} ms, p99 {percentile(poll_latencies, 0.99) * 1000:.1f} ms"
+    )
     print(f"  poll responses          {poll_codes}")
     print(f"  5xx responses           {server_errors}")
     print(f"  'database is locked'    {locked}")

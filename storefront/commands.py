@@ -60,21 +60,33 @@ def seed_demo_shipping() -> int:
         provinces = list(db.session.execute(db.select(Region.code).where(Region.level == PROVINCE)).scalars())
         for position, data in enumerate(SHIPPING_SERVICES):
             service = ShippingService(
-                code=data["code"], courier=data["courier"], service=data["service"], position=position,
-                etd_min_days=data["etd_min_days"], etd_max_days=data["etd_max_days"], active=True, free_shipping=True,
+                code=data["code"],
+                courier=data["courier"],
+                service=data["service"],
+                position=position,
+                etd_min_days=data["etd_min_days"],
+                etd_max_days=data["etd_max_days"],
+                active=True,
+                free_shipping=True,
             )
             db.session.add(service)
             db.session.flush()
             db.session.add_all(
-                ShippingRate(service_id=service.id, region_code=code,
-                             price_per_kg_idr=data["near"] if code in NEAR_PROVINCES else data["far"])
+                ShippingRate(
+                    service_id=service.id,
+                    region_code=code,
+                    price_per_kg_idr=data["near"] if code in NEAR_PROVINCES else data["far"],
+                )
                 for code in provinces
             )
         if db.session.execute(db.select(ShippingSettings.id).limit(1)).first() is None:
-            db.session.add(ShippingSettings(
-                origin_city_code=SHIPPING_ORIGIN["city_code"], origin_postal_code=SHIPPING_ORIGIN["postal_code"],
-                free_shipping_min_idr=FREE_SHIPPING_MIN_IDR,
-            ))
+            db.session.add(
+                ShippingSettings(
+                    origin_city_code=SHIPPING_ORIGIN["city_code"],
+                    origin_postal_code=SHIPPING_ORIGIN["postal_code"],
+                    free_shipping_min_idr=FREE_SHIPPING_MIN_IDR,
+                )
+            )
         return len(SHIPPING_SERVICES)
 
 

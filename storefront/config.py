@@ -54,16 +54,14 @@ def _whatsapp_number(name):
 def normalise_database_url(url):
     """Accept the `postgres://` URLs that PaaS add-ons hand out and pick the psycopg 3 driver."""
     if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+        url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
 
 
 def load_config(instance_path):
-    database_url = os.environ.get("DATABASE_URL") or (
-        "sqlite:///" + os.path.join(instance_path, "storefront.sqlite3")
-    )
+    database_url = os.environ.get("DATABASE_URL") or ("sqlite:///" + os.path.join(instance_path, "storefront.sqlite3"))
     debug = _env_bool("FLASK_DEBUG")
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY") or DEV_SECRET_KEY,
@@ -116,7 +114,8 @@ def load_config(instance_path):
         "ADMIN_SESSION_IDLE": _env_int("ADMIN_SESSION_IDLE", 30 * 60),
         # Failed sign-ins: per client IP, and per account (e-mail typed) from any number of IPs.
         "ADMIN_LOGIN_RATE_LIMIT": os.environ.get("ADMIN_LOGIN_RATE_LIMIT") or "10/minute",
-        "ADMIN_LOGIN_RATE_LIMIT_PER_ACCOUNT": os.environ.get("ADMIN_LOGIN_RATE_LIMIT_PER_ACCOUNT") or "5 per 15 minutes",
+        "ADMIN_LOGIN_RATE_LIMIT_PER_ACCOUNT": os.environ.get("ADMIN_LOGIN_RATE_LIMIT_PER_ACCOUNT")
+        or "5 per 15 minutes",
         # htmx from its CDN (checked against the shop's own copy with SRI); empty = the shop's copy only.
         "HTMX_CDN_URL": os.environ.get("HTMX_CDN_URL", DEFAULT_HTMX_CDN_URL).strip(),
         # Largest request body read, chunked ones included (werkzeug answers 413 past it): a product form
@@ -158,9 +157,7 @@ def load_config(instance_path):
         "BABEL_DEFAULT_LOCALE": "id",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
         # A server database may drop idle connections (PaaS restarts); a SQLite file cannot.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True}
-        if not database_url.startswith("sqlite")
-        else {},
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True} if not database_url.startswith("sqlite") else {},
     }
 
 
@@ -195,8 +192,10 @@ def apply_public_url(config) -> None:
     if parts.scheme != "https":
         # Allowed (an intranet shop, a test server), but the Secure session cookie is not sent back
         # over http, so a shopper returning from Midtrans would arrive as a stranger.
-        log.warning("PUBLIC_URL %s is not https: shoppers' links and Midtrans's redirects will be plain http",
-                    config["PUBLIC_URL"])
+        log.warning(
+            "PUBLIC_URL %s is not https: shoppers' links and Midtrans's redirects will be plain http",
+            config["PUBLIC_URL"],
+        )
     # Any other Host gets 400 (Flask checks TRUSTED_HOSTS while routing; the port is ignored).
     config["TRUSTED_HOSTS"] = [parts.hostname, *config.get("ALLOWED_HOSTS", [])]
 

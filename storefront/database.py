@@ -70,7 +70,6 @@ def write_transaction():
         raise
 
 
-
 def render_migration_item(type_, obj, autogen_context):
     """Alembic autogenerate: write UTCDateTime as the plain DateTime it stores, so migrations never
     import the app's models."""

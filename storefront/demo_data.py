@@ -325,11 +325,51 @@ PRODUCTS = [
 # Courier services and their price per kilogram by destination province, for `flask seed` (demo only:
 # a merchant sets real prices in the back office). Java, Bali and Sumatra are cheaper from a Java origin.
 SHIPPING_SERVICES = [
-    {"code": "jne-reg", "courier": "JNE", "service": "REG", "etd_min_days": 2, "etd_max_days": 3, "near": 20000, "far": 45000},
-    {"code": "jnt-ez", "courier": "J&T", "service": "EZ", "etd_min_days": 2, "etd_max_days": 4, "near": 18000, "far": 42000},
-    {"code": "sicepat-reg", "courier": "SiCepat", "service": "REG", "etd_min_days": 1, "etd_max_days": 3, "near": 19000, "far": 43000},
-    {"code": "anteraja-reg", "courier": "AnterAja", "service": "REG", "etd_min_days": 2, "etd_max_days": 4, "near": 17000, "far": 40000},
-    {"code": "pos-kilat", "courier": "Pos Indonesia", "service": "Kilat", "etd_min_days": 3, "etd_max_days": 5, "near": 15000, "far": 35000},
+    {
+        "code": "jne-reg",
+        "courier": "JNE",
+        "service": "REG",
+        "etd_min_days": 2,
+        "etd_max_days": 3,
+        "near": 20000,
+        "far": 45000,
+    },
+    {
+        "code": "jnt-ez",
+        "courier": "J&T",
+        "service": "EZ",
+        "etd_min_days": 2,
+        "etd_max_days": 4,
+        "near": 18000,
+        "far": 42000,
+    },
+    {
+        "code": "sicepat-reg",
+        "courier": "SiCepat",
+        "service": "REG",
+        "etd_min_days": 1,
+        "etd_max_days": 3,
+        "near": 19000,
+        "far": 43000,
+    },
+    {
+        "code": "anteraja-reg",
+        "courier": "AnterAja",
+        "service": "REG",
+        "etd_min_days": 2,
+        "etd_max_days": 4,
+        "near": 17000,
+        "far": 40000,
+    },
+    {
+        "code": "pos-kilat",
+        "courier": "Pos Indonesia",
+        "service": "Kilat",
+        "etd_min_days": 3,
+        "etd_max_days": 5,
+        "near": 15000,
+        "far": 35000,
+    },
 ]
 # Province codes (Kemendagri) priced "near": Sumatra, Java, Bali.
 NEAR_PROVINCES = ["11", "12", "13", "14", "15", "16", "17", "18", "19", "21", "31", "32", "33", "34", "35", "36", "51"]

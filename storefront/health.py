@@ -28,7 +28,7 @@ def expected_heads(app: Flask) -> frozenset[str]:
 
 
 def database_state() -> str:
-    """"ok", "outdated" (reachable, but not at the latest migration) or "unavailable"."""
+    """ "ok", "outdated" (reachable, but not at the latest migration) or "unavailable"."""
     expected = expected_heads(current_app)
     try:
         # A connection of its own: the answer must not depend on (or disturb) a request session.

@@ -78,9 +78,7 @@ def rereserve_stock(order):
         for item in order.items:
             if item.product_id not in short:
                 db.session.execute(
-                    update(Product)
-                    .where(Product.id == item.product_id)
-                    .values(stock=Product.stock + item.quantity)
+                    update(Product).where(Product.id == item.product_id).values(stock=Product.stock + item.quantity)
                 )
         return False
     order.stock_reserved = True

@@ -136,7 +136,7 @@ class Order(TimestampMixin, db.Model):
 
     @property
     def shipping_label(self) -> str | None:
-        """"JNE REG", or None for orders from before courier services."""
+        """ "JNE REG", or None for orders from before courier services."""
         if not self.shipping_courier:
             return None
         return f"{self.shipping_courier} {self.shipping_service}"

@@ -41,9 +41,10 @@ def init_security_headers(app: Flask) -> None:
     # HTML: it is inert on the others, and it protects a JSON or image answer opened as a page.
     gateway = gateway_config(app.config)
     headers = [
-        ("Content-Security-Policy", content_security_policy(
-            gateway.snap_base_url, gateway.is_production, app.config.get("HTMX_CDN_URL") or ""
-        )),
+        (
+            "Content-Security-Policy",
+            content_security_policy(gateway.snap_base_url, gateway.is_production, app.config.get("HTMX_CDN_URL") or ""),
+        ),
         ("X-Content-Type-Options", "nosniff"),
         ("Referrer-Policy", "strict-origin-when-cross-origin"),
         ("X-Frame-Options", "DENY"),

@@ -49,7 +49,9 @@ def product_chat_url(name: str, url: str) -> str | None:
     if not number:
         return None
     store = current_app.config["STORE_NAME"]
-    return chat_url(number, gettext("Hello %(store)s, I have a question about %(name)s: %(url)s", store=store, name=name, url=url))
+    return chat_url(
+        number, gettext("Hello %(store)s, I have a question about %(name)s: %(url)s", store=store, name=name, url=url)
+    )
 
 
 def order_chat_url(reference: str) -> str | None:
@@ -58,7 +60,9 @@ def order_chat_url(reference: str) -> str | None:
     if not number:
         return None
     store = current_app.config["STORE_NAME"]
-    return chat_url(number, gettext("Hello %(store)s, I have a question about my order %(ref)s.", store=store, ref=reference))
+    return chat_url(
+        number, gettext("Hello %(store)s, I have a question about my order %(ref)s.", store=store, ref=reference)
+    )
 
 
 def shop_chat_url() -> str | None:

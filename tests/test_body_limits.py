@@ -41,8 +41,10 @@ def _send_chunked(port, path, total):
     Returns (status line or None, bytes sent)."""
     sent = 0
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        sock.sendall(f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                     "Transfer-Encoding: chunked\r\n\r\n".encode())
+        sock.sendall(
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n".encode()
+        )
         frame = f"{len(CHUNK):x}\r\n".encode() + CHUNK + b"\r\n"
         try:
             while sent < total:
@@ -61,8 +63,14 @@ def _send_chunked(port, path, total):
 
 @pytest.mark.timeout(180)
 def test_a_400_mb_chunked_notification_gets_413_and_the_worker_grows_less_than_20_mb(tmp_path):
-    env = {**os.environ, "SECRET_KEY": "b" * 40, "DATABASE_URL": f"sqlite:///{tmp_path}/shop.sqlite3",
-           "MIDTRANS_SERVER_KEY": "SB-Mid-server-unused", "SESSION_COOKIE_SECURE": "false", "REDIS_URL": ""}
+    env = {
+        **os.environ,
+        "SECRET_KEY": "b" * 40,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/shop.sqlite3",
+        "MIDTRANS_SERVER_KEY": "SB-Mid-server-unused",
+        "SESSION_COOKIE_SECURE": "false",
+        "REDIS_URL": "",
+    }
     with gunicorn_shop(env, workers=1) as url:
         port = int(url.rsplit(":", 1)[1])
         [worker] = _worker_pids(port)
@@ -71,16 +79,24 @@ def test_a_400_mb_chunked_notification_gets_413_and_the_worker_grows_less_than_2
         status, sent = _send_chunked(port, "/payments/notification", TOTAL)
         elapsed = time.monotonic() - started
         growth_mib = (_peak_rss_kib(worker) - before) / 1024
-    print(f"\n400 MB chunked notification: {status!r} after {sent / 2**20:.1f} MiB sent in {elapsed:.2f} s; "
-          f"worker peak RSS +{growth_mib:.1f} MiB")
+    print(
+        f"\n400 MB chunked notification: {status!r} after {sent / 2**20:.1f} MiB sent in {elapsed:.2f} s; "
+        f"worker peak RSS +{growth_mib:.1f} MiB"
+    )
     assert status in ("HTTP/1.1 413 REQUEST ENTITY TOO LARGE", "HTTP/1.1 413 Request Entity Too Large", "closed")
     assert growth_mib < 20
     assert sent < TOTAL  # refused long before the end
 
 
 def test_an_over_large_chunked_form_post_is_refused_without_being_read_whole(tmp_path):
-    env = {**os.environ, "SECRET_KEY": "b" * 40, "DATABASE_URL": f"sqlite:///{tmp_path}/shop.sqlite3",
-           "MIDTRANS_SERVER_KEY": "SB-Mid-server-unused", "SESSION_COOKIE_SECURE": "false", "REDIS_URL": ""}
+    env = {
+        **os.environ,
+        "SECRET_KEY": "b" * 40,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/shop.sqlite3",
+        "MIDTRANS_SERVER_KEY": "SB-Mid-server-unused",
+        "SESSION_COOKIE_SECURE": "false",
+        "REDIS_URL": "",
+    }
     with gunicorn_shop(env, workers=1) as url:
         status, sent = _send_chunked(int(url.rsplit(":", 1)[1]), "/cart/add", 64 * 1024 * 1024)
     # werkzeug stops reading a chunked form at MAX_CONTENT_LENGTH (3 MiB); what was read is not a valid

@@ -20,7 +20,7 @@ def test_home_lists_active_products_with_price_and_stock_badges(client, app):
 def test_sold_out_product_cannot_be_added_from_the_grid(client, app):
     make_product("Sambal Bawang", stock=0)
     html = client.get("/").get_data(as_text=True)
-    form = html[html.index('id="add-form-'):]
+    form = html[html.index('id="add-form-') :]
     assert "disabled" in form[: form.index("</form>")]
 
 

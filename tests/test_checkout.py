@@ -147,7 +147,9 @@ def test_same_checkout_key_twice_returns_the_first_order(app):
     product = make_product("Kopi", stock=10)
     with current_app.test_request_context():
         first, created_first = place_order({product.id: 2}, DIRECT_CUSTOMER, "same-key", "id", gondomanan(), "jne-reg")
-        second, created_second = place_order({product.id: 2}, DIRECT_CUSTOMER, "same-key", "id", gondomanan(), "jne-reg")
+        second, created_second = place_order(
+            {product.id: 2}, DIRECT_CUSTOMER, "same-key", "id", gondomanan(), "jne-reg"
+        )
     assert (created_first, created_second) == (True, False)
     assert first.id == second.id
     db.session.refresh(product)
@@ -164,7 +166,9 @@ def _price_changes_while_the_checkout_page_is_open(shopper, kopi, new_price):
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-def test_a_price_changed_after_the_checkout_page_was_shown_gets_422_with_the_new_summary_and_no_order(shopper, kopi, htmx):
+def test_a_price_changed_after_the_checkout_page_was_shown_gets_422_with_the_new_summary_and_no_order(
+    shopper, kopi, htmx
+):
     form = _price_changes_while_the_checkout_page_is_open(shopper, kopi, 95000)
     response = shopper.post("/checkout/", form, htmx=htmx)
     assert response.status_code == 422

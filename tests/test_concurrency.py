@@ -95,7 +95,10 @@ def test_double_submit_makes_one_order_and_one_snap_transaction(live_shop, sandb
         tab.cookies.update(browser.http.cookies)
     data = {"csrf_token": browser.csrf, **form}
     responses = all_at_once(
-        [lambda tab=tab: tab.post(live_shop.url + "/checkout/", data=data, allow_redirects=False, timeout=30) for tab in tabs]
+        [
+            lambda tab=tab: tab.post(live_shop.url + "/checkout/", data=data, allow_redirects=False, timeout=30)
+            for tab in tabs
+        ]
     )
     assert [r.status_code for r in responses] == [303, 303]
     assert order_count() == 1

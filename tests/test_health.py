@@ -60,7 +60,9 @@ def test_healthz_answers_503_with_the_database_down_and_says_nothing_secret(app_
 def test_healthz_answers_the_health_checkers_host_from_allowed_hosts_and_no_other(make_app):
     """In production any Host but PUBLIC_URL's and ALLOWED_HOSTS' gets 400; a PaaS health checker
     calls the app by its internal address, which ALLOWED_HOSTS names."""
-    with make_app(TESTING=False, SECRET_KEY="p" * 40, PUBLIC_URL="https://toko.example", ALLOWED_HOSTS=["10.1.2.3"]) as app:
+    with make_app(
+        TESTING=False, SECRET_KEY="p" * 40, PUBLIC_URL="https://toko.example", ALLOWED_HOSTS=["10.1.2.3"]
+    ) as app:
         stamp()
         try:
             client = app.test_client()

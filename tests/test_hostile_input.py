@@ -25,8 +25,13 @@ json_values = st.recursive(
     max_leaves=12,
 )
 field_values = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(10**30), max_value=10**30), st.floats(), st.text(max_size=40),
-    st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(),
+    st.text(max_size=40),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
 )
 
 
@@ -58,10 +63,23 @@ def test_arbitrary_bytes_are_refused_without_error(client, awaiting, raw):
 
 
 @FUZZ
-@given(order_id=field_values, status_code=field_values, gross_amount=field_values, transaction_status=field_values, signature=field_values)
-def test_wrongly_typed_fields_never_pass(client, awaiting, order_id, status_code, gross_amount, transaction_status, signature):
-    body = {"order_id": order_id, "status_code": status_code, "gross_amount": gross_amount,
-            "transaction_status": transaction_status, "signature_key": signature}
+@given(
+    order_id=field_values,
+    status_code=field_values,
+    gross_amount=field_values,
+    transaction_status=field_values,
+    signature=field_values,
+)
+def test_wrongly_typed_fields_never_pass(
+    client, awaiting, order_id, status_code, gross_amount, transaction_status, signature
+):
+    body = {
+        "order_id": order_id,
+        "status_code": status_code,
+        "gross_amount": gross_amount,
+        "transaction_status": transaction_status,
+        "signature_key": signature,
+    }
     response = client.post("/payments/notification", json=body)
     assert response.status_code in (400, 403, 404)
     assert unchanged()
@@ -79,8 +97,13 @@ def test_resigned_payloads_with_other_amounts_are_not_paid(client, sandbox, awai
 
 
 @FUZZ
-@given(status=st.one_of(st.sampled_from(["settlement", "capture", "refund", "expire", "cancel", "deny", "pending", "chargeback"]), st.text(max_size=20)),
-       fraud=st.one_of(st.none(), st.sampled_from(["accept", "challenge", "deny"]), st.text(max_size=8)))
+@given(
+    status=st.one_of(
+        st.sampled_from(["settlement", "capture", "refund", "expire", "cancel", "deny", "pending", "chargeback"]),
+        st.text(max_size=20),
+    ),
+    fraud=st.one_of(st.none(), st.sampled_from(["accept", "challenge", "deny"]), st.text(max_size=8)),
+)
 def test_signed_claims_change_nothing_the_status_api_does_not_confirm(client, sandbox, awaiting, status, fraud):
     # Midtrans has no transaction for this order yet, so no claim can be confirmed.
     body = signed_notification(awaiting, status, "190000.00", fraud_status=fraud)
@@ -90,9 +113,11 @@ def test_signed_claims_change_nothing_the_status_api_does_not_confirm(client, sa
 
 
 @FUZZ
-@given(product_id=st.one_of(st.text(max_size=12), st.integers(min_value=-5, max_value=10**12).map(str)),
-       quantity=st.one_of(st.text(max_size=12), st.integers(min_value=-(10**12), max_value=10**12).map(str)),
-       htmx=st.booleans())
+@given(
+    product_id=st.one_of(st.text(max_size=12), st.integers(min_value=-5, max_value=10**12).map(str)),
+    quantity=st.one_of(st.text(max_size=12), st.integers(min_value=-(10**12), max_value=10**12).map(str)),
+    htmx=st.booleans(),
+)
 def test_cart_survives_any_product_and_quantity(shopper, client, app, product_id, quantity, htmx):
     if db.session.execute(db.select(Product)).first() is None:
         make_product("Kopi Gayo", stock=10)
@@ -106,9 +131,14 @@ def test_cart_survives_any_product_and_quantity(shopper, client, app, product_id
 
 
 @FUZZ
-@given(form=st.fixed_dictionaries({
-    name: st.one_of(st.text(max_size=300), st.just("")) for name in ["name", "email", "phone", "address", "city", "postal_code"]
-}))
+@given(
+    form=st.fixed_dictionaries(
+        {
+            name: st.one_of(st.text(max_size=300), st.just(""))
+            for name in ["name", "email", "phone", "address", "city", "postal_code"]
+        }
+    )
+)
 def test_checkout_form_survives_any_text(shopper, app, form):
     product = db.session.execute(db.select(Product)).scalar_one_or_none() or make_product("Kopi Gayo", stock=10**6)
     shopper.add(product.id, 1)

@@ -193,8 +193,19 @@ def _fresh_template(tmp_path):
     """Extract the messages from the code now, exactly as `make translations` does."""
     pot = tmp_path / "messages.pot"
     result = subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract",
-         "-F", "babel.cfg", "-k", "_l", "-o", str(pot), "."],
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-o",
+            str(pot),
+            ".",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

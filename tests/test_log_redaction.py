@@ -41,11 +41,22 @@ def _procfile_web_command(port):
 
 def test_the_procfile_access_log_keeps_only_the_first_4_characters_of_the_order_token(tmp_path):
     port = free_port()
-    env = {**os.environ, "SECRET_KEY": "r" * 40, "DATABASE_URL": f"sqlite:///{tmp_path}/shop.sqlite3",
-           "PUBLIC_URL": f"http://127.0.0.1:{port}", "MIDTRANS_SERVER_KEY": "SB-Mid-server-unused",
-           "SESSION_COOKIE_SECURE": "false", "REDIS_URL": ""}
-    subprocess.run([str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "db", "upgrade"],
-                   cwd=ROOT, env=env, check=True, capture_output=True)
+    env = {
+        **os.environ,
+        "SECRET_KEY": "r" * 40,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/shop.sqlite3",
+        "PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "MIDTRANS_SERVER_KEY": "SB-Mid-server-unused",
+        "SESSION_COOKIE_SECURE": "false",
+        "REDIS_URL": "",
+    }
+    subprocess.run(
+        [str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     log_path = tmp_path / "access.log"
     with open(log_path, "w") as log:
         server = subprocess.Popen(_procfile_web_command(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

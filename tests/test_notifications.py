@@ -148,7 +148,14 @@ def test_database_failure_mid_notification_is_503_with_nothing_half_applied(clie
 
 @pytest.mark.parametrize(
     "body",
-    [b"not json", b"[]", b'"text"', b"{}", b'{"order_id": "x"}', b'{"order_id": 1, "status_code": [], "gross_amount": "1", "transaction_status": "x"}'],
+    [
+        b"not json",
+        b"[]",
+        b'"text"',
+        b"{}",
+        b'{"order_id": "x"}',
+        b'{"order_id": 1, "status_code": [], "gross_amount": "1", "transaction_status": "x"}',
+    ],
 )
 def test_malformed_bodies_are_400(client, awaiting, body):
     response = client.post("/payments/notification", data=body, content_type="application/json")

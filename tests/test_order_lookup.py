@@ -1,4 +1,4 @@
-""""Cek pesanan": a shopper who lost the e-mail gets the order link again, at the address on the order;
+""" "Cek pesanan": a shopper who lost the e-mail gets the order link again, at the address on the order;
 nobody learns from the page whether an order exists, and the form cannot be hammered."""
 
 import pytest
@@ -70,7 +70,9 @@ def test_found_and_not_found_give_the_same_answer_and_the_same_work(client, shop
     assert real.status_code == fake.status_code == 303
     assert real.headers["Location"] == fake.headers["Location"]
     assert real_statements == fake_statements
-    assert client.get(real.headers["Location"]).get_data(as_text=True) == client.get(fake.headers["Location"]).get_data(as_text=True)
+    assert client.get(real.headers["Location"]).get_data(as_text=True) == client.get(fake.headers["Location"]).get_data(
+        as_text=True
+    )
 
 
 def test_the_answer_page_says_what_happens_in_both_languages(client, shopper):
@@ -115,7 +117,9 @@ def test_the_order_link_email_is_in_the_language_the_lookup_was_made_in(shopper,
 
 
 def test_lookups_are_rate_limited_per_ip_and_per_reference(make_app, db_kind):
-    with make_app(RATELIMIT_ENABLED=True, RATELIMIT_ORDER_LOOKUP="3/hour", RATELIMIT_ORDER_LOOKUP_REFERENCE="2/hour") as app:
+    with make_app(
+        RATELIMIT_ENABLED=True, RATELIMIT_ORDER_LOOKUP="3/hour", RATELIMIT_ORDER_LOOKUP_REFERENCE="2/hour"
+    ) as app:
         forget_per_request_state(app)
 
         one_ip = Shopper(app.test_client())

@@ -35,7 +35,9 @@ def test_access_token_is_long_random_and_separate_from_the_reference(placed):
     assert re.fullmatch(r"SF-[2-9A-HJ-NP-Z]{10}", placed.reference)
 
 
-@pytest.mark.parametrize("mutate", [lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"), lambda t: "1", lambda t: "SF-ABC"])
+@pytest.mark.parametrize(
+    "mutate", [lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"), lambda t: "1", lambda t: "SF-ABC"]
+)
 def test_unknown_or_altered_token_is_404(client, placed, mutate):
     assert client.get(f"/orders/{mutate(placed.access_token)}").status_code == 404
     assert client.get(f"/orders/{mutate(placed.access_token)}/status").status_code == 404

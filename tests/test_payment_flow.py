@@ -34,7 +34,12 @@ def start_purchase(live_shop, sandbox, product, quantity=2):
 
 @pytest.mark.parametrize(
     "method, payment_type, instructions_kind",
-    [("bca_va", "bank_transfer", "va"), ("qris", "qris", "ewallet"), ("gopay", "gopay", "ewallet"), ("echannel", "echannel", "bill")],
+    [
+        ("bca_va", "bank_transfer", "va"),
+        ("qris", "qris", "ewallet"),
+        ("gopay", "gopay", "ewallet"),
+        ("echannel", "echannel", "bill"),
+    ],
 )
 def test_paid_by_method_flips_the_order_to_paid(live_shop, sandbox, kopi, method, payment_type, instructions_kind):
     browser, redirect_url = start_purchase(live_shop, sandbox, kopi)

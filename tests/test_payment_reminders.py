@@ -42,7 +42,12 @@ def notify(client, order, status):
 @pytest.fixture
 def bca_order(client, sandbox, placed_order):
     """The shopper chose BCA VA on the Snap page; Midtrans told the shop (pending, with the number)."""
-    response = requests.post(placed_order.current_attempt.redirect_url + "/method", data={"method": "bca_va"}, allow_redirects=False, timeout=10)
+    response = requests.post(
+        placed_order.current_attempt.redirect_url + "/method",
+        data={"method": "bca_va"},
+        allow_redirects=False,
+        timeout=10,
+    )
     assert response.status_code in (302, 303)
     notify(client, placed_order, "pending")
     db.session.refresh(placed_order.current_attempt)

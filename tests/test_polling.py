@@ -69,7 +69,9 @@ def test_forged_finish_redirect_changes_nothing(client, order):
 def test_finish_redirect_from_another_browser_reveals_nothing(app, order):
     stranger = app.test_client()
     midtrans_order_id = order.current_attempt.midtrans_order_id
-    response = stranger.get(f"/payments/finish?order_id={midtrans_order_id}&status_code=200&transaction_status=settlement")
+    response = stranger.get(
+        f"/payments/finish?order_id={midtrans_order_id}&status_code=200&transaction_status=settlement"
+    )
     assert response.status_code == 200
     assert order.access_token not in response.get_data(as_text=True)
     assert the_order().status == "awaiting_payment"

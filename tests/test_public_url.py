@@ -59,15 +59,19 @@ def test_public_url_builds_absolute_links_without_a_request_and_under_a_path_pre
 @pytest.fixture
 def production(make_app):
     """The app as gunicorn runs it: not debug, not testing."""
-    with make_app(TESTING=False, SECRET_KEY="p" * 40, PUBLIC_URL="https://toko.example",
-                  ALLOWED_HOSTS=["10.1.2.3"], PROXY_COUNT=1) as app:
+    with make_app(
+        TESTING=False, SECRET_KEY="p" * 40, PUBLIC_URL="https://toko.example", ALLOWED_HOSTS=["10.1.2.3"], PROXY_COUNT=1
+    ) as app:
         yield app
 
 
 def test_in_production_a_request_for_another_host_gets_400(production):
     client = production.test_client()
     assert client.get("/", base_url="https://evil.example").status_code == 400
-    assert client.get("/", headers={"X-Forwarded-Host": "evil.example"}, base_url="https://toko.example").status_code == 200
+    assert (
+        client.get("/", headers={"X-Forwarded-Host": "evil.example"}, base_url="https://toko.example").status_code
+        == 200
+    )
 
 
 def test_in_production_the_public_host_and_allowed_hosts_are_served_on_any_port(production):
@@ -78,8 +82,9 @@ def test_in_production_the_public_host_and_allowed_hosts_are_served_on_any_port(
 
 def test_behind_the_router_the_forwarded_scheme_counts_but_never_the_forwarded_host(production):
     client = production.test_client()
-    response = client.get("/", base_url="http://toko.example",
-                          headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example"})
+    response = client.get(
+        "/", base_url="http://toko.example", headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example"}
+    )
     assert response.status_code == 200
     assert "Strict-Transport-Security" in response.headers  # the request is known to be https
     assert "evil.example" not in response.get_data(as_text=True)
@@ -87,20 +92,37 @@ def test_behind_the_router_the_forwarded_scheme_counts_but_never_the_forwarded_h
 
 def test_production_refuses_to_start_without_public_url(tmp_path):
     with pytest.raises(ConfigError, match="PUBLIC_URL is not set"):
-        create_app({"TESTING": False, "SECRET_KEY": "x" * 40, "PUBLIC_URL": "",
-                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+        create_app(
+            {
+                "TESTING": False,
+                "SECRET_KEY": "x" * 40,
+                "PUBLIC_URL": "",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db",
+            }
+        )
 
 
 @pytest.mark.parametrize("url", ["toko.example", "ftp://toko.example", "https://", "https://toko.example/?a=1"])
 def test_a_public_url_that_is_not_an_address_is_refused(tmp_path, url):
     with pytest.raises(ConfigError, match="PUBLIC_URL must be an address"):
-        create_app({"TESTING": True, "SECRET_KEY": "x" * 40, "PUBLIC_URL": url,
-                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+        create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "x" * 40,
+                "PUBLIC_URL": url,
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db",
+            }
+        )
 
 
 def test_gunicorn_entry_point_explains_that_public_url_is_missing(tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db", "SECRET_KEY": "s" * 40,
-           "MIDTRANS_SERVER_KEY": "SB-Mid-server-x", "PUBLIC_URL": ""}  # set, so a developer's .env cannot fill it
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/x.db",
+        "SECRET_KEY": "s" * 40,
+        "MIDTRANS_SERVER_KEY": "SB-Mid-server-x",
+        "PUBLIC_URL": "",
+    }  # set, so a developer's .env cannot fill it
     result = subprocess.run([sys.executable, "-c", "import wsgi"], env=env, capture_output=True, text=True, cwd=ROOT)
     assert result.returncode != 0
     assert "PUBLIC_URL is not set" in result.stderr and "https://toko.example.co.id" in result.stderr
@@ -114,7 +136,13 @@ def test_a_plain_http_public_url_is_allowed_with_a_warning(make_app, caplog):
 
 
 def test_debug_and_testing_default_to_the_make_run_address(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "x" * 40, "PUBLIC_URL": "",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x" * 40,
+            "PUBLIC_URL": "",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db",
+        }
+    )
     assert app.config["PUBLIC_URL"] == "http://127.0.0.1:5000"
     assert app.config["TRUSTED_HOSTS"] is None  # any Host in development

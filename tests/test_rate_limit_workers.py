@@ -44,8 +44,13 @@ def test_the_limit_is_shared_by_all_workers(two_workers):
 
     def add(shopper):
         http, token = shopper
-        response = http.post(two_workers + "/cart/add", data={"csrf_token": token, "product_id": 1, "quantity": 1},
-                             headers={"Connection": "close"}, allow_redirects=False, timeout=10)
+        response = http.post(
+            two_workers + "/cart/add",
+            data={"csrf_token": token, "product_id": 1, "quantity": 1},
+            headers={"Connection": "close"},
+            allow_redirects=False,
+            timeout=10,
+        )
         return response.status_code
 
     # Sent at once, so both workers are busy and each answers some of them.

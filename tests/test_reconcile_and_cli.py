@@ -60,7 +60,14 @@ def test_simulate_sends_a_signed_notification_that_the_running_shop_applies(app_
     with developer_app.app_context():
         try:
             result = developer_app.test_cli_runner().invoke(
-                args=["payments", "simulate", awaiting.reference, "settlement", "--url", live_shop.url + "/payments/notification"]
+                args=[
+                    "payments",
+                    "simulate",
+                    awaiting.reference,
+                    "settlement",
+                    "--url",
+                    live_shop.url + "/payments/notification",
+                ]
             )
         finally:
             db.session.remove()
@@ -72,7 +79,14 @@ def test_simulate_sends_a_signed_notification_that_the_running_shop_applies(app_
 
 def test_simulate_against_real_midtrans_cannot_overrule_the_status_api(app, live_shop, awaiting):
     result = app.test_cli_runner().invoke(
-        args=["payments", "simulate", awaiting.reference, "settlement", "--url", live_shop.url + "/payments/notification"]
+        args=[
+            "payments",
+            "simulate",
+            awaiting.reference,
+            "settlement",
+            "--url",
+            live_shop.url + "/payments/notification",
+        ]
     )
     assert result.exit_code == 0, result.output
     assert the_order().status == "awaiting_payment"

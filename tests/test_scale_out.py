@@ -33,8 +33,17 @@ pytestmark = pytest.mark.skipif(not (PG_URL and REDIS_URL), reason="needs TEST_D
 
 
 def scale_out(*args):
-    return [sys.executable, str(ROOT / "bench" / "scale_out.py"), "--instances", "2", "--database-server", PG_URL,
-            "--redis-url", REDIS_URL, *args]
+    return [
+        sys.executable,
+        str(ROOT / "bench" / "scale_out.py"),
+        "--instances",
+        "2",
+        "--database-server",
+        PG_URL,
+        "--redis-url",
+        REDIS_URL,
+        *args,
+    ]
 
 
 def scale_databases():
@@ -45,12 +54,16 @@ def scale_databases():
 
 @pytest.mark.timeout(240)
 def test_two_instances_behind_haproxy_pass_every_check_of_the_bench():
-    result = subprocess.run(scale_out("--duration", "10", "--kill-at", "0"), cwd=ROOT, capture_output=True,
-                            text=True, timeout=220)
+    result = subprocess.run(
+        scale_out("--duration", "10", "--kill-at", "0"), cwd=ROOT, capture_output=True, text=True, timeout=220
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-4000:]
-    rows = {line.split("|")[1].strip(): line.split("|")[2].strip() for line in result.stdout.splitlines()
-            if line.startswith("| ") and not line.startswith("| check")}
+    rows = {
+        line.split("|")[1].strip(): line.split("|")[2].strip()
+        for line in result.stdout.splitlines()
+        if line.startswith("| ") and not line.startswith("| check")
+    }
     for check in CHECKS:
         verdict = next((v for name, v in rows.items() if name.startswith(check)), None)
         assert verdict == "PASS", f"{check}: {verdict}\n{output[-4000:]}"
@@ -59,8 +72,13 @@ def test_two_instances_behind_haproxy_pass_every_check_of_the_bench():
 @pytest.mark.timeout(180)
 def test_an_interrupted_run_stops_what_it_started_and_drops_its_database():
     before = scale_databases()
-    with subprocess.Popen(scale_out("--duration", "60", "--kill-at", "0"), cwd=ROOT, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True) as run:
+    with subprocess.Popen(
+        scale_out("--duration", "60", "--kill-at", "0"),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    ) as run:
         try:
             line = ""
             while "behind HAProxy at" not in line:

@@ -23,7 +23,9 @@ def test_htmx_requests_carry_the_token_in_a_header(client, product):
     html = client.get("/").get_data(as_text=True)
     token = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', html).group(1)
     response = client.post(
-        "/cart/add", data={"product_id": product.id, "quantity": 1}, headers={"HX-Request": "true", "X-CSRFToken": token}
+        "/cart/add",
+        data={"product_id": product.id, "quantity": 1},
+        headers={"HX-Request": "true", "X-CSRFToken": token},
     )
     assert response.status_code == 200
 
@@ -57,7 +59,7 @@ def test_external_scripts_are_pinned_with_subresource_integrity(client):
     for tag in re.findall(r"<script[^>]*>", html):
         src = re.search(r'src="([^"]+)"', tag)
         if src and src.group(1).startswith("http"):
-            assert "integrity=\"sha384-" in tag and 'crossorigin="anonymous"' in tag, tag
+            assert 'integrity="sha384-' in tag and 'crossorigin="anonymous"' in tag, tag
 
 
 def test_htmx_fallback_copy_matches_the_pinned_integrity(make_app):
@@ -74,15 +76,18 @@ def test_htmx_fallback_copy_matches_the_pinned_integrity(make_app):
 
 
 def test_session_cookie_is_secure_httponly_and_lax_in_production(make_app):
-    with make_app(TESTING=False, SESSION_COOKIE_SECURE=True, SECRET_KEY="p" * 40,
-                  PUBLIC_URL="https://shop.example") as production:
+    with make_app(
+        TESTING=False, SESSION_COOKIE_SECURE=True, SECRET_KEY="p" * 40, PUBLIC_URL="https://shop.example"
+    ) as production:
         product = make_product()
         client = production.test_client()
         page = client.get("/", base_url="https://shop.example").get_data(as_text=True)
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
         response = client.post(
-            "/cart/add", data={"csrf_token": token, "product_id": product.id, "quantity": 1},
-            base_url="https://shop.example", headers={"Referer": "https://shop.example/"},
+            "/cart/add",
+            data={"csrf_token": token, "product_id": product.id, "quantity": 1},
+            base_url="https://shop.example",
+            headers={"Referer": "https://shop.example/"},
         )
         cookie = response.headers["Set-Cookie"]
         assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
@@ -90,8 +95,12 @@ def test_session_cookie_is_secure_httponly_and_lax_in_production(make_app):
 
 @pytest.fixture
 def limited_app(make_app):
-    with make_app(RATELIMIT_ENABLED=True, RATELIMIT_CART="3/minute", RATELIMIT_CHECKOUT="2/minute",
-                  RATELIMIT_NOTIFICATION="2/minute") as app:
+    with make_app(
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_CART="3/minute",
+        RATELIMIT_CHECKOUT="2/minute",
+        RATELIMIT_NOTIFICATION="2/minute",
+    ) as app:
         yield app
 
 
@@ -126,7 +135,9 @@ def test_shoppers_behind_one_carrier_nat_ip_each_get_their_own_cart_and_checkout
 
 
 def test_a_client_that_drops_its_cookie_meets_the_per_ip_ceiling(make_app):
-    with make_app(RATELIMIT_ENABLED=True, RATELIMIT_CART_PER_IP="4/minute", RATELIMIT_CHECKOUT_PER_IP="1/minute") as app:
+    with make_app(
+        RATELIMIT_ENABLED=True, RATELIMIT_CART_PER_IP="4/minute", RATELIMIT_CHECKOUT_PER_IP="1/minute"
+    ) as app:
         _browsers_of_their_own(app)
         product = make_product("Kopi Gayo", stock=50)
         codes = [Shopper(app.test_client()).add(product.id, 1).status_code for _ in range(5)]

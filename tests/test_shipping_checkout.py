@@ -187,7 +187,11 @@ def test_the_order_stores_the_address_chain_the_service_its_price_and_the_weight
     shopper.add(kopi.id, 3)  # 900 g: 1 kg
     shopper.checkout(shipping_service="sicepat-reg")
     order = the_order()
-    assert (order.province, order.city, order.district) == ("Daerah Istimewa Yogyakarta", "Kota Yogyakarta", "Gondomanan")
+    assert (order.province, order.city, order.district) == (
+        "Daerah Istimewa Yogyakarta",
+        "Kota Yogyakarta",
+        "Gondomanan",
+    )
     assert (order.province_code, order.city_code, order.district_code) == ("34", "34.71", "34.71.10")
     assert (order.shipping_code, order.shipping_label, order.shipping_etd) == ("sicepat-reg", "SiCepat REG", "1–2")
     assert (order.weight_g, order.shipping_idr, order.total_idr) == (900, 18000, 273000)
@@ -222,7 +226,9 @@ def test_the_order_page_shows_the_courier_service_and_address(shopper, client, k
     assert "Gondomanan" in html and "Kota Yogyakarta" in html and "Daerah Istimewa Yogyakarta" in html
 
 
-def test_a_shipping_price_changed_after_the_service_was_shown_gets_422_and_confirming_again_pays_the_new_one(shopper, kopi):
+def test_a_shipping_price_changed_after_the_service_was_shown_gets_422_and_confirming_again_pays_the_new_one(
+    shopper, kopi
+):
     from storefront.shipping_rates.models import ShippingRate
     from tests.support.helpers import checkout_fields
 

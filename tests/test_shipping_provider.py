@@ -20,9 +20,15 @@ def biteship():
 
 @pytest.fixture
 def provider_app(make_app, biteship):
-    with make_app(SHIPPING_PROVIDER="biteship", BITESHIP_API_KEY=API_KEY, BITESHIP_BASE_URL=biteship.url,
-                  BITESHIP_COURIERS="jne,sicepat", SHIPPING_CONNECT_TIMEOUT=0.5, SHIPPING_READ_TIMEOUT=0.5,
-                  SHIPPING_CACHE_SECONDS=300) as app:
+    with make_app(
+        SHIPPING_PROVIDER="biteship",
+        BITESHIP_API_KEY=API_KEY,
+        BITESHIP_BASE_URL=biteship.url,
+        BITESHIP_COURIERS="jne,sicepat",
+        SHIPPING_CONNECT_TIMEOUT=0.5,
+        SHIPPING_READ_TIMEOUT=0.5,
+        SHIPPING_CACHE_SECONDS=300,
+    ) as app:
         yield app
 
 
@@ -68,8 +74,13 @@ def test_a_slow_provider_is_given_up_after_the_read_timeout_and_the_table_answer
 
 
 def test_an_unreachable_provider_falls_back_to_the_merchant_table(make_app):
-    with make_app(SHIPPING_PROVIDER="biteship", BITESHIP_API_KEY=API_KEY, BITESHIP_BASE_URL=closed_port_url(),
-                  SHIPPING_CONNECT_TIMEOUT=0.5, SHIPPING_READ_TIMEOUT=0.5):
+    with make_app(
+        SHIPPING_PROVIDER="biteship",
+        BITESHIP_API_KEY=API_KEY,
+        BITESHIP_BASE_URL=closed_port_url(),
+        SHIPPING_CONNECT_TIMEOUT=0.5,
+        SHIPPING_READ_TIMEOUT=0.5,
+    ):
         assert prices() == {"jne-reg": 20000, "sicepat-reg": 18000}
 
 

@@ -81,7 +81,11 @@ def test_the_official_list_has_the_38_provinces_in_force_since_2022(app):
     names = {p.name for p in provinces}
     assert {"Papua Selatan", "Papua Tengah", "Papua Pegunungan", "Papua Barat Daya"} <= names
     assert [c.name for c in children("34")] == [
-        "Kabupaten Bantul", "Kabupaten Gunungkidul", "Kabupaten Kulon Progo", "Kabupaten Sleman", "Kota Yogyakarta",
+        "Kabupaten Bantul",
+        "Kabupaten Gunungkidul",
+        "Kabupaten Kulon Progo",
+        "Kabupaten Sleman",
+        "Kota Yogyakarta",
     ]
 
 
@@ -94,15 +98,27 @@ def test_rate_lookup_query_count_does_not_grow_with_the_rate_table(app):
     small = lookup_queries()
     # Five hundred more services, each priced to every city of Jawa Barat and DI Yogyakarta.
     cities = [r.code for r in db.session.execute(db.select(Region).where(Region.level == 2)).scalars()]
-    db.session.execute(insert(ShippingService), [
-        {"code": f"c{n}-reg", "courier": f"C{n}", "service": "REG", "etd_min_days": 1, "etd_max_days": 2,
-         "active": True, "free_shipping": True, "position": 10 + n}
-        for n in range(500)
-    ])
+    db.session.execute(
+        insert(ShippingService),
+        [
+            {
+                "code": f"c{n}-reg",
+                "courier": f"C{n}",
+                "service": "REG",
+                "etd_min_days": 1,
+                "etd_max_days": 2,
+                "active": True,
+                "free_shipping": True,
+                "position": 10 + n,
+            }
+            for n in range(500)
+        ],
+    )
     ids = db.session.execute(db.select(ShippingService.id).where(ShippingService.code.like("c%-reg"))).scalars().all()
-    db.session.execute(insert(ShippingRate), [
-        {"service_id": sid, "region_code": code, "price_per_kg_idr": 10000} for sid in ids for code in cities[:40]
-    ])
+    db.session.execute(
+        insert(ShippingRate),
+        [{"service_id": sid, "region_code": code, "price_per_kg_idr": 10000} for sid in ids for code in cities[:40]],
+    )
     db.session.commit()
     assert len(quotes_for(DEPOK_BEJI, "16424", 1000, 100000)) == 501
     assert lookup_queries() == small == 2  # the settings row, then services with their rates in one query

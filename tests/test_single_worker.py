@@ -33,8 +33,12 @@ def test_purchase_completes_under_a_single_sync_worker(one_worker_shop):
     http = requests.Session()
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', http.get(shop + "/", timeout=5).text).group(1)
     http.post(shop + "/cart/add", data={"csrf_token": token, "product_id": 1, "quantity": 1}, timeout=5)
-    checkout = http.post(shop + "/checkout/", data={"csrf_token": token, **http_checkout_form(http, shop)},
-                         allow_redirects=False, timeout=15)
+    checkout = http.post(
+        shop + "/checkout/",
+        data={"csrf_token": token, **http_checkout_form(http, shop)},
+        allow_redirects=False,
+        timeout=15,
+    )
     assert checkout.status_code == 303 and checkout.headers["Location"].startswith(sandbox + "/snap/")
 
     snap = checkout.headers["Location"]

@@ -47,8 +47,14 @@ def no_key_env(tmp_path, sandbox_port):
 
 def test_importing_the_app_without_a_midtrans_key_opens_no_port_and_starts_no_thread(tmp_path):
     port = free_port()
-    result = subprocess.run([sys.executable, "-c", IMPORT_WITHOUT_SOCKETS], cwd=ROOT, env=no_key_env(tmp_path, port),
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORT_WITHOUT_SOCKETS],
+        cwd=ROOT,
+        env=no_key_env(tmp_path, port),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "1"  # the main thread only
     with pytest.raises(requests.ConnectionError):
@@ -56,8 +62,16 @@ def test_importing_the_app_without_a_midtrans_key_opens_no_port_and_starts_no_th
 
 
 def test_without_a_key_the_gateway_points_at_the_configured_sandbox_and_the_settings_stay_as_given(app_config):
-    app = create_app({**app_config, "MIDTRANS_SERVER_KEY": "", "MIDTRANS_SNAP_BASE_URL": "", "MIDTRANS_API_BASE_URL": "",
-                      "MIDTRANS_SANDBOX_HOST": "0.0.0.0", "MIDTRANS_SANDBOX_PORT": 5999})
+    app = create_app(
+        {
+            **app_config,
+            "MIDTRANS_SERVER_KEY": "",
+            "MIDTRANS_SNAP_BASE_URL": "",
+            "MIDTRANS_API_BASE_URL": "",
+            "MIDTRANS_SANDBOX_HOST": "0.0.0.0",
+            "MIDTRANS_SANDBOX_PORT": 5999,
+        }
+    )
     gateway = app.extensions["midtrans_gateway"].config
     assert gateway.server_key == SANDBOX_SERVER_KEY
     assert gateway.api_base_url == "http://127.0.0.1:5999"
@@ -76,8 +90,14 @@ def test_flask_sandbox_run_serves_snap_until_it_is_stopped(tmp_path):
 
 def test_flask_sandbox_run_says_when_its_port_is_taken(tmp_path, sandbox):
     env = no_key_env(tmp_path, sandbox.port)
-    result = subprocess.run([os.path.join(os.path.dirname(sys.executable), "flask"), "--app", "wsgi", "sandbox", "run"],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "flask"), "--app", "wsgi", "sandbox", "run"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode != 0
     assert f"Cannot listen on 127.0.0.1:{sandbox.port}" in result.stderr
 
@@ -93,7 +113,14 @@ def explode():
 
 
 def test_without_a_key_the_checkout_may_redirect_to_the_sandbox(app_config):
-    app = create_app({**app_config, "MIDTRANS_SERVER_KEY": "", "MIDTRANS_SNAP_BASE_URL": "",
-                      "MIDTRANS_SANDBOX_HOST": "127.0.0.1", "MIDTRANS_SANDBOX_PORT": 5999})
+    app = create_app(
+        {
+            **app_config,
+            "MIDTRANS_SERVER_KEY": "",
+            "MIDTRANS_SNAP_BASE_URL": "",
+            "MIDTRANS_SANDBOX_HOST": "127.0.0.1",
+            "MIDTRANS_SANDBOX_PORT": 5999,
+        }
+    )
     policy = app.test_client().get("/healthz").headers["Content-Security-Policy"]
     assert "form-action 'self' http://127.0.0.1:5999;" in policy

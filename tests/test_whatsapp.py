@@ -72,7 +72,13 @@ def test_ask_about_this_order_carries_the_reference_and_never_the_private_link(s
 
 @pytest.mark.parametrize(
     "raw, number",
-    [("0812-3456-7890", "6281234567890"), ("+62 812 3456 7890", "6281234567890"), ("6281234567890", "6281234567890"), ("", ""), ("call me", None)],
+    [
+        ("0812-3456-7890", "6281234567890"),
+        ("+62 812 3456 7890", "6281234567890"),
+        ("6281234567890", "6281234567890"),
+        ("", ""),
+        ("call me", None),
+    ],
 )
 def test_merchant_whatsapp_accepts_the_usual_ways_of_writing_a_number(raw, number):
     assert normalise_whatsapp_number(raw) == number

@@ -97,7 +97,9 @@ def login():
                 return redirect(_next_url(), code=303)
         # One message for every failure: it must not tell whether the e-mail has an account.
         form.password.data = ""
-        return render_template("admin/login.html", form=form, error=_("E-mail or password is incorrect."), next=_next_url()), 422
+        return render_template(
+            "admin/login.html", form=form, error=_("E-mail or password is incorrect."), next=_next_url()
+        ), 422
     return render_template("admin/login.html", form=form, error=None, next=_next_url())
 
 

@@ -41,7 +41,12 @@ def list_products(query, page, per_page=PER_PAGE):
     query = (query or "").strip()[:100]
     if query:
         statement = statement.where(func.lower(Product.name).like(f"%{escape_like(query.lower())}%", escape="\\"))
-    return db.paginate(statement.order_by(Product.active.desc(), Product.name, Product.id), page=page, per_page=per_page, error_out=False)
+    return db.paginate(
+        statement.order_by(Product.active.desc(), Product.name, Product.id),
+        page=page,
+        per_page=per_page,
+        error_out=False,
+    )
 
 
 def categories():
@@ -51,7 +56,10 @@ def categories():
 def movements_for(product_id, limit=50):
     return (
         db.session.execute(
-            db.select(StockMovement).where(StockMovement.product_id == product_id).order_by(StockMovement.id.desc()).limit(limit)
+            db.select(StockMovement)
+            .where(StockMovement.product_id == product_id)
+            .order_by(StockMovement.id.desc())
+            .limit(limit)
         )
         .scalars()
         .all()
@@ -92,7 +100,12 @@ def save_product(product_id, data, *, image=None, initial_stock=0, staff_id=None
                 product.image = image
             db.session.flush()
             action = "product_create" if product_id is None else "product_update"
-            audit.record(staff_id, action, product_id=product.id, detail=f"{product.name}, {product.price_idr}, active={product.active}")
+            audit.record(
+                staff_id,
+                action,
+                product_id=product.id,
+                detail=f"{product.name}, {product.price_idr}, active={product.active}",
+            )
             if product_id is None and initial_stock:
                 _move_stock(product.id, initial_stock, "initial", "", staff_id)
             return product.slug
@@ -120,7 +133,14 @@ def _move_stock(product_id, delta, reason, note, staff_id):
     if stock_after is None:
         raise CatalogError(_("Not enough units in stock to remove that many."), "delta")
     db.session.add(
-        StockMovement(product_id=product_id, delta=delta, stock_after=stock_after, reason=reason, note=note or "", staff_id=staff_id)
+        StockMovement(
+            product_id=product_id,
+            delta=delta,
+            stock_after=stock_after,
+            reason=reason,
+            note=note or "",
+            staff_id=staff_id,
+        )
     )
     # The ORM copy of the product (if loaded) must not show the old figure.
     product = db.session.get(Product, product_id)
@@ -159,4 +179,3 @@ def delete_category(category_id, staff_id):
             raise CatalogError(_("Move or deactivate this category's products first: it still has products."))
         audit.record(staff_id, "category_delete", detail=f"{category.id} {category.name}")
         db.session.delete(category)
-

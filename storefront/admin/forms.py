@@ -56,7 +56,10 @@ class RecheckForm(Form):
 class RefundForm(ConfirmForm):
     amount_idr = IntegerField(
         _l("Amount (rupiah)"),
-        validators=[InputRequired(_l("Enter the amount to refund.")), NumberRange(min=1, message=_l("Enter a whole number of rupiah, 1 or more."))],
+        validators=[
+            InputRequired(_l("Enter the amount to refund.")),
+            NumberRange(min=1, message=_l("Enter a whole number of rupiah, 1 or more.")),
+        ],
     )
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=255)])
     restock = BooleanField(_l("Put the items back in stock"))
@@ -116,33 +119,48 @@ class ProductForm(Form):
     name = StringField(_l("Name"), validators=[InputRequired(_l("Enter a name.")), Length(max=120)])
     slug = StringField(
         _l("Address name (slug)"),
-        validators=[Optional(), Length(max=120), Regexp(SLUG_PATTERN, message=_l("Lower-case letters, digits and dashes only."))],
+        validators=[
+            Optional(),
+            Length(max=120),
+            Regexp(SLUG_PATTERN, message=_l("Lower-case letters, digits and dashes only.")),
+        ],
     )
     category_id = SelectField(_l("Category"), coerce=int)
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     price_idr = IntegerField(
         _l("Price (rupiah)"),
-        validators=[InputRequired(_l("Enter the price.")), NumberRange(min=0, max=10**12, message=_l("Enter a whole number of rupiah, 0 or more."))],
+        validators=[
+            InputRequired(_l("Enter the price.")),
+            NumberRange(min=0, max=10**12, message=_l("Enter a whole number of rupiah, 0 or more.")),
+        ],
     )
     # Every product here is a parcel: shipping is priced by weight, so a weight is required.
     weight_g = IntegerField(
         _l("Shipping weight (grams, packaging included)"),
-        validators=[InputRequired(_l("Enter the weight in grams.")),
-                    NumberRange(min=1, max=100_000, message=_l("Enter a whole number of grams, from 1 to 100,000."))],
+        validators=[
+            InputRequired(_l("Enter the weight in grams.")),
+            NumberRange(min=1, max=100_000, message=_l("Enter a whole number of grams, from 1 to 100,000.")),
+        ],
     )
     active = BooleanField(_l("For sale"), default=True)
     image = FileField(_l("Image (PNG, JPEG or WebP, at most 2 MB)"))
 
 
 class NewProductForm(ProductForm):
-    stock = IntegerField(_l("Stock"), default=0, validators=[InputRequired(), NumberRange(min=0, max=MAX_STOCK_ADJUSTMENT)])
+    stock = IntegerField(
+        _l("Stock"), default=0, validators=[InputRequired(), NumberRange(min=0, max=MAX_STOCK_ADJUSTMENT)]
+    )
 
 
 class CategoryForm(Form):
     name = StringField(_l("Name"), validators=[InputRequired(_l("Enter a name.")), Length(max=80)])
     slug = StringField(
         _l("Address name (slug)"),
-        validators=[Optional(), Length(max=80), Regexp(SLUG_PATTERN, message=_l("Lower-case letters, digits and dashes only."))],
+        validators=[
+            Optional(),
+            Length(max=80),
+            Regexp(SLUG_PATTERN, message=_l("Lower-case letters, digits and dashes only.")),
+        ],
     )
     position = IntegerField(_l("Position"), default=0, validators=[Optional(), NumberRange(min=0, max=10000)])
 
@@ -158,8 +176,10 @@ STOCK_REASONS = {
 class StockAdjustForm(Form):
     delta = IntegerField(
         _l("Change (+ to add, - to remove)"),
-        validators=[InputRequired(_l("Enter how many units to add or remove.")),
-                    NumberRange(min=-MAX_STOCK_ADJUSTMENT, max=MAX_STOCK_ADJUSTMENT)],
+        validators=[
+            InputRequired(_l("Enter how many units to add or remove.")),
+            NumberRange(min=-MAX_STOCK_ADJUSTMENT, max=MAX_STOCK_ADJUSTMENT),
+        ],
     )
     reason = SelectField(_l("Reason"), choices=[SelectChoice(code, label) for code, label in STOCK_REASONS.items()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=255)])

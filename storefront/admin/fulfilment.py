@@ -21,7 +21,9 @@ def mark_shipped(order_id, carrier, tracking_number, staff_id):
         if shipment_for(order_id) is not None:
             raise NotAllowedNow(_("This order is already marked as shipped."))
         db.session.add(
-            Shipment(order_id=order_id, carrier=carrier.strip(), tracking_number=tracking_number.strip(), staff_id=staff_id)
+            Shipment(
+                order_id=order_id, carrier=carrier.strip(), tracking_number=tracking_number.strip(), staff_id=staff_id
+            )
         )
         audit.record(staff_id, "ship", order_id=order_id, detail=f"{carrier} {tracking_number}".strip())
     order_shipped.send(the_app(), order_id=order_id)

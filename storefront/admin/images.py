@@ -112,7 +112,7 @@ def make_product_renditions(image: str) -> str:
 
 def _source_path(image: str) -> str:
     if image.startswith(UPLOAD_PREFIX):
-        return os.path.join(upload_folder(), "products", image[len(UPLOAD_PREFIX):])
+        return os.path.join(upload_folder(), "products", image[len(UPLOAD_PREFIX) :])
     return os.path.join(current_app.static_folder or "", image)
 
 
@@ -125,7 +125,7 @@ def _static_image_key(path: str) -> str:
 
 def _rendition_key(image: str) -> str | None:
     if image.startswith(UPLOAD_PREFIX):
-        return image[len(UPLOAD_PREFIX):].split(".")[0]  # uploads are already named by that hash
+        return image[len(UPLOAD_PREFIX) :].split(".")[0]  # uploads are already named by that hash
     try:
         return _static_image_key(_source_path(image))
     except OSError:
@@ -164,5 +164,5 @@ def product_picture(product, width: int = 400) -> Picture:
 def product_image_url(product):
     image = product.image or "img/placeholder.svg"
     if image.startswith(UPLOAD_PREFIX):
-        return url_for("media.product_image", name=image[len(UPLOAD_PREFIX):])
+        return url_for("media.product_image", name=image[len(UPLOAD_PREFIX) :])
     return digest.static_url_for("static", filename=image)

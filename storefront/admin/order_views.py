@@ -124,7 +124,9 @@ def order_ship(reference):
         reference,
         "ship",
         form,
-        lambda o: actions.ActionResult(mark_shipped(o.id, form.carrier.data or "", form.tracking_number.data, g.staff.id)),
+        lambda o: actions.ActionResult(
+            mark_shipped(o.id, form.carrier.data or "", form.tracking_number.data, g.staff.id)
+        ),
         audited=False,  # recorded inside mark_shipped's transaction
     )
 
@@ -217,4 +219,6 @@ def _render_detail(order, *, forms=None, notice=None, status=200):
         "shipment": shipment_for(order.id),
         "audit_entries": audit.entries_for_order(order.id),
     }
-    return render_page_or_fragment("admin/orders/detail.html", "admin/orders/_detail.html", DETAIL_ID, status=status, **context)
+    return render_page_or_fragment(
+        "admin/orders/detail.html", "admin/orders/_detail.html", DETAIL_ID, status=status, **context
+    )

@@ -98,7 +98,9 @@ def product_stock(slug):
     form = StockAdjustForm()
     if form.validate_on_submit():
         try:
-            stock = adjust_stock(product.id, form.delta.data, form.reason.data, (form.note.data or "").strip(), g.staff.id)
+            stock = adjust_stock(
+                product.id, form.delta.data, form.reason.data, (form.note.data or "").strip(), g.staff.id
+            )
         except CatalogError as exc:
             form.delta.errors = [str(exc)]
         else:
@@ -123,8 +125,12 @@ def _with_categories(form, product):
 def _render_stock(product, form, notice=None, status=200):
     db.session.refresh(product)
     return render_template(
-        "admin/products/_stock.html", product=product, stock_form=form, movements=movements_for(product.id),
-        reasons=STOCK_REASONS, notice=notice,
+        "admin/products/_stock.html",
+        product=product,
+        stock_form=form,
+        movements=movements_for(product.id),
+        reasons=STOCK_REASONS,
+        notice=notice,
     ), status
 
 
@@ -166,7 +172,11 @@ def _category_form(category, template, **context):
     if form.validate_on_submit():
         try:
             save_category(
-                category.id if category else None, form.name.data, (form.slug.data or "").strip(), form.position.data, g.staff.id
+                category.id if category else None,
+                form.name.data,
+                (form.slug.data or "").strip(),
+                form.position.data,
+                g.staff.id,
             )
         except CatalogError as exc:
             getattr(form, exc.field or "name").errors = [str(exc)]

@@ -28,8 +28,9 @@ def city_choices() -> list[tuple[str, str]]:
     return [(code, f"{name} ({province})") for name, code, province in cities]
 
 
-def save_settings(origin_city_code: str, origin_postal_code: str, tolerance_g: int,
-                  free_shipping_min_idr: int | None, staff_id: int) -> None:
+def save_settings(
+    origin_city_code: str, origin_postal_code: str, tolerance_g: int, free_shipping_min_idr: int | None, staff_id: int
+) -> None:
     with write_transaction():
         settings = db.session.execute(db.select(ShippingSettings).order_by(ShippingSettings.id).limit(1)).scalar()
         if settings is None:
@@ -39,18 +40,29 @@ def save_settings(origin_city_code: str, origin_postal_code: str, tolerance_g: i
         settings.origin_postal_code = origin_postal_code
         settings.tolerance_g = tolerance_g
         settings.free_shipping_min_idr = free_shipping_min_idr
-        audit.record(staff_id, "shipping_settings",
-                     detail=f"origin {origin_city_code} {origin_postal_code}, tolerance {tolerance_g} g, "
-                            f"free from {free_shipping_min_idr}")
+        audit.record(
+            staff_id,
+            "shipping_settings",
+            detail=f"origin {origin_city_code} {origin_postal_code}, tolerance {tolerance_g} g, "
+            f"free from {free_shipping_min_idr}",
+        )
 
 
 def service_code(courier: str, service: str) -> str:
-    """"J&T" + "EZ" -> "jt-ez": the stable key shoppers' forms and the CSV use."""
+    """ "J&T" + "EZ" -> "jt-ez": the stable key shoppers' forms and the CSV use."""
     return re.sub(r"[^a-z0-9]+", "-", f"{courier} {service}".lower()).strip("-")[:40]
 
 
-def save_service(service_id: int | None, courier: str, service: str, etd_min_days: int, etd_max_days: int,
-                 active: bool, free_shipping: bool, staff_id: int) -> ShippingService:
+def save_service(
+    service_id: int | None,
+    courier: str,
+    service: str,
+    etd_min_days: int,
+    etd_max_days: int,
+    active: bool,
+    free_shipping: bool,
+    staff_id: int,
+) -> ShippingService:
     courier, service = courier.strip(), service.strip()
     with write_transaction():
         if service_id is None:
@@ -66,8 +78,11 @@ def save_service(service_id: int | None, courier: str, service: str, etd_min_day
             row = db.get_or_404(ShippingService, service_id)
         row.etd_min_days, row.etd_max_days = etd_min_days, etd_max_days
         row.active, row.free_shipping = active, free_shipping
-        audit.record(staff_id, "shipping_service",
-                     detail=f"{row.code}: {etd_min_days}-{etd_max_days} days, active={active}, free={free_shipping}")
+        audit.record(
+            staff_id,
+            "shipping_service",
+            detail=f"{row.code}: {etd_min_days}-{etd_max_days} days, active={active}, free={free_shipping}",
+        )
     return row
 
 
@@ -86,8 +101,12 @@ def import_rates(text: str, staff_id: int) -> ImportResult:
 
 
 def services_with_rate_counts() -> list[tuple[ShippingService, int]]:
-    counts = dict(db.session.execute(
-        db.select(ShippingRate.service_id, db.func.count(ShippingRate.id)).group_by(ShippingRate.service_id)
-    ).all())
-    services = db.session.execute(db.select(ShippingService).order_by(ShippingService.position, ShippingService.id)).scalars()
+    counts = dict(
+        db.session.execute(
+            db.select(ShippingRate.service_id, db.func.count(ShippingRate.id)).group_by(ShippingRate.service_id)
+        ).all()
+    )
+    services = db.session.execute(
+        db.select(ShippingService).order_by(ShippingService.position, ShippingService.id)
+    ).scalars()
     return [(s, counts.get(s.id, 0)) for s in services]

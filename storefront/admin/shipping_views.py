@@ -57,8 +57,13 @@ def shipping_settings() -> ResponseReturnValue:
     form = _settings_form()
     if not form.validate_on_submit():
         return _render(422, settings_form=form)
-    save_settings(form.origin_city_code.data, form.origin_postal_code.data, form.tolerance_g.data,
-                  form.free_shipping_min_idr.data, g.staff.id)
+    save_settings(
+        form.origin_city_code.data,
+        form.origin_postal_code.data,
+        form.tolerance_g.data,
+        form.free_shipping_min_idr.data,
+        g.staff.id,
+    )
     flash(_("Shipping settings saved."), "success")
     return redirect(url_for("admin.shipping"), code=303)
 
@@ -68,8 +73,16 @@ def shipping_service_new() -> ResponseReturnValue:
     form = ShippingServiceForm()
     if form.validate_on_submit():
         try:
-            save_service(None, form.courier.data, form.service.data, form.etd_min_days.data, form.etd_max_days.data,
-                         bool(form.active.data), bool(form.free_shipping.data), g.staff.id)
+            save_service(
+                None,
+                form.courier.data,
+                form.service.data,
+                form.etd_min_days.data,
+                form.etd_max_days.data,
+                bool(form.active.data),
+                bool(form.free_shipping.data),
+                g.staff.id,
+            )
         except ShippingSetupError as exc:
             getattr(form, exc.field).errors = [str(exc)]
         else:
@@ -85,8 +98,16 @@ def shipping_service_edit(code: str) -> ResponseReturnValue:
     # Courier and service name are the service's identity (its code); only the rest can change.
     del form.courier, form.service
     if form.validate_on_submit():
-        save_service(service_id, "", "", form.etd_min_days.data, form.etd_max_days.data,
-                     bool(form.active.data), bool(form.free_shipping.data), g.staff.id)
+        save_service(
+            service_id,
+            "",
+            "",
+            form.etd_min_days.data,
+            form.etd_max_days.data,
+            bool(form.active.data),
+            bool(form.free_shipping.data),
+            g.staff.id,
+        )
         flash(_("Courier service saved."), "success")
         return redirect(url_for("admin.shipping"), code=303)
     return _render(422, edited=(service_id, form))
@@ -94,8 +115,9 @@ def shipping_service_edit(code: str) -> ResponseReturnValue:
 
 @bp.get("/shipping/rates.csv")
 def shipping_rates_export() -> ResponseReturnValue:
-    return Response(export_rates(), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=shipping-rates.csv"})
+    return Response(
+        export_rates(), mimetype="text/csv", headers={"Content-Disposition": "attachment; filename=shipping-rates.csv"}
+    )
 
 
 @bp.post("/shipping/rates")

@@ -81,5 +81,7 @@ def needs_touch(row: StaffSession, now: datetime) -> bool:
 def touch(session_id: int, now: datetime) -> None:
     """Record activity (the caller commits)."""
     db.session.execute(
-        update(StaffSession).where(StaffSession.id == session_id, StaffSession.ended_at.is_(None)).values(last_seen_at=now)
+        update(StaffSession)
+        .where(StaffSession.id == session_id, StaffSession.ended_at.is_(None))
+        .values(last_seen_at=now)
     )

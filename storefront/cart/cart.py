@@ -139,9 +139,7 @@ def load_cart(session):
         rows = db.session.execute(db.select(Product).where(Product.id.in_(items.keys()))).scalars()
         products = {p.id: p for p in rows}
     lines = [
-        CartLine(products[pid], qty, line_problem(products[pid], qty))
-        for pid, qty in items.items()
-        if pid in products
+        CartLine(products[pid], qty, line_problem(products[pid], qty)) for pid, qty in items.items() if pid in products
     ]
     totals = totals_for(line.line_total_idr for line in lines)
     return CartView(lines, totals.subtotal_idr, totals.shipping_idr, totals.total_idr)

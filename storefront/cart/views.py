@@ -51,9 +51,7 @@ def add():
     set_quantity(session, product.id, in_cart + quantity)
     message = _("%(name)s added to your cart.", name=product.name)
     if is_htmx():
-        html = render_template(
-            "catalog/_add_form.html", product=product, variant=variant, added_message=message
-        )
+        html = render_template("catalog/_add_form.html", product=product, variant=variant, added_message=message)
         return _with_badge(html)
     flash(message, "success")
     return redirect(safe_next(request.form.get("next"), url_for("cart.show")), code=303)

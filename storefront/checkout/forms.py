@@ -22,7 +22,9 @@ def normalise_phone(raw):
 
 
 class CheckoutForm(Form):
-    name = StringField(_l("Full name"), validators=[InputRequired(_l("Please enter your name.")), Length(max=100, message=_TOO_LONG)])
+    name = StringField(
+        _l("Full name"), validators=[InputRequired(_l("Please enter your name.")), Length(max=100, message=_TOO_LONG)]
+    )
     email = EmailField(
         _l("Email"),
         validators=[
@@ -33,16 +35,35 @@ class CheckoutForm(Form):
     )
     phone = TelField(_l("Mobile number"), validators=[InputRequired(_l("Please enter your mobile number."))])
     address = StringField(
-        _l("Street address"), validators=[InputRequired(_l("Please enter your address.")), Length(max=255, message=_TOO_LONG)]
+        _l("Street address"),
+        validators=[InputRequired(_l("Please enter your address.")), Length(max=255, message=_TOO_LONG)],
     )
     # Kemendagri codes; the lists are filled per request from the regions table (load_regions).
-    province = SelectField(_l("Province"), choices=[], validate_choice=False, validators=[InputRequired(_l("Please choose your province."))])
-    city = SelectField(_l("City or regency"), choices=[], validate_choice=False, validators=[InputRequired(_l("Please choose your city or regency."))])
-    district = SelectField(_l("District (kecamatan)"), choices=[], validate_choice=False, validators=[InputRequired(_l("Please choose your district."))])
-    postal_code = StringField(
-        _l("Postal code"), validators=[InputRequired(_l("Please enter your postal code."))]
+    province = SelectField(
+        _l("Province"),
+        choices=[],
+        validate_choice=False,
+        validators=[InputRequired(_l("Please choose your province."))],
     )
-    shipping_service = RadioField(_l("Shipping service"), choices=[], validate_choice=False, validators=[InputRequired(_l("Please choose a shipping service."))])
+    city = SelectField(
+        _l("City or regency"),
+        choices=[],
+        validate_choice=False,
+        validators=[InputRequired(_l("Please choose your city or regency."))],
+    )
+    district = SelectField(
+        _l("District (kecamatan)"),
+        choices=[],
+        validate_choice=False,
+        validators=[InputRequired(_l("Please choose your district."))],
+    )
+    postal_code = StringField(_l("Postal code"), validators=[InputRequired(_l("Please enter your postal code."))])
+    shipping_service = RadioField(
+        _l("Shipping service"),
+        choices=[],
+        validate_choice=False,
+        validators=[InputRequired(_l("Please choose a shipping service."))],
+    )
     # Same value for both halves of a double submit, so they resolve to one order.
     checkout_key = HiddenField()
     # What the summary beside the form showed (pricing.fingerprint): the order is placed only at those prices.

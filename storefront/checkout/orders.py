@@ -150,4 +150,6 @@ def _create_order(quantities, customer, checkout_key, locale, place, shipping_co
 
 
 def no_weight_message() -> str:
-    return _("Some products in your cart have no shipping weight yet, so shipping cannot be priced. Please contact the shop.")
+    return _(
+        "Some products in your cart have no shipping weight yet, so shipping cannot be priced. Please contact the shop."
+    )

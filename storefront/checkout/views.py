@@ -59,8 +59,13 @@ def _render(form, cart, shipping_problem, status=200, prices_changed=False):
     # The step buttons sit in <noscript>; htmx parses swapped-in HTML as if scripting were off, which
     # would turn them into real buttons, so an htmx response leaves them out.
     return render_template(
-        "checkout/checkout.html", form=form, cart=cart, shipping_problem=shipping_problem, quote=form.chosen_quote,
-        show_steps=not is_htmx(), prices_changed=prices_changed,
+        "checkout/checkout.html",
+        form=form,
+        cart=cart,
+        shipping_problem=shipping_problem,
+        quote=form.chosen_quote,
+        show_steps=not is_htmx(),
+        prices_changed=prices_changed,
     ), status
 
 
@@ -84,7 +89,11 @@ def shipping():
     form.totals_fingerprint.data = _shown_fingerprint(form, cart)
     response = make_response(
         render_template(
-            "checkout/_shipping_update.html", form=form, cart=cart, shipping_problem=problem, quote=form.chosen_quote,
+            "checkout/_shipping_update.html",
+            form=form,
+            cart=cart,
+            shipping_problem=problem,
+            quote=form.chosen_quote,
             show_steps=False,
         )
     )
@@ -112,8 +121,13 @@ def submit():
         return _render(form, cart, problem, 422)
     try:
         order, created = place_order(
-            get_items(session), form.customer(), form.checkout_key.data, str(get_locale()),
-            form.place, form.shipping_service.data, seen_fingerprint=form.totals_fingerprint.data or "",
+            get_items(session),
+            form.customer(),
+            form.checkout_key.data,
+            str(get_locale()),
+            form.place,
+            form.shipping_service.data,
+            seen_fingerprint=form.totals_fingerprint.data or "",
         )
     except ShippingUnavailable as exc:
         form.shipping_service.errors = [str(exc)]
@@ -124,7 +138,10 @@ def submit():
         return _render(form, cart, None, 422, prices_changed=True)
     except OutOfStock as exc:
         flash(
-            _("Sorry, not enough stock left for: %(names)s. Please review your cart.", names=", ".join(exc.product_names)),
+            _(
+                "Sorry, not enough stock left for: %(names)s. Please review your cart.",
+                names=", ".join(exc.product_names),
+            ),
             "error",
         )
         return redirect_after_post(url_for("cart.show"))

@@ -13,7 +13,16 @@ from ..models import Order
 from ..payments.attention import attention_label
 from ..urls import public_url
 
-SHOPPER_KINDS = {"order_placed", "paid", "expired", "cancelled", "refunded", "shipped", "order_link", "payment_reminder"}
+SHOPPER_KINDS = {
+    "order_placed",
+    "paid",
+    "expired",
+    "cancelled",
+    "refunded",
+    "shipped",
+    "order_link",
+    "payment_reminder",
+}
 MERCHANT_KINDS = {"merchant_paid", "merchant_attention"}
 
 SUBJECTS = {

@@ -1,4 +1,4 @@
-""""Cek pesanan": a shopper who lost the e-mail asks for their order's private link again.
+""" "Cek pesanan": a shopper who lost the e-mail asks for their order's private link again.
 
 The request only queues an outbox row holding the reference and a keyed digest of the e-mail or phone
 entered; it never reads the orders table. Whether an order matches is decided later, by the sender

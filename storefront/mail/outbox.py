@@ -60,8 +60,14 @@ def deliver_pending(*, retry_failed=False, include_stuck=False, limit=200):
     statuses = ["pending"] + (["failed"] if retry_failed else [])
     condition = OutboxMessage.status.in_(statuses)
     if include_stuck:
-        condition = condition | ((OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < utcnow() - STUCK_AFTER))
-    ids = db.session.execute(db.select(OutboxMessage.id).where(condition).order_by(OutboxMessage.id).limit(limit)).scalars().all()
+        condition = condition | (
+            (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < utcnow() - STUCK_AFTER)
+        )
+    ids = (
+        db.session.execute(db.select(OutboxMessage.id).where(condition).order_by(OutboxMessage.id).limit(limit))
+        .scalars()
+        .all()
+    )
     db.session.rollback()
     sent = failed = 0
     for message_id in ids:

@@ -34,7 +34,14 @@ def send_payment_reminders(now: datetime | None = None) -> int:
         return 0
     now = now or utcnow()
     rows = db.session.execute(
-        db.select(Order.id, Order.email, Order.locale, PaymentAttempt.number, PaymentAttempt.created_at, PaymentAttempt.expires_at)
+        db.select(
+            Order.id,
+            Order.email,
+            Order.locale,
+            PaymentAttempt.number,
+            PaymentAttempt.created_at,
+            PaymentAttempt.expires_at,
+        )
         .join(PaymentAttempt, (PaymentAttempt.order_id == Order.id) & (PaymentAttempt.number == Order.attempt_count))
         .where(Order.status == OrderStatus.AWAITING_PAYMENT, PaymentAttempt.expires_at > now)
     ).all()
@@ -42,7 +49,9 @@ def send_payment_reminders(now: datetime | None = None) -> int:
     queued = 0
     for row in rows:
         if due(row.created_at, row.expires_at, now):
-            queued += enqueue(row.id, KIND, f"{row.id}:{KIND}:{row.number}", row.email, row.locale, {"attempt": row.number})
+            queued += enqueue(
+                row.id, KIND, f"{row.id}:{KIND}:{row.number}", row.email, row.locale, {"attempt": row.number}
+            )
     return queued
 
 

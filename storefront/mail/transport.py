@@ -19,7 +19,9 @@ def build_message(config, recipient, subject, body):
     message["From"] = config.get("MAIL_FROM") or f"{config.get('STORE_NAME', 'Storefront')} <no-reply@localhost>"
     message["To"] = recipient
     message["Subject"] = subject
-    message["Message-ID"] = make_msgid(domain=(config.get("MAIL_FROM") or "localhost").rpartition("@")[2].strip("> ") or None)
+    message["Message-ID"] = make_msgid(
+        domain=(config.get("MAIL_FROM") or "localhost").rpartition("@")[2].strip("> ") or None
+    )
     message.set_content(body)
     return message
 
@@ -30,8 +32,12 @@ def send(config, message):
     server = config.get("MAIL_SERVER")
     if not server:
         # The log may go to a PaaS log drain: the order link in the body is the key to the shopper's data.
-        log.info("e-mail not sent (no MAIL_SERVER set) to %s: %s\n%s", message["To"], message["Subject"],
-                 redact_order_tokens(message.get_content()))
+        log.info(
+            "e-mail not sent (no MAIL_SERVER set) to %s: %s\n%s",
+            message["To"],
+            message["Subject"],
+            redact_order_tokens(message.get_content()),
+        )
         return
     port = int(config.get("MAIL_PORT") or 587)
     if port == 465:

@@ -1,4 +1,4 @@
-""""Cek pesanan": the form that e-mails an order's private link to the address on the order."""
+""" "Cek pesanan": the form that e-mails an order's private link to the address on the order."""
 
 from flask import redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue

@@ -40,8 +40,30 @@ class Channel:
 def _va(atm_menu, app, app_menu, secret, web, web_menu, web_secret):
     return (
         Channel(ATM, "", ((CARD, {}), (MENU, {"menu": atm_menu}), (ENTER_VA, {}), (CHECK, {}), (DONE, {}))),
-        Channel(MOBILE, app, ((LOG_IN, {}), (MENU, {"menu": app_menu}), (ENTER_VA, {}), (CHECK, {}), (CONFIRM_WITH, {"secret": secret}), (DONE, {}))),
-        Channel(INTERNET, web, ((LOG_IN, {}), (MENU, {"menu": web_menu}), (ENTER_VA, {}), (CHECK, {}), (CONFIRM_WITH, {"secret": web_secret}), (DONE, {}))),
+        Channel(
+            MOBILE,
+            app,
+            (
+                (LOG_IN, {}),
+                (MENU, {"menu": app_menu}),
+                (ENTER_VA, {}),
+                (CHECK, {}),
+                (CONFIRM_WITH, {"secret": secret}),
+                (DONE, {}),
+            ),
+        ),
+        Channel(
+            INTERNET,
+            web,
+            (
+                (LOG_IN, {}),
+                (MENU, {"menu": web_menu}),
+                (ENTER_VA, {}),
+                (CHECK, {}),
+                (CONFIRM_WITH, {"secret": web_secret}),
+                (DONE, {}),
+            ),
+        ),
     )
 
 
@@ -93,9 +115,44 @@ GUIDES = {
     ),
     # Mandiri bill payment (Midtrans "echannel"): a company code plus a bill key, not one VA number.
     "mandiri": (
-        Channel(ATM, "", ((CARD, {}), (MENU, {"menu": _l("Pay/Buy › Others › Multi Payment")}), (ENTER_BILLER, {}), (ENTER_BILL_KEY, {}), (CHECK, {}), (DONE, {}))),
-        Channel(MOBILE, "Livin' by Mandiri", ((LOG_IN, {}), (MENU, {"menu": _l("Pay › Multipayment")}), (ENTER_BILLER, {}), (ENTER_BILL_KEY, {}), (CHECK, {}), (CONFIRM_WITH, {"secret": _l("your Livin' PIN")}), (DONE, {}))),
-        Channel(INTERNET, "Mandiri Internet Banking", ((LOG_IN, {}), (MENU, {"menu": _l("Payment › Multi Payment")}), (ENTER_BILLER, {}), (ENTER_BILL_KEY, {}), (CHECK, {}), (CONFIRM_WITH, {"secret": _l("your Mandiri token")}), (DONE, {}))),
+        Channel(
+            ATM,
+            "",
+            (
+                (CARD, {}),
+                (MENU, {"menu": _l("Pay/Buy › Others › Multi Payment")}),
+                (ENTER_BILLER, {}),
+                (ENTER_BILL_KEY, {}),
+                (CHECK, {}),
+                (DONE, {}),
+            ),
+        ),
+        Channel(
+            MOBILE,
+            "Livin' by Mandiri",
+            (
+                (LOG_IN, {}),
+                (MENU, {"menu": _l("Pay › Multipayment")}),
+                (ENTER_BILLER, {}),
+                (ENTER_BILL_KEY, {}),
+                (CHECK, {}),
+                (CONFIRM_WITH, {"secret": _l("your Livin' PIN")}),
+                (DONE, {}),
+            ),
+        ),
+        Channel(
+            INTERNET,
+            "Mandiri Internet Banking",
+            (
+                (LOG_IN, {}),
+                (MENU, {"menu": _l("Payment › Multi Payment")}),
+                (ENTER_BILLER, {}),
+                (ENTER_BILL_KEY, {}),
+                (CHECK, {}),
+                (CONFIRM_WITH, {"secret": _l("your Mandiri token")}),
+                (DONE, {}),
+            ),
+        ),
     ),
 }
 

@@ -63,7 +63,9 @@ def status(token):
     if not final and request.if_none_match.contains(etag):
         response = make_response("", 304)
     else:
-        html = render_template("orders/_status.html", **_status_context(order, attempt, polling=not final), returning=False)
+        html = render_template(
+            "orders/_status.html", **_status_context(order, attempt, polling=not final), returning=False
+        )
         response = make_response(html, STOP_POLLING if final else 200)
     response.set_etag(etag)
     response.headers["Cache-Control"] = "no-cache, private"

@@ -88,8 +88,11 @@ def cancel(order_id):
             # Midtrans has already ended (or settled) it: record what it says instead.
             outcome = apply_status(attempt_id, status, source="cancel")
             return ActionResult(
-                _("Not cancelled: Midtrans says the payment is %(status)s (%(outcome)s).",
-                  status=status.transaction_status, outcome=outcome.message),
+                _(
+                    "Not cancelled: Midtrans says the payment is %(status)s (%(outcome)s).",
+                    status=status.transaction_status,
+                    outcome=outcome.message,
+                ),
                 done=False,
             )
         try:
@@ -162,5 +165,7 @@ def is_412(exc):
 
 def merchant_error(exc):
     if is_412(exc):
-        return NotAllowedNow(_("Midtrans does not allow this in the transaction's current state (%(error)s).", error=str(exc)))
+        return NotAllowedNow(
+            _("Midtrans does not allow this in the transaction's current state (%(error)s).", error=str(exc))
+        )
     return MidtransUnavailable(_("Midtrans could not be reached or refused: %(error)s", error=str(exc)))

@@ -101,7 +101,9 @@ def _transition(order, attempt, status):
         order.paid_at = utcnow()
         if not order.stock_reserved:
             # Money arrived after we had given the units back: take them again if we still can.
-            attention = states.ATTENTION_PAID_AFTER_RELEASE if rereserve_stock(order) else states.ATTENTION_PAID_OUT_OF_STOCK
+            attention = (
+                states.ATTENTION_PAID_AFTER_RELEASE if rereserve_stock(order) else states.ATTENTION_PAID_OUT_OF_STOCK
+            )
     if target in RELEASES_STOCK:
         release_stock(order)
     if target in (S.REFUNDED, S.PARTIALLY_REFUNDED):

@@ -41,13 +41,17 @@ def simulate(reference, status, url):
     With the built-in sandbox, the sandbox's transaction is first moved to STATUS, so the shop's check
     with the status API confirms it. Against real Midtrans the status API decides, as it should.
     """
-    order = db.session.execute(db.select(Order).where(Order.reference == reference.strip().upper())).scalar_one_or_none()
+    order = db.session.execute(
+        db.select(Order).where(Order.reference == reference.strip().upper())
+    ).scalar_one_or_none()
     if order is None or order.current_attempt is None:
         raise click.ClickException(f"No order with a payment attempt has reference {reference!r}.")
     attempt = order.current_attempt
     body = _notification_body(attempt, status)
     response = requests.post(url, json=body, headers={"User-Agent": "Veritrans"}, timeout=15)
-    click.echo(f"Sent {status} for {attempt.midtrans_order_id} to {url}: HTTP {response.status_code} {response.text.strip()}")
+    click.echo(
+        f"Sent {status} for {attempt.midtrans_order_id} to {url}: HTTP {response.status_code} {response.text.strip()}"
+    )
 
 
 def _notification_body(attempt, status):
@@ -83,10 +87,32 @@ def _notification_body(attempt, status):
 
 
 _NOTIFICATION_FIELDS = {
-    "transaction_time", "transaction_status", "transaction_id", "status_code", "payment_type", "order_id",
-    "merchant_id", "gross_amount", "currency", "fraud_status", "settlement_time", "expiry_time", "va_numbers",
-    "payment_amounts", "permata_va_number", "biller_code", "bill_key", "store", "payment_code",
-    "masked_card", "bank", "card_type", "approval_code", "refund_amount", "refunds", "custom_field1",
+    "transaction_time",
+    "transaction_status",
+    "transaction_id",
+    "status_code",
+    "payment_type",
+    "order_id",
+    "merchant_id",
+    "gross_amount",
+    "currency",
+    "fraud_status",
+    "settlement_time",
+    "expiry_time",
+    "va_numbers",
+    "payment_amounts",
+    "permata_va_number",
+    "biller_code",
+    "bill_key",
+    "store",
+    "payment_code",
+    "masked_card",
+    "bank",
+    "card_type",
+    "approval_code",
+    "refund_amount",
+    "refunds",
+    "custom_field1",
 }
 
 

@@ -220,7 +220,12 @@ def payment_instructions(raw):
 def build_snap_payload(request):
     """The Snap body. item_details must sum exactly to gross_amount (Midtrans rejects otherwise)."""
     items = [
-        {"id": item.id[:MAX_NAME], "name": item.name[:MAX_NAME], "price": int(item.price_idr), "quantity": int(item.quantity)}
+        {
+            "id": item.id[:MAX_NAME],
+            "name": item.name[:MAX_NAME],
+            "price": int(item.price_idr),
+            "quantity": int(item.quantity),
+        }
         for item in request.items
     ]
     item_sum = sum(i["price"] * i["quantity"] for i in items)

@@ -56,7 +56,9 @@ def handle_notification(raw_body):
     db.session.rollback()  # end the read; no transaction stays open during the status call
 
     if claimed.gross_amount_idr != expected_amount or (claimed.currency or "IDR") != "IDR":
-        log.warning("notification for %s: amount %s does not match %s", claimed.order_id, claimed.gross_amount, expected_amount)
+        log.warning(
+            "notification for %s: amount %s does not match %s", claimed.order_id, claimed.gross_amount, expected_amount
+        )
         _flag_amount_mismatch(attempt_id, payload)
         return NotificationResult(400, "gross_amount does not match")
 
@@ -68,7 +70,9 @@ def handle_notification(raw_body):
 
     # The status API is the source of truth: a notification only tells us to look.
     confirmed = gateway().get_status(claimed.order_id)  # GatewayError -> 503 in the view
-    notification_event = payment_event(attempt_id, payload, "notification", True, Outcome(False, "confirmed via status API"))
+    notification_event = payment_event(
+        attempt_id, payload, "notification", True, Outcome(False, "confirmed via status API")
+    )
     if confirmed is None:
         notification_event.outcome = "status API does not know this transaction; nothing changed"
         _record_only(attempt_id, payload, "notification", True, notification_event.outcome)
@@ -103,9 +107,7 @@ def _flag_amount_mismatch(attempt_id, payload):
         db.session.add(payment_event(attempt_id, payload, "notification", True, Outcome(False, message)))
         order_id = order.id
     if newly_flagged:
-        order_needs_attention.send(
-            the_app(), order_id=order_id, attention=states.ATTENTION_AMOUNT_MISMATCH
-        )
+        order_needs_attention.send(the_app(), order_id=order_id, attention=states.ATTENTION_AMOUNT_MISMATCH)
 
 
 def _record_only(attempt_id, payload, source, signature_valid, message):

@@ -36,7 +36,9 @@ def recheck_attempt(attempt, *, source="recheck", now=None, grace=EXPIRY_GRACE):
     with write_transaction():
         attempt = db.session.get(PaymentAttempt, attempt_id)
         order = Order.lock(attempt.order_id)
-        expired = expires_at + grace <= now and order.status == S.AWAITING_PAYMENT and attempt.number == order.attempt_count
+        expired = (
+            expires_at + grace <= now and order.status == S.AWAITING_PAYMENT and attempt.number == order.attempt_count
+        )
         if expired:
             order.status = S.EXPIRED
             release_stock(order)
@@ -44,7 +46,9 @@ def recheck_attempt(attempt, *, source="recheck", now=None, grace=EXPIRY_GRACE):
             outcome = Outcome(True, "no transaction at Midtrans and the payment window has passed: expired")
         else:
             outcome = Outcome(False, "no transaction at Midtrans yet")
-        db.session.add(payment_event(attempt_id, {"status_code": "404", "order_id": midtrans_order_id}, source, None, outcome))
+        db.session.add(
+            payment_event(attempt_id, {"status_code": "404", "order_id": midtrans_order_id}, source, None, outcome)
+        )
         order_id, attention = order.id, order.attention
     if expired:
         announce_status_change(order_id, S.AWAITING_PAYMENT, S.EXPIRED, attention)

@@ -69,7 +69,12 @@ def send_refund(refund_id):
     if refund_row.status != "pending":
         raise NotAllowedNow(_("This refund was refused by Midtrans; start a new one if needed."))
     attempt_id = refund_row.attempt_id
-    args = (refund_row.attempt.midtrans_order_id, refund_row.amount_idr, refund_row.refund_key, refund_row.reason or "Refund")
+    args = (
+        refund_row.attempt.midtrans_order_id,
+        refund_row.amount_idr,
+        refund_row.refund_key,
+        refund_row.reason or "Refund",
+    )
     order_id = refund_row.order_id
     db.session.rollback()
     try:
@@ -78,13 +83,17 @@ def send_refund(refund_id):
         if is_412(exc):
             _close_refund(refund_id, "rejected", error=str(exc))
             raise RefundNotSupported(
-                _("Midtrans cannot refund this payment method. Pay the money back by bank transfer and record it as a manual refund.")
+                _(
+                    "Midtrans cannot refund this payment method. Pay the money back by bank transfer and record it as a manual refund."
+                )
             ) from None
         if exc.retryable:
             _note_refund_error(refund_id, str(exc))
             raise MidtransUnavailable(
-                _("Midtrans did not confirm the refund (%(error)s). Try again: the retry uses the same refund key, so the shopper cannot be refunded twice.",
-                  error=str(exc))
+                _(
+                    "Midtrans did not confirm the refund (%(error)s). Try again: the retry uses the same refund key, so the shopper cannot be refunded twice.",
+                    error=str(exc),
+                )
             ) from None
         _close_refund(refund_id, "failed", error=str(exc))
         raise RefundRejected(_("Midtrans refused the refund: %(error)s", error=str(exc))) from None
@@ -142,7 +151,9 @@ def _open_refund(order_id, request, *, method):
         order, attempt = _refundable(order_id, request.amount_idr)
         if attempt.payment_type not in API_REFUNDABLE_PAYMENT_TYPES:
             raise RefundNotSupported(
-                _("Midtrans cannot refund this payment method. Pay the money back by bank transfer and record it as a manual refund.")
+                _(
+                    "Midtrans cannot refund this payment method. Pay the money back by bank transfer and record it as a manual refund."
+                )
             )
         refund_row = _new_refund(order, attempt, request, method=method)
         if order.attention is None:

@@ -41,8 +41,12 @@ CORE_ACTIONS = {
 def _authorized() -> bool:
     # Midtrans authenticates with Basic auth: username = server key, empty password.
     auth = request.authorization
-    return bool(auth and auth.type == "basic" and auth.username
-                and hmac.compare_digest(auth.username.encode(), current_engine().settings.server_key.encode()))
+    return bool(
+        auth
+        and auth.type == "basic"
+        and auth.username
+        and hmac.compare_digest(auth.username.encode(), current_engine().settings.server_key.encode())
+    )
 
 
 def requires_server_key(unauthorized_body):

@@ -17,9 +17,15 @@ def transaction_json(order, transactions) -> dict:
     """The order's latest attempt as GET status would show it, plus what only the sandbox knows."""
     key = current_engine().settings.server_key
     latest = transactions[-1] if transactions else None
-    head = status_body(latest.fields, key) if latest else {
-        "order_id": order.order_id, "gross_amount": amount_str(order.gross_amount), "currency": "IDR",
-    }
+    head = (
+        status_body(latest.fields, key)
+        if latest
+        else {
+            "order_id": order.order_id,
+            "gross_amount": amount_str(order.gross_amount),
+            "currency": "IDR",
+        }
+    )
     snap = None
     if order is not None:
         snap = {
@@ -57,8 +63,9 @@ def force_state(order_id):
         return jsonify(error="payment_type must be a string"), 400
     engine = current_engine()
     try:
-        engine.force_state(order_id, body["transaction_status"], body.get("payment_type"),
-                           notify=bool(body.get("notify", True)))
+        engine.force_state(
+            order_id, body["transaction_status"], body.get("payment_type"), notify=bool(body.get("notify", True))
+        )
     except NotFound:
         return _no_such_order(order_id)
     except ValueError as exc:

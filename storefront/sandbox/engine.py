@@ -124,7 +124,9 @@ class SandboxEngine:
             if s.order(request.order_id) is not None:
                 latest = s.latest_transaction(request.order_id)
                 if latest is not None and latest.status in PAID_STATUSES:
-                    raise SnapRejected(["transaction_details.order_id has been paid and utilized, please use another order ID"])
+                    raise SnapRejected(
+                        ["transaction_details.order_id has been paid and utilized, please use another order ID"]
+                    )
                 if latest is not None:
                     raise SnapRejected(["transaction_details.order_id has already been taken"])
                 # No method chosen yet: Midtrans issues a fresh token and the old one stops working.
@@ -183,8 +185,12 @@ class SandboxEngine:
 
         def build(order, now):
             return self._new_transaction(
-                order, now, method=METHODS["credit_card"], status=outcome.transaction_status,
-                fraud_status=outcome.fraud_status, extra=card_fields(number, outcome),
+                order,
+                now,
+                method=METHODS["credit_card"],
+                status=outcome.transaction_status,
+                fraud_status=outcome.fraud_status,
+                extra=card_fields(number, outcome),
             )
 
         return self._start_attempt(token, METHODS["credit_card"], build)
@@ -239,7 +245,10 @@ class SandboxEngine:
             earlier = s.refund_response(tx.transaction_id, refund_key)
             if earlier is not None:
                 return earlier
-            if tx.status not in ("settlement", "partial_refund") or tx.fields["payment_type"] not in REFUNDABLE_PAYMENT_TYPES:
+            if (
+                tx.status not in ("settlement", "partial_refund")
+                or tx.fields["payment_type"] not in REFUNDABLE_PAYMENT_TYPES
+            ):
                 raise NotAllowed(tx)
             order = s.order(tx.order_id)
             remaining = order.gross_amount - _refunded_idr(tx.fields)
@@ -252,8 +261,18 @@ class SandboxEngine:
             response = {
                 "status_code": "200",
                 "status_message": "Success, refund request is approved",
-                **{k: tx.fields[k] for k in ("transaction_id", "order_id", "gross_amount", "currency",
-                                             "payment_type", "transaction_time", "transaction_status")},
+                **{
+                    k: tx.fields[k]
+                    for k in (
+                        "transaction_id",
+                        "order_id",
+                        "gross_amount",
+                        "currency",
+                        "payment_type",
+                        "transaction_time",
+                        "transaction_status",
+                    )
+                },
                 "refund_chargeback_id": entry["refund_chargeback_id"],
                 "refund_amount": entry["refund_amount"],
                 "refund_key": refund_key,
@@ -314,8 +333,9 @@ class SandboxEngine:
             if status == "settlement":
                 tx = replace(tx, fields=self._settled(tx.fields, now))
             elif status == "refund" and (remaining := order.gross_amount - _refunded_idr(tx.fields)) > 0:
-                tx, _ = self._with_refund(s, order, tx, remaining, f"sandbox-{uuid.uuid4().hex}",
-                                          "forced by the sandbox control API")
+                tx, _ = self._with_refund(
+                    s, order, tx, remaining, f"sandbox-{uuid.uuid4().hex}", "forced by the sandbox control API"
+                )
             s.save_transaction(tx)
             if notify:
                 s.after_commit(partial(self._notify, order, tx))
@@ -325,8 +345,9 @@ class SandboxEngine:
         if method.key != "credit_card":
             return self._new_transaction(order, now, method=method)
         number = "4811111111111114"
-        return self._new_transaction(order, now, method=method, status="capture",
-                                     extra=card_fields(number, TEST_CARDS[number]))
+        return self._new_transaction(
+            order, now, method=method, status="capture", extra=card_fields(number, TEST_CARDS[number])
+        )
 
     # --- expiry ---------------------------------------------------------------------------------
     def expire_overdue(self) -> int:
@@ -378,8 +399,16 @@ class SandboxEngine:
             fields["payment_amounts"] = [{"paid_at": when, "amount": fields["gross_amount"]}]
         return fields
 
-    def _new_transaction(self, order: SnapOrder, now: float, *, method: PaymentMethod, status: str = "pending",
-                         fraud_status: str = "accept", extra: dict | None = None) -> Transaction:
+    def _new_transaction(
+        self,
+        order: SnapOrder,
+        now: float,
+        *,
+        method: PaymentMethod,
+        status: str = "pending",
+        fraud_status: str = "accept",
+        extra: dict | None = None,
+    ) -> Transaction:
         transaction_id = str(uuid.uuid4())
         fields = {
             "transaction_time": midtrans_time(now),

@@ -24,8 +24,10 @@ class PaymentMethod:
     def new_fields(self) -> dict:
         """Method-specific transaction fields, fixed when the customer picks the method."""
         if self.va_bank:
-            return {"va_numbers": [{"bank": self.va_bank, "va_number": _digits(11 if self.va_bank == "bca" else 16)}],
-                    "payment_amounts": []}
+            return {
+                "va_numbers": [{"bank": self.va_bank, "va_number": _digits(11 if self.va_bank == "bca" else 16)}],
+                "payment_amounts": [],
+            }
         return _EXTRA_FIELDS.get(self.key, dict)()
 
 

@@ -62,8 +62,9 @@ class Notifier:
                 key = (order_id, url)
                 self._queues.setdefault(key, deque()).append(Job(order_id, transaction_id, url, body))
                 if key not in self._workers:
-                    worker = threading.Thread(target=self._drain, args=(key,), daemon=True,
-                                              name=f"sandbox-notify-{order_id}")
+                    worker = threading.Thread(
+                        target=self._drain, args=(key,), daemon=True, name=f"sandbox-notify-{order_id}"
+                    )
                     self._workers[key] = worker
                     worker.start()
 
@@ -134,5 +135,13 @@ class Notifier:
 
     def _record(self, job: Job, url, attempt, http_status, error, outcome) -> None:
         with self._store.write() as session:
-            session.add_delivery(order_id=job.order_id, transaction_id=job.transaction_id, body=job.body, url=url,
-                                 attempt=attempt, http_status=http_status, error=error, outcome=outcome)
+            session.add_delivery(
+                order_id=job.order_id,
+                transaction_id=job.transaction_id,
+                body=job.body,
+                url=url,
+                attempt=attempt,
+                http_status=http_status,
+                error=error,
+                outcome=outcome,
+            )

@@ -60,8 +60,9 @@ def render_state(state, notice: str | None = None, status: int = 200):
 
 def card_page(order, notice=None, declined=False, status=200):
     back_url = merchant_url(order.finish_url, order.order_id)
-    return render_template("sandbox/card.html", order=order, notice=notice, declined=declined,
-                           back_url=back_url), status
+    return render_template(
+        "sandbox/card.html", order=order, notice=notice, declined=declined, back_url=back_url
+    ), status
 
 
 def token_not_found():
@@ -137,5 +138,7 @@ def simulate(token, action):
     except PageError as exc:
         return render_state(engine.page(token), str(exc), 409)
     except NotAllowed as exc:
-        return render_state(engine.page(token), f"Nothing changed: this payment is already {exc.transaction.status}.", 409)
+        return render_state(
+            engine.page(token), f"Nothing changed: this payment is already {exc.transaction.status}.", 409
+        )
     return after_change(token, tx, (order.error_url or order.finish_url) if action == "deny" else order.finish_url)

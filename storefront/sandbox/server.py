@@ -42,8 +42,9 @@ def _listen(host: str, port: int) -> socket.socket:
 class SandboxServer:
     """`start()` binds first and raises OSError (EADDRINUSE) when the port is taken."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, *, sweep_interval: float = SWEEP_INTERVAL_SECONDS,
-                 **app_options):
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, *, sweep_interval: float = SWEEP_INTERVAL_SECONDS, **app_options
+    ):
         self.host = host
         self.port = port
         self._sweep_interval = sweep_interval
@@ -69,15 +70,18 @@ class SandboxServer:
         try:
             app = create_sandbox_app(**self._app_options)
             # make_server duplicates the descriptor, so ours is closed either way.
-            httpd = make_server(self.host, self.port, app, threaded=True, request_handler=_QuietHandler,
-                                fd=sock.fileno())
+            httpd = make_server(
+                self.host, self.port, app, threaded=True, request_handler=_QuietHandler, fd=sock.fileno()
+            )
         finally:
             sock.close()
         self.app, self._httpd, self.port = app, httpd, httpd.port
         self._stopping.clear()
         self._threads = [
             # A short poll interval keeps stop() fast; serve_forever only checks for shutdown between polls.
-            threading.Thread(target=httpd.serve_forever, args=(SHUTDOWN_POLL_SECONDS,), name="sandbox-http", daemon=True),
+            threading.Thread(
+                target=httpd.serve_forever, args=(SHUTDOWN_POLL_SECONDS,), name="sandbox-http", daemon=True
+            ),
             threading.Thread(target=self._sweep, name="sandbox-sweeper", daemon=True),
         ]
         for thread in self._threads:

@@ -15,4 +15,5 @@ bp.add_app_template_global(public_url, "public_url")
 def product_json_ld_tag(product, url: str, image_url: str | None) -> Markup:
     return json_ld_script(product_json_ld(product, url, image_url, current_app.config["STORE_NAME"]))
 
+
 from . import views  # noqa: E402,F401  (routes register themselves on bp)

@@ -21,9 +21,7 @@ def robots() -> Response:
 
 @bp.get("/sitemap.xml")
 def sitemap() -> Response:
-    xml = render_template(
-        "seo/sitemap.xml", products=active_products_for_sitemap(), categories=active_categories()
-    )
+    xml = render_template("seo/sitemap.xml", products=active_products_for_sitemap(), categories=active_categories())
     response = Response(xml, mimetype="application/xml")
     response.cache_control.public = True
     response.cache_control.max_age = 3600
@@ -33,6 +31,4 @@ def sitemap() -> Response:
 @bp.get("/favicon.ico")
 def favicon() -> Response:
     # Browsers and crawlers ask for /favicon.ico whatever the page says.
-    return send_from_directory(
-        current_app.static_folder or "", "favicon.ico", mimetype="image/x-icon", max_age=ONE_DAY
-    )
+    return send_from_directory(current_app.static_folder or "", "favicon.ico", mimetype="image/x-icon", max_age=ONE_DAY)

@@ -64,7 +64,9 @@ def _quote(entry: dict[str, Any]) -> Quote:
     price = entry["price"]
     if not isinstance(price, int) or isinstance(price, bool) or price < 0:
         raise ValueError("price is not whole rupiah")
-    etd_min, etd_max = _days(str(entry.get("shipment_duration_range") or "1"), str(entry.get("shipment_duration_unit") or "days"))
+    etd_min, etd_max = _days(
+        str(entry.get("shipment_duration_range") or "1"), str(entry.get("shipment_duration_unit") or "days")
+    )
     return Quote(
         code=f"{courier_code}-{service_code}",
         courier=str(entry.get("courier_name") or courier_code.upper()),

@@ -92,8 +92,15 @@ def _outside_quotes(parcel: Parcel) -> list[Quote]:
         for s in db.session.execute(db.select(ShippingService).where(ShippingService.active.is_(True))).scalars()
     }
     return [
-        Quote(q.code, active[q.code].courier, active[q.code].service, q.etd_min_days, q.etd_max_days, q.price_idr,
-              active[q.code].free_shipping)
+        Quote(
+            q.code,
+            active[q.code].courier,
+            active[q.code].service,
+            q.etd_min_days,
+            q.etd_max_days,
+            q.price_idr,
+            active[q.code].free_shipping,
+        )
         for q in answer
         if q.code in active
     ]

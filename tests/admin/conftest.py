@@ -54,6 +54,11 @@ def smtp(app):
     from tests.support.fake_smtp import FakeSMTPServer
 
     with FakeSMTPServer() as server:
-        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_USE_TLS=False,
-                          MAIL_FROM="Toko Nusantara <toko@toko.example>", MERCHANT_EMAIL="owner@toko.example")
+        app.config.update(
+            MAIL_SERVER="127.0.0.1",
+            MAIL_PORT=server.port,
+            MAIL_USE_TLS=False,
+            MAIL_FROM="Toko Nusantara <toko@toko.example>",
+            MERCHANT_EMAIL="owner@toko.example",
+        )
         yield server

@@ -31,7 +31,9 @@ def sample_url(rule):
 
 
 def test_cli_creates_an_account_with_a_scrypt_hash(app):
-    result = app.test_cli_runner().invoke(args=["admin", "create", "Owner@Toko.Example"], input=f"{STAFF_PASSWORD}\n{STAFF_PASSWORD}\n")
+    result = app.test_cli_runner().invoke(
+        args=["admin", "create", "Owner@Toko.Example"], input=f"{STAFF_PASSWORD}\n{STAFF_PASSWORD}\n"
+    )
     assert result.exit_code == 0, result.output
     staff = db.session.execute(db.select(StaffUser)).scalar_one()
     assert staff.email == "owner@toko.example"
@@ -41,7 +43,10 @@ def test_cli_creates_an_account_with_a_scrypt_hash(app):
 
 @pytest.mark.parametrize(
     "typed, message",
-    [("short-pass\nshort-pass\n", "at least 12 characters"), (f"{STAFF_PASSWORD}\nsomething-else-12\n", "do not match")],
+    [
+        ("short-pass\nshort-pass\n", "at least 12 characters"),
+        (f"{STAFF_PASSWORD}\nsomething-else-12\n", "do not match"),
+    ],
 )
 def test_cli_refuses_a_short_or_mistyped_password(app, typed, message):
     result = app.test_cli_runner().invoke(args=["admin", "create", "owner@toko.example"], input=typed + typed)
@@ -50,7 +55,9 @@ def test_cli_refuses_a_short_or_mistyped_password(app, typed, message):
 
 
 def test_cli_refuses_a_second_account_for_the_same_email(app, staff):
-    result = app.test_cli_runner().invoke(args=["admin", "create", STAFF_EMAIL.upper()], input=f"{STAFF_PASSWORD}\n" * 2)
+    result = app.test_cli_runner().invoke(
+        args=["admin", "create", STAFF_EMAIL.upper()], input=f"{STAFF_PASSWORD}\n" * 2
+    )
     assert result.exit_code != 0 and "already an account" in result.output
 
 
@@ -147,7 +154,9 @@ def test_activity_keeps_the_session_alive(admin):
 def _copy_of_cookie(app, browser):
     """Another browser holding a copy of this one's session cookie (as a thief would)."""
     thief = app.test_client()
-    thief.set_cookie(app.config["SESSION_COOKIE_NAME"], browser.client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value)
+    thief.set_cookie(
+        app.config["SESSION_COOKIE_NAME"], browser.client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    )
     return thief
 
 
@@ -183,7 +192,10 @@ def test_sign_in_gives_a_new_session_id_and_csrf_token(app, staff):
     assert browser.sign_in().status_code == 303
     with browser.client.session_transaction() as session:
         assert session["staff_session"] != first
-    assert db.session.execute(db.select(db.func.count(StaffSession.id)).where(StaffSession.ended_at.is_(None))).scalar() == 1
+    assert (
+        db.session.execute(db.select(db.func.count(StaffSession.id)).where(StaffSession.ended_at.is_(None))).scalar()
+        == 1
+    )
 
 
 def test_the_database_holds_no_usable_session_id(admin):
@@ -280,7 +292,9 @@ def test_a_staff_member_reaches_every_admin_page(app, admin):
 def test_cli_sets_a_new_password_and_deactivates(app, staff):
     runner = app.test_cli_runner()
     new_password = "a-brand-new-password-2026"
-    assert runner.invoke(args=["admin", "password", STAFF_EMAIL], input=f"{new_password}\n{new_password}\n").exit_code == 0
+    assert (
+        runner.invoke(args=["admin", "password", STAFF_EMAIL], input=f"{new_password}\n{new_password}\n").exit_code == 0
+    )
     assert StaffBrowser(app.test_client()).sign_in(STAFF_EMAIL, STAFF_PASSWORD).status_code == 422
     assert StaffBrowser(app.test_client()).sign_in(STAFF_EMAIL, new_password).status_code == 303
     assert runner.invoke(args=["admin", "deactivate", STAFF_EMAIL]).exit_code == 0

@@ -35,7 +35,9 @@ def body(message):
 
 
 def notify(client, order, status="settlement", amount="190000.00"):
-    return client.post("/payments/notification", json=signed_notification(order.current_attempt.midtrans_order_id, status, amount))
+    return client.post(
+        "/payments/notification", json=signed_notification(order.current_attempt.midtrans_order_id, status, amount)
+    )
 
 
 @pytest.fixture
@@ -108,7 +110,10 @@ def test_one_refund_mail_per_refund(app, admin, sandbox, smtp, english, placed):
     for amount in (50000, 140000):
         token = admin.form_value(placed.reference, "refund-request_token")
         admin.act(placed.reference, "refund", {"amount_idr": amount, "request_token": token})
-    assert [m.dedupe_key.split(":", 1)[1] for m in outbox() if m.kind == "refunded"] == ["refunded:50000", "refunded:190000"]
+    assert [m.dedupe_key.split(":", 1)[1] for m in outbox() if m.kind == "refunded"] == [
+        "refunded:50000",
+        "refunded:190000",
+    ]
     send_all(app)
     refund_mails = [body(m) for m in sent(smtp, "siti@example.co.id") if "Refund for order" in m["Subject"]]
     assert len(refund_mails) == 2
@@ -231,7 +236,9 @@ def test_a_signed_notification_with_another_amount_flags_the_order_and_mails_the
     assert kinds().count("merchant_attention") == 1
 
 
-def test_a_signed_mismatched_amount_on_a_paid_order_is_recorded_each_time_flagged_once_and_mailed_once(app, client, smtp, placed, sandbox):
+def test_a_signed_mismatched_amount_on_a_paid_order_is_recorded_each_time_flagged_once_and_mailed_once(
+    app, client, smtp, placed, sandbox
+):
     from storefront.models import PaymentEvent
 
     settle(sandbox, placed)

@@ -13,7 +13,10 @@ from tests.support.helpers import sandbox_transaction, the_order
 
 def audit_actions():
     db.session.rollback()
-    return [(e.action, e.staff.email) for e in db.session.execute(db.select(AuditEntry).where(AuditEntry.action != "login")).scalars()]
+    return [
+        (e.action, e.staff.email)
+        for e in db.session.execute(db.select(AuditEntry).where(AuditEntry.action != "login")).scalars()
+    ]
 
 
 def events(source):
@@ -179,7 +182,11 @@ def test_mark_shipped_with_a_tracking_number(admin, paid):
     assert response.status_code == 200
     assert "JNE123456789" in response.get_data(as_text=True)
     shipment = db.session.execute(db.select(Shipment)).scalar_one()
-    assert (shipment.carrier, shipment.tracking_number, shipment.staff.email) == ("JNE", "JNE123456789", "staff@toko.example")
+    assert (shipment.carrier, shipment.tracking_number, shipment.staff.email) == (
+        "JNE",
+        "JNE123456789",
+        "staff@toko.example",
+    )
     assert ("ship", "staff@toko.example") in audit_actions()
     assert admin.act(paid.reference, "ship", {"tracking_number": "AGAIN"}).status_code == 422
 

@@ -20,7 +20,12 @@ def test_unknown_reference_is_404(admin):
 def test_timeline_shows_each_event_with_its_source_signature_and_outcome(client, admin, sandbox, placed):
     midtrans_order_id = placed.current_attempt.midtrans_order_id
     settle(sandbox, placed)
-    assert client.post("/payments/notification", json=signed_notification(midtrans_order_id, "settlement", "190000.00")).status_code == 200
+    assert (
+        client.post(
+            "/payments/notification", json=signed_notification(midtrans_order_id, "settlement", "190000.00")
+        ).status_code
+        == 200
+    )
     forged = signed_notification(midtrans_order_id, "settlement", "1000.00")
     client.post("/payments/notification", json=forged)  # amount mismatch: recorded, not applied
     html = admin.order_page(placed.reference)

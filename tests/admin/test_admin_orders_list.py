@@ -18,7 +18,9 @@ def references(response):
 def count(response, status):
     import re
 
-    match = re.search(rf'data-status="{status}"[^>]*>\s*[^<]*<span class="chip__count">(\d+)</span>', response.get_data(as_text=True))
+    match = re.search(
+        rf'data-status="{status}"[^>]*>\s*[^<]*<span class="chip__count">(\d+)</span>', response.get_data(as_text=True)
+    )
     return int(match.group(1))
 
 

@@ -32,8 +32,16 @@ def uploads(app, tmp_path):
 
 
 def product_data(**overrides):
-    data = {"name": "Teh Tarik Aceh", "slug": "", "category_id": "0", "description": "Teh hitam", "price_idr": "45000",
-            "weight_g": "250", "active": "y", "stock": "12"}
+    data = {
+        "name": "Teh Tarik Aceh",
+        "slug": "",
+        "category_id": "0",
+        "description": "Teh hitam",
+        "price_idr": "45000",
+        "weight_g": "250",
+        "active": "y",
+        "stock": "12",
+    }
     data.update(overrides)
     return data
 
@@ -58,7 +66,10 @@ def test_create_a_product_with_initial_stock(admin):
 
 def test_edit_and_deactivate_a_product(admin, client):
     product = make_product("Kopi Toraja", price=90000, stock=4)
-    response = admin.post(f"/admin/products/{product.slug}", product_data(name="Kopi Toraja Sapan", slug="kopi-toraja", price_idr="95000", active=""))
+    response = admin.post(
+        f"/admin/products/{product.slug}",
+        product_data(name="Kopi Toraja Sapan", slug="kopi-toraja", price_idr="95000", active=""),
+    )
     assert response.status_code == 303
     product = the_product("kopi-toraja")
     assert (product.name, product.price_idr, product.active, product.stock) == ("Kopi Toraja Sapan", 95000, False, 4)
@@ -189,12 +200,20 @@ def test_only_stored_names_are_served(client, uploads):
 
 def test_adjust_stock_with_a_reason(admin):
     product = make_product(stock=5)
-    response = admin.post(f"/admin/products/{product.slug}/stock", {"delta": "7", "reason": "received", "note": "PO-17"})
+    response = admin.post(
+        f"/admin/products/{product.slug}/stock", {"delta": "7", "reason": "received", "note": "PO-17"}
+    )
     assert response.status_code == 303
     assert the_product(product.slug).stock == 12
-    response = admin.post(f"/admin/products/{product.slug}/stock", {"delta": "-2", "reason": "damaged"}, htmx_target="product-stock")
+    response = admin.post(
+        f"/admin/products/{product.slug}/stock", {"delta": "-2", "reason": "damaged"}, htmx_target="product-stock"
+    )
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and html.lstrip().startswith('<section id="product-stock"') and 'data-stock="10"' in html
+    assert (
+        response.status_code == 200
+        and html.lstrip().startswith('<section id="product-stock"')
+        and 'data-stock="10"' in html
+    )
     movements = db.session.execute(db.select(StockMovement).order_by(StockMovement.id)).scalars().all()
     assert [(m.delta, m.reason, m.note, m.stock_after, m.staff.email) for m in movements] == [
         (7, "received", "PO-17", 12, "staff@toko.example"),
@@ -204,7 +223,9 @@ def test_adjust_stock_with_a_reason(admin):
 
 def test_stock_never_goes_below_zero(admin):
     product = make_product(stock=3)
-    response = admin.post(f"/admin/products/{product.slug}/stock", {"delta": "-4", "reason": "correction"}, htmx_target="product-stock")
+    response = admin.post(
+        f"/admin/products/{product.slug}/stock", {"delta": "-4", "reason": "correction"}, htmx_target="product-stock"
+    )
     assert response.status_code == 422
     assert "Not enough units in stock" in response.get_data(as_text=True)
     assert the_product(product.slug).stock == 3
@@ -251,7 +272,12 @@ def test_create_edit_and_delete_a_category(admin):
     assert admin.post("/admin/categories", {"name": "Batik", "slug": "", "position": "2"}).status_code == 303
     category = db.session.execute(db.select(Category)).scalar_one()
     assert (category.slug, category.position) == ("batik", 2)
-    assert admin.post("/admin/categories/batik", {"name": "Batik Tulis", "slug": "batik-tulis", "position": "1"}).status_code == 303
+    assert (
+        admin.post(
+            "/admin/categories/batik", {"name": "Batik Tulis", "slug": "batik-tulis", "position": "1"}
+        ).status_code
+        == 303
+    )
     db.session.rollback()
     assert db.session.execute(db.select(Category.name)).scalar_one() == "Batik Tulis"
     assert admin.post("/admin/categories/batik-tulis/delete").status_code == 303

@@ -28,7 +28,11 @@ def refunds():
 
 
 def refund(admin, order, amount, token=None, restock=False, htmx=True):
-    data = {"amount_idr": amount, "reason": "Barang rusak", "request_token": token or admin.form_value(order.reference, "refund-request_token")}
+    data = {
+        "amount_idr": amount,
+        "reason": "Barang rusak",
+        "request_token": token or admin.form_value(order.reference, "refund-request_token"),
+    }
     if restock:
         data["restock"] = "y"
     return admin.act(order.reference, "refund", data, htmx=htmx)
@@ -49,7 +53,12 @@ def test_full_refund_through_midtrans(admin, sandbox, gopay_order, kopi):
     [at_sandbox] = refunds_at_sandbox(sandbox, gopay_order)
     assert at_sandbox["refund_key"] == f"{gopay_order.reference}-r1" and at_sandbox["refund_amount"] == "190000.00"
     [row] = refunds()
-    assert (row.status, row.method, row.amount_idr, row.staff.email) == ("succeeded", "midtrans", 190000, "staff@toko.example")
+    assert (row.status, row.method, row.amount_idr, row.staff.email) == (
+        "succeeded",
+        "midtrans",
+        190000,
+        "staff@toko.example",
+    )
     assert stock_of(kopi.id) == 8  # not restocked unless asked
 
 
@@ -60,7 +69,8 @@ def test_partial_refunds_then_the_rest(admin, sandbox, gopay_order):
     refund(admin, gopay_order, 140000)
     assert the_order().status == "refunded"
     assert [r["refund_key"] for r in refunds_at_sandbox(sandbox, gopay_order)] == [
-        f"{gopay_order.reference}-r1", f"{gopay_order.reference}-r2"
+        f"{gopay_order.reference}-r1",
+        f"{gopay_order.reference}-r2",
     ]
 
 
@@ -76,7 +86,12 @@ def test_refund_with_restock_puts_the_units_back_once_with_a_stock_movement(admi
     refund(admin, gopay_order, 90000, restock=True)
     assert stock_of(kopi.id) == 10  # the order's units come back only once
     [movement] = db.session.execute(db.select(StockMovement)).scalars().all()
-    assert (movement.delta, movement.reason, movement.stock_after, movement.order_id) == (2, "refund", 10, gopay_order.id)
+    assert (movement.delta, movement.reason, movement.stock_after, movement.order_id) == (
+        2,
+        "refund",
+        10,
+        gopay_order.id,
+    )
 
 
 def test_the_same_form_submitted_twice_refunds_once(admin, sandbox, gopay_order):
@@ -102,9 +117,13 @@ def test_a_refund_whose_answer_was_lost_is_retried_with_the_same_key_and_made_on
 
     # Meanwhile Midtrans did make the refund (the answer was lost on the way back) ...
     point_gateway_at(app, sandbox.base_url)
-    app.extensions["midtrans_gateway"].refund(gopay_order.current_attempt.midtrans_order_id, 190000, pending.refund_key, "lost answer")
+    app.extensions["midtrans_gateway"].refund(
+        gopay_order.current_attempt.midtrans_order_id, 190000, pending.refund_key, "lost answer"
+    )
     # ... and the staff member retries: same key, so no second refund.
-    response = admin.act(gopay_order.reference, "refunds/%s/retry" % pending.refund_key, prefix=f"retry-{pending.refund_key}")
+    response = admin.act(
+        gopay_order.reference, "refunds/%s/retry" % pending.refund_key, prefix=f"retry-{pending.refund_key}"
+    )
     assert response.status_code == 200, response.get_data(as_text=True)
     assert len(refunds_at_sandbox(sandbox, gopay_order)) == 1
     [done] = refunds()

@@ -18,7 +18,9 @@ def rates():
     db.session.rollback()
     return sorted(
         db.session.execute(
-            db.select(ShippingService.code, ShippingRate.region_code, ShippingRate.price_per_kg_idr).join(ShippingRate.service)
+            db.select(ShippingService.code, ShippingRate.region_code, ShippingRate.price_per_kg_idr).join(
+                ShippingRate.service
+            )
         ).all()
     )
 
@@ -71,30 +73,58 @@ def test_an_import_with_a_bad_line_says_which_and_changes_nothing(admin, line, m
 
 
 def test_settings_set_origin_tolerance_and_free_shipping(admin):
-    data = {"origin_city_code": "32.76", "origin_postal_code": "16424", "tolerance_g": "100", "free_shipping_min_idr": ""}
+    data = {
+        "origin_city_code": "32.76",
+        "origin_postal_code": "16424",
+        "tolerance_g": "100",
+        "free_shipping_min_idr": "",
+    }
     assert admin.post("/admin/shipping/settings", data).status_code == 303
     db.session.rollback()
     settings = current_settings()
-    assert (settings.origin_city_code, settings.origin_postal_code, settings.tolerance_g, settings.free_shipping_min_idr) == (
-        "32.76", "16424", 100, None)
+    assert (
+        settings.origin_city_code,
+        settings.origin_postal_code,
+        settings.tolerance_g,
+        settings.free_shipping_min_idr,
+    ) == ("32.76", "16424", 100, None)
     # 1,101 g is now 2 kg, and nothing is free any more.
-    assert {q.code: q.price_idr for q in quotes_for(gondomanan(), "55213", 1101, 900000)} == {"jne-reg": 40000, "sicepat-reg": 36000}
+    assert {q.code: q.price_idr for q in quotes_for(gondomanan(), "55213", 1101, 900000)} == {
+        "jne-reg": 40000,
+        "sicepat-reg": 36000,
+    }
 
 
 @pytest.mark.parametrize(
     "overrides, field",
-    [({"origin_city_code": "34.71.10"}, "origin_city_code"), ({"origin_postal_code": "1234"}, "origin_postal_code"),
-     ({"tolerance_g": "1000"}, "tolerance_g"), ({"free_shipping_min_idr": "-5"}, "free_shipping_min_idr")],
+    [
+        ({"origin_city_code": "34.71.10"}, "origin_city_code"),
+        ({"origin_postal_code": "1234"}, "origin_postal_code"),
+        ({"tolerance_g": "1000"}, "tolerance_g"),
+        ({"free_shipping_min_idr": "-5"}, "free_shipping_min_idr"),
+    ],
 )
 def test_bad_settings_are_refused_beside_the_field(admin, overrides, field):
-    data = {"origin_city_code": "32.76", "origin_postal_code": "16424", "tolerance_g": "300", "free_shipping_min_idr": ""}
+    data = {
+        "origin_city_code": "32.76",
+        "origin_postal_code": "16424",
+        "tolerance_g": "300",
+        "free_shipping_min_idr": "",
+    }
     response = admin.post("/admin/shipping/settings", {**data, **overrides})
     assert response.status_code == 422
     assert f'id="{field}-error"' in response.get_data(as_text=True)
 
 
 def test_a_new_service_gets_a_code_and_an_edit_switches_it_off_for_shoppers(admin):
-    data = {"courier": "J&T", "service": "EZ", "etd_min_days": "2", "etd_max_days": "4", "active": "y", "free_shipping": "y"}
+    data = {
+        "courier": "J&T",
+        "service": "EZ",
+        "etd_min_days": "2",
+        "etd_max_days": "4",
+        "active": "y",
+        "free_shipping": "y",
+    }
     assert admin.post("/admin/shipping/services", data).status_code == 303
     db.session.rollback()
     jt = db.session.execute(db.select(ShippingService).filter_by(code="j-t-ez")).scalar_one()

@@ -28,8 +28,23 @@ METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]
 
 # Raw bytes, as a hostile client can put them on the wire (percent-encoded in paths, queries and forms).
 HOSTILE_BYTES = [
-    b"\x00", b"a\x00b", b"\xed\xa0\x80", b"\xff\xfe", b"9" * 5000, b"-" + b"9" * 4301, b"a" * 10240, b"",
-    b"1e999999999", b"NaN", b"-1", b"0", b"2147483648", b"<script>", b"../../etc/passwd", b"%00", b" ",
+    b"\x00",
+    b"a\x00b",
+    b"\xed\xa0\x80",
+    b"\xff\xfe",
+    b"9" * 5000,
+    b"-" + b"9" * 4301,
+    b"a" * 10240,
+    b"",
+    b"1e999999999",
+    b"NaN",
+    b"-1",
+    b"0",
+    b"2147483648",
+    b"<script>",
+    b"../../etc/passwd",
+    b"%00",
+    b" ",
 ]
 hostile_bytes = st.one_of(
     st.sampled_from(HOSTILE_BYTES),
@@ -37,18 +52,81 @@ hostile_bytes = st.one_of(
     st.integers().map(lambda n: str(n).encode()),
 )
 json_scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(10**40), max_value=10**40), st.floats(),
-    st.sampled_from(["\x00", "\ud800", "9" * 5000, "a" * 10240, "1e999999999", ""]), st.text(max_size=20),
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**40), max_value=10**40),
+    st.floats(),
+    st.sampled_from(["\x00", "\ud800", "9" * 5000, "a" * 10240, "1e999999999", ""]),
+    st.text(max_size=20),
 )
-json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-    st.sampled_from(["order_id", "status_code", "gross_amount", "transaction_status", "signature_key",
-                     "fraud_status", "currency", "x"]), inner, max_size=5), max_leaves=10)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "order_id",
+                    "status_code",
+                    "gross_amount",
+                    "transaction_status",
+                    "signature_key",
+                    "fraud_status",
+                    "currency",
+                    "x",
+                ]
+            ),
+            inner,
+            max_size=5,
+        )
+    ),
+    max_leaves=10,
+)
 # Names the shop's forms and views read, so hostile values reach the code behind them.
-FIELD_NAMES = ["product_id", "quantity", "variant", "next", "q", "category", "page", "order_id", "returning",
-               "name", "email", "phone", "address", "city", "postal_code", "checkout_key", "totals_fingerprint",
-               "lang", "reference", "contact", "status", "attention", "amount_idr", "reason", "method", "stock",
-               "delta", "price_idr", "slug", "description", "active", "carrier", "tracking_number", "password",
-               "sort", "sent", "token", "bank_name", "account_number", "account_holder", "restock", "note"]
+FIELD_NAMES = [
+    "product_id",
+    "quantity",
+    "variant",
+    "next",
+    "q",
+    "category",
+    "page",
+    "order_id",
+    "returning",
+    "name",
+    "email",
+    "phone",
+    "address",
+    "city",
+    "postal_code",
+    "checkout_key",
+    "totals_fingerprint",
+    "lang",
+    "reference",
+    "contact",
+    "status",
+    "attention",
+    "amount_idr",
+    "reason",
+    "method",
+    "stock",
+    "delta",
+    "price_idr",
+    "slug",
+    "description",
+    "active",
+    "carrier",
+    "tracking_number",
+    "password",
+    "sort",
+    "sent",
+    "token",
+    "bank_name",
+    "account_number",
+    "account_holder",
+    "restock",
+    "note",
+]
 fields = st.lists(st.tuples(st.sampled_from(FIELD_NAMES), hostile_bytes), max_size=6)
 
 
@@ -67,7 +145,15 @@ def hostile_requests(draw, rules):
         path = re.sub(rf"<(?:[^:>]+:)?{argument}>", segment, path)
     query = _encode(draw(fields))
     body_kind = draw(st.sampled_from(["none", "form", "json", "deep_json"]))
-    return rule, method, path + ("?" + query if query else ""), body_kind, draw(fields), draw(json_values), draw(st.booleans())
+    return (
+        rule,
+        method,
+        path + ("?" + query if query else ""),
+        body_kind,
+        draw(fields),
+        draw(json_values),
+        draw(st.booleans()),
+    )
 
 
 @pytest.fixture
@@ -90,13 +176,15 @@ def _send(client, token, method, url, body_kind, form, value, with_token, htmx):
         headers["X-CSRFToken"] = token
     if body_kind == "form":
         pairs = form + ([("csrf_token", token.encode())] if with_token else [])
-        return client.open(url, method=method, data=_encode(pairs), headers=headers,
-                           content_type="application/x-www-form-urlencoded")
+        return client.open(
+            url, method=method, data=_encode(pairs), headers=headers, content_type="application/x-www-form-urlencoded"
+        )
     if body_kind == "json":
         return client.open(url, method=method, data=json.dumps(value), headers=headers, content_type="application/json")
     if body_kind == "deep_json":
-        return client.open(url, method=method, data="[" * 1000 + "]" * 1000, headers=headers,
-                           content_type="application/json")
+        return client.open(
+            url, method=method, data="[" * 1000 + "]" * 1000, headers=headers, content_type="application/json"
+        )
     return client.open(url, method=method, headers=headers)
 
 
@@ -112,9 +200,12 @@ def test_no_request_to_any_route_causes_a_server_error(app, world):
     seen_rules = set()
     started = time.monotonic()
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                     HealthCheck.data_too_large])
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(request=hostile_requests(rules), htmx=st.booleans())
     def property_(request, htmx):
         rule, method, url, body_kind, form, value, with_token = request
@@ -137,10 +228,24 @@ def test_no_request_to_any_route_causes_a_server_error(app, world):
                 pairs = [(name, raw) for name in FIELD_NAMES[:8]]
                 for body_kind in ("none", "form", "json", "deep_json"):
                     url = f"{path}?{_encode(pairs)}"
-                    response = _send(browser.client, token, method, url, body_kind, pairs, raw.decode("utf-8", "surrogatepass"), True, False)
-                    assert _no_server_error(rule, response), f"{method} {url[:200]} ({body_kind}) -> {response.status_code}"
+                    response = _send(
+                        browser.client,
+                        token,
+                        method,
+                        url,
+                        body_kind,
+                        pairs,
+                        raw.decode("utf-8", "surrogatepass"),
+                        True,
+                        False,
+                    )
+                    assert _no_server_error(rule, response), (
+                        f"{method} {url[:200]} ({body_kind}) -> {response.status_code}"
+                    )
                     response.close()
         seen_rules.add(rule.rule)
     elapsed = time.monotonic() - started
-    print(f"\nall-routes property: {EXAMPLES} random requests and a sweep of {len(seen_rules)} URL rules in {elapsed:.1f} s")
+    print(
+        f"\nall-routes property: {EXAMPLES} random requests and a sweep of {len(seen_rules)} URL rules in {elapsed:.1f} s"
+    )
     assert elapsed < BUDGET_SECONDS

@@ -102,8 +102,13 @@ class ShopServer:
     def flask(self, *args, input=None):
         """Run `flask --app wsgi <args>` against this server's database; returns the CompletedProcess."""
         return subprocess.run(
-            [str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=self.env, input=input,
-            capture_output=True, text=True, timeout=60,
+            [str(BIN / "flask"), "--app", "wsgi", *args],
+            cwd=ROOT,
+            env=self.env,
+            input=input,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
 
     def __repr__(self):
@@ -145,7 +150,11 @@ def running_shop(kind, workdir, extra_env=None):
         reset_postgres(database_url)
     port, sandbox_port = free_port(), free_port()
     # Canonical and share URLs name the server under test, as PUBLIC_URL does in production.
-    env = {**server_env(database_url, sandbox_port, workdir), "PUBLIC_URL": f"http://127.0.0.1:{port}", **(extra_env or {})}
+    env = {
+        **server_env(database_url, sandbox_port, workdir),
+        "PUBLIC_URL": f"http://127.0.0.1:{port}",
+        **(extra_env or {}),
+    }
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log_path = ARTIFACTS / f"e2e-server-{kind}.log"
 
@@ -153,18 +162,41 @@ def running_shop(kind, workdir, extra_env=None):
         for command in (["db", "upgrade"], ["seed"]):
             subprocess.run(
                 [str(BIN / "flask"), "--app", "wsgi", *command],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, check=True, timeout=120,
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                check=True,
+                timeout=120,
             )
     log = open(log_path, "a")
     # The two processes `make run` starts: the built-in sandbox and the shop.
     sandbox = subprocess.Popen(
         [str(BIN / "flask"), "--app", "wsgi", "sandbox", "run"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--timeout", "60",
-         "--graceful-timeout", "3", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            str(BIN / "gunicorn"),
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "3",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     server = ShopServer(kind, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{sandbox_port}", log_path, env)
     try:

@@ -64,7 +64,10 @@ def orders(shop, browser):
     """{"paid": reference, "awaiting": reference}, each from its own shopper (own cart). Products no other
     e2e test counts on: the shop (and its stock) is shared by the whole e2e package."""
     errors, references = [], {}
-    for key, product, pay in (("paid", "Emping Melinjo Pandeglang 250 g", True), ("awaiting", "Kerupuk Udang Sidoarjo 500 g", False)):
+    for key, product, pay in (
+        ("paid", "Emping Melinjo Pandeglang 250 g", True),
+        ("awaiting", "Kerupuk Udang Sidoarjo 500 g", False),
+    ):
         context = new_browser_context(browser, errors)
         try:
             references[key] = place_order(shop, context.new_page(), product, pay)

@@ -74,7 +74,9 @@ def timings(page):
 
 
 def htmx_scripts(page):
-    return page.evaluate("() => [...document.scripts].map(s => s.src).filter(src => src.includes('htmx.min') || src.includes('/vendor/htmx-'))")
+    return page.evaluate(
+        "() => [...document.scripts].map(s => s.src).filter(src => src.includes('htmx.min') || src.includes('/vendor/htmx-'))"
+    )
 
 
 def test_cdn_request_failing_the_shops_copy_takes_over_at_once(cdn_shop, cdn, new_context):

@@ -146,7 +146,9 @@ def test_invalid_quantity_on_the_product_page(shop, page):
 def test_the_in_place_check_notices_a_page_load(shop, new_context):
     """Guards the guard: with htmx gone (its file blocked), adding to the cart falls back to a plain form
     post and a new page, which `stays_on_page` must report."""
-    page = new_context(expected_console_errors=[r"^Failed to load resource: net::ERR_FAILED \S+/static/vendor/htmx-"]).new_page()
+    page = new_context(
+        expected_console_errors=[r"^Failed to load resource: net::ERR_FAILED \S+/static/vendor/htmx-"]
+    ).new_page()
     page.route("**/static/vendor/htmx-*", lambda route: route.abort())
     page.goto(shop.url + "/?category=camilan")
     assert page.evaluate("() => typeof window.htmx") == "undefined"

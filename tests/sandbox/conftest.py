@@ -152,7 +152,8 @@ class Driver:
         body = {
             "transaction_details": {"order_id": order_id or self.new_order_id(), "gross_amount": gross_amount},
             "item_details": [{"id": "kopi", "name": "Kopi Gayo 250 g", "price": gross_amount // 3, "quantity": 3}]
-            if gross_amount % 3 == 0 else [{"id": "x", "name": "Item", "price": gross_amount, "quantity": 1}],
+            if gross_amount % 3 == 0
+            else [{"id": "x", "name": "Item", "price": gross_amount, "quantity": 1}],
             "callbacks": {"finish": "https://shop.example/finish"},
             **extra,
         }
@@ -163,22 +164,28 @@ class Driver:
         return requests.get(created["redirect_url"], timeout=5)
 
     def choose(self, created, method) -> requests.Response:
-        return requests.post(created["redirect_url"] + "/method", data={"method": method},
-                             allow_redirects=False, timeout=5)
+        return requests.post(
+            created["redirect_url"] + "/method", data={"method": method}, allow_redirects=False, timeout=5
+        )
 
     def simulate(self, created, action) -> requests.Response:
         return requests.post(f"{created['redirect_url']}/{action}", allow_redirects=False, timeout=5)
 
     def pay_card(self, created, card_number) -> requests.Response:
-        return requests.post(created["redirect_url"] + "/credit-card", data={"card_number": card_number},
-                             allow_redirects=False, timeout=5)
+        return requests.post(
+            created["redirect_url"] + "/credit-card",
+            data={"card_number": card_number},
+            allow_redirects=False,
+            timeout=5,
+        )
 
     def stored(self, order_id) -> dict:
         return requests.get(f"{self.server.base_url}/sandbox/transactions/{order_id}", timeout=5).json()
 
     def deliveries(self, order_id) -> list[dict]:
-        return requests.get(f"{self.server.base_url}/sandbox/notifications", params={"order_id": order_id},
-                            timeout=5).json()
+        return requests.get(
+            f"{self.server.base_url}/sandbox/notifications", params={"order_id": order_id}, timeout=5
+        ).json()
 
 
 @pytest.fixture(name="configure")

@@ -48,7 +48,9 @@ def test_forcing_without_notify_sends_nothing(driver, receiver, sandbox_server):
 @pytest.mark.parametrize("status", ["pending", "deny", "cancel", "refund"])
 def test_forced_states(driver, status):
     created = driver.create()
-    body = force(driver, created["order_id"], transaction_status=status, payment_type="credit_card", notify=False).json()
+    body = force(
+        driver, created["order_id"], transaction_status=status, payment_type="credit_card", notify=False
+    ).json()
     assert body["transaction_status"] == status
     assert body["payment_type"] == "credit_card"
     if status == "refund":

@@ -101,7 +101,8 @@ def test_cancel_after_settlement_is_412(driver):
     error = api_error(driver.core.transactions.cancel, order_id)
     assert error.http_status_code == 412
     assert error.api_response_dict == {
-        "status_code": "412", "status_message": "Merchant cannot modify the status of the transaction",
+        "status_code": "412",
+        "status_message": "Merchant cannot modify the status of the transaction",
     }
 
 
@@ -179,8 +180,11 @@ def test_refund_with_an_invalid_amount_is_414(driver, amount):
 def test_refund_beyond_what_remains_is_414(driver):
     order_id = paid_with(driver, "credit_card")
     # A captured card settles later at Midtrans; force the settlement to refund it now.
-    requests.post(f"{driver.server.base_url}/sandbox/transactions/{order_id}/state",
-                  json={"transaction_status": "settlement", "notify": False}, timeout=5)
+    requests.post(
+        f"{driver.server.base_url}/sandbox/transactions/{order_id}/state",
+        json={"transaction_status": "settlement", "notify": False},
+        timeout=5,
+    )
     driver.core.transactions.refund(order_id, {"refund_key": "a", "amount": 100000})
     error = api_error(driver.core.transactions.refund, order_id, {"refund_key": "b", "amount": 50001})
     assert error.http_status_code == 414
@@ -196,7 +200,10 @@ def test_approve_a_challenged_card(driver, receiver):
     assert (approved["transaction_status"], approved["fraud_status"]) == ("capture", "accept")
     notification = receiver.wait_for(2)[1].json
     assert (notification["transaction_status"], notification["fraud_status"], notification["status_code"]) == (
-        "capture", "accept", "200")
+        "capture",
+        "accept",
+        "200",
+    )
 
 
 def test_deny_a_challenged_card(driver, receiver):

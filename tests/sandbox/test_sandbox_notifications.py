@@ -61,7 +61,11 @@ def test_307_and_308_are_followed_with_the_same_body(driver, receiver, sandbox_s
     original, moved, final = receiver.received()
     assert [original.path, moved.path, final.path] == ["/notify", "/moved", "/final"]
     assert original.body == moved.body == final.body
-    assert [row["outcome"] for row in driver.deliveries(created["order_id"])] == ["redirected", "redirected", "delivered"]
+    assert [row["outcome"] for row in driver.deliveries(created["order_id"])] == [
+        "redirected",
+        "redirected",
+        "delivered",
+    ]
 
 
 def test_an_endless_redirect_chain_gives_up_after_five_redirects(driver, receiver, sandbox_server):

@@ -42,7 +42,9 @@ def test_page_shows_order_amount_items_and_every_method(driver):
     assert "Kopi Gayo 250 g" in page.text
     assert "SANDBOX — no real money" in page.text
     for value, label in LABELS.items():
-        assert re.search(rf'<button type="submit" name="method" value="{value}"[^>]*>{re.escape(label)}</button>', page.text)
+        assert re.search(
+            rf'<button type="submit" name="method" value="{value}"[^>]*>{re.escape(label)}</button>', page.text
+        )
     assert 'action="/snap/v3/redirection/' in page.text
 
 
@@ -100,7 +102,9 @@ def test_simulated_payment_settles_notifies_and_returns_to_the_finish_url(driver
 
 
 def test_simulated_failure_goes_to_the_error_callback(driver, receiver):
-    created = driver.create(callbacks={"finish": "https://shop.example/finish", "error": "https://shop.example/error?x=1"})
+    created = driver.create(
+        callbacks={"finish": "https://shop.example/finish", "error": "https://shop.example/error?x=1"}
+    )
     driver.choose(created, "bni_va")
     denied = driver.simulate(created, "deny")
 
@@ -149,8 +153,10 @@ def test_back_to_merchant_link_carries_the_current_state(driver):
 
     driver.choose(created, "bca_va")
     after = driver.page(created).text
-    assert (f'href="https://shop.example/finish?order_id={created["order_id"]}'
-            '&amp;status_code=201&amp;transaction_status=pending"') in after
+    assert (
+        f'href="https://shop.example/finish?order_id={created["order_id"]}'
+        '&amp;status_code=201&amp;transaction_status=pending"'
+    ) in after
 
 
 @pytest.mark.parametrize(

@@ -21,13 +21,17 @@ def test_signature_matches_published_vectors(order_id, status_code, gross_amount
 
 
 def test_signature_over_amount_without_decimals_does_not_match():
-    negative = ("5f363520e86c10c2ea14074cd09dc1d67299633558abe291ded95a16908f9ec5071e982c289c3333bcbcfe62dd8e78ae4"
-                "c3d3bd92191707ba2e91f7169d8411a")
+    negative = (
+        "5f363520e86c10c2ea14074cd09dc1d67299633558abe291ded95a16908f9ec5071e982c289c3333bcbcfe62dd8e78ae4"
+        "c3d3bd92191707ba2e91f7169d8411a"
+    )
     order_id, status_code, _, key, expected = SIGNATURE_VECTORS[0]
     assert signature_key(order_id, status_code, "100000", key) == negative != expected
 
 
-@pytest.mark.parametrize("idr, text", [(150000, "Rp150.000"), (0, "Rp0"), (1250000, "Rp1.250.000"), (-20000, "-Rp20.000")])
+@pytest.mark.parametrize(
+    "idr, text", [(150000, "Rp150.000"), (0, "Rp0"), (1250000, "Rp1.250.000"), (-20000, "-Rp20.000")]
+)
 def test_rupiah_display(idr, text):
     assert rupiah(idr) == text
 

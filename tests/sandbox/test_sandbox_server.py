@@ -47,8 +47,10 @@ def test_sweeper_expires_overdue_pending_payments_and_notifies(driver, receiver)
     # Payment expiry counted from a start_time 1 s short of an hour ago: due one second from now.
     wib = timezone(timedelta(hours=7))
     start = datetime.now(wib) - timedelta(hours=1) + timedelta(seconds=1)
-    created = driver.create(expiry={"start_time": start.strftime("%Y-%m-%d %H:%M:%S +0700"), "unit": "minutes",
-                                    "duration": 60}, page_expiry={"duration": 1, "unit": "hour"})
+    created = driver.create(
+        expiry={"start_time": start.strftime("%Y-%m-%d %H:%M:%S +0700"), "unit": "minutes", "duration": 60},
+        page_expiry={"duration": 1, "unit": "hour"},
+    )
     driver.choose(created, "bca_va")
 
     pending, expired = (r.json for r in receiver.wait_for(2, timeout=5))
@@ -80,15 +82,18 @@ def test_another_process_sees_the_same_transactions(db_path, driver):
         server.stop()
     """)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))}
-    process = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               text=True, env=env, cwd=REPO_ROOT)
+    process = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, cwd=REPO_ROOT
+    )
     try:
         other_base_url = process.stdout.readline().strip()
         assert other_base_url.startswith("http://127.0.0.1:")
         created = driver.create()
         driver.choose(created, "gopay")
 
-        seen = requests.get(f"{other_base_url}/v2/{created['order_id']}/status", auth=(SANDBOX_SERVER_KEY, ""), timeout=5)
+        seen = requests.get(
+            f"{other_base_url}/v2/{created['order_id']}/status", auth=(SANDBOX_SERVER_KEY, ""), timeout=5
+        )
         assert seen.status_code == 200
         assert seen.json()["transaction_status"] == "pending"
 

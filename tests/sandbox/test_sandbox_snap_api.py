@@ -49,25 +49,39 @@ def test_wrong_or_missing_server_key_is_401_with_the_snap_error_body(sandbox_ser
 
 
 def test_no_authorization_header_is_401(sandbox_server):
-    response = requests.post(f"{sandbox_server.base_url}/snap/v1/transactions",
-                             json={"transaction_details": {"order_id": "o", "gross_amount": 1}}, timeout=5)
+    response = requests.post(
+        f"{sandbox_server.base_url}/snap/v1/transactions",
+        json={"transaction_details": {"order_id": "o", "gross_amount": 1}},
+        timeout=5,
+    )
     assert response.status_code == 401
 
 
 def test_gross_amount_must_equal_the_sum_of_item_details(sandbox_server):
-    response = snap_post(sandbox_server, {
-        "transaction_details": {"order_id": "o-sum", "gross_amount": 150001},
-        "item_details": [{"name": "Kopi", "price": 50000, "quantity": 3}],
-    })
+    response = snap_post(
+        sandbox_server,
+        {
+            "transaction_details": {"order_id": "o-sum", "gross_amount": 150001},
+            "item_details": [{"name": "Kopi", "price": 50000, "quantity": 3}],
+        },
+    )
     assert response.status_code == 400
-    assert response.json() == {"error_messages": ["transaction_details.gross_amount is not equal to the sum of item_details"]}
+    assert response.json() == {
+        "error_messages": ["transaction_details.gross_amount is not equal to the sum of item_details"]
+    }
 
 
 def test_negative_item_lines_count_towards_the_sum(sandbox_server):
-    response = snap_post(sandbox_server, {
-        "transaction_details": {"order_id": "o-discount", "gross_amount": 140000},
-        "item_details": [{"name": "Kopi", "price": 50000, "quantity": 3}, {"name": "Discount", "price": -10000, "quantity": 1}],
-    })
+    response = snap_post(
+        sandbox_server,
+        {
+            "transaction_details": {"order_id": "o-discount", "gross_amount": 140000},
+            "item_details": [
+                {"name": "Kopi", "price": 50000, "quantity": 3},
+                {"name": "Discount", "price": -10000, "quantity": 1},
+            ],
+        },
+    )
     assert response.status_code == 201
 
 
@@ -85,20 +99,46 @@ def test_non_integer_gross_amount_is_rejected(sandbox_server, gross_amount):
         ({}, "transaction_details.order_id is required"),
         ({}, "transaction_details.gross_amount is required"),
         ({"transaction_details": {"order_id": "x" * 51, "gross_amount": 1}}, "transaction_details.order_id too long"),
-        ({"transaction_details": {"order_id": "has space", "gross_amount": 1}},
-         "transaction_details.order_id contains invalid characters"),
-        ({"transaction_details": {"order_id": "o", "gross_amount": 0}}, "transaction_details.gross_amount must be greater than 0"),
-        ({"transaction_details": {"order_id": "o", "gross_amount": 1}, "item_details": [{"price": 1, "quantity": 1}]},
-         "item_details Name is required"),
-        ({"transaction_details": {"order_id": "o", "gross_amount": 1},
-          "item_details": [{"name": "n" * 51, "price": 1, "quantity": 1}]}, "item_details Name too long"),
-        ({"transaction_details": {"order_id": "o", "gross_amount": 1},
-          "item_details": [{"name": "n", "price": 0.5, "quantity": 2}]}, "item_details Price must be an integer"),
-        ({"transaction_details": {"order_id": "o", "gross_amount": 1},
-          "item_details": [{"name": "n", "price": 1, "quantity": 0}]},
-         "item_details Quantity must be greater than or equal to 1"),
-        ({"transaction_details": {"order_id": "o", "gross_amount": 1}, "expiry": {"unit": "week", "duration": 1}},
-         "expiry.unit is invalid"),
+        (
+            {"transaction_details": {"order_id": "has space", "gross_amount": 1}},
+            "transaction_details.order_id contains invalid characters",
+        ),
+        (
+            {"transaction_details": {"order_id": "o", "gross_amount": 0}},
+            "transaction_details.gross_amount must be greater than 0",
+        ),
+        (
+            {
+                "transaction_details": {"order_id": "o", "gross_amount": 1},
+                "item_details": [{"price": 1, "quantity": 1}],
+            },
+            "item_details Name is required",
+        ),
+        (
+            {
+                "transaction_details": {"order_id": "o", "gross_amount": 1},
+                "item_details": [{"name": "n" * 51, "price": 1, "quantity": 1}],
+            },
+            "item_details Name too long",
+        ),
+        (
+            {
+                "transaction_details": {"order_id": "o", "gross_amount": 1},
+                "item_details": [{"name": "n", "price": 0.5, "quantity": 2}],
+            },
+            "item_details Price must be an integer",
+        ),
+        (
+            {
+                "transaction_details": {"order_id": "o", "gross_amount": 1},
+                "item_details": [{"name": "n", "price": 1, "quantity": 0}],
+            },
+            "item_details Quantity must be greater than or equal to 1",
+        ),
+        (
+            {"transaction_details": {"order_id": "o", "gross_amount": 1}, "expiry": {"unit": "week", "duration": 1}},
+            "expiry.unit is invalid",
+        ),
     ],
 )
 def test_invalid_requests_get_400_with_error_messages(sandbox_server, body, message):
@@ -148,8 +188,11 @@ def test_recreating_after_payment_says_paid_and_utilized(driver):
 def test_public_base_url_is_used_for_redirect_url(tmp_path):
     app = create_sandbox_app(db_path=str(tmp_path / "s.sqlite3"), public_base_url="https://sandbox.example/")
     client = app.test_client()
-    response = client.post("/snap/v1/transactions", json={"transaction_details": {"order_id": "o-pub", "gross_amount": 1}},
-                           auth=(SANDBOX_SERVER_KEY, ""))
+    response = client.post(
+        "/snap/v1/transactions",
+        json={"transaction_details": {"order_id": "o-pub", "gross_amount": 1}},
+        auth=(SANDBOX_SERVER_KEY, ""),
+    )
     token = response.get_json()["token"]
     assert response.get_json()["redirect_url"] == f"https://sandbox.example/snap/v3/redirection/{token}"
 
@@ -167,7 +210,9 @@ def test_enabled_payments_restricts_the_methods_offered(driver):
 
 def test_expiry_start_time_in_the_past_expires_the_page(driver):
     start = datetime.now(timezone(timedelta(hours=7))) - timedelta(hours=2)
-    created = driver.create(expiry={"start_time": start.strftime("%Y-%m-%d %H:%M:%S +0700"), "unit": "hours", "duration": 1})
+    created = driver.create(
+        expiry={"start_time": start.strftime("%Y-%m-%d %H:%M:%S +0700"), "unit": "hours", "duration": 1}
+    )
 
     page = driver.page(created)
     assert page.status_code == 200
@@ -176,7 +221,9 @@ def test_expiry_start_time_in_the_past_expires_the_page(driver):
 
 
 def test_snap_request_keeps_custom_fields_for_the_notifications(driver):
-    created = driver.create(custom_field1="internal-42", customer_details={"first_name": "Siti", "email": "s@example.id"})
+    created = driver.create(
+        custom_field1="internal-42", customer_details={"first_name": "Siti", "email": "s@example.id"}
+    )
     driver.choose(created, "gopay")
     stored = driver.stored(created["order_id"])
     assert stored["custom_field1"] == "internal-42"

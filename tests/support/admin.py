@@ -46,9 +46,17 @@ class StaffBrowser:
         if files:
             # Encoded in memory: the test client would spool a big body to a temporary file that
             # nobody closes (a ResourceWarning, an error here).
-            fields = {**data, **{name: FileStorage(stream, filename, content_type=type_) for name, (stream, filename, type_) in files.items()}}
+            fields = {
+                **data,
+                **{
+                    name: FileStorage(stream, filename, content_type=type_)
+                    for name, (stream, filename, type_) in files.items()
+                },
+            }
             boundary, body = encode_multipart(fields)
-            return self.client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}", headers=headers)
+            return self.client.post(
+                url, data=body, content_type=f"multipart/form-data; boundary={boundary}", headers=headers
+            )
         return self.client.post(url, data=data, headers=headers)
 
     def act(self, reference, action, data=None, htmx=True, confirm=True, prefix=None):
@@ -82,7 +90,9 @@ def choose_method(sandbox, order, method="bca_va"):
 def pay_by_card(order, card_number):
     redirect_url = order.current_attempt.redirect_url
     requests.post(redirect_url + "/method", data={"method": "credit_card"}, allow_redirects=False, timeout=10)
-    return requests.post(redirect_url + "/credit-card", data={"card_number": card_number}, allow_redirects=False, timeout=10)
+    return requests.post(
+        redirect_url + "/credit-card", data={"card_number": card_number}, allow_redirects=False, timeout=10
+    )
 
 
 def stock_of(product_id):
@@ -95,8 +105,15 @@ def stock_of(product_id):
 _sequence = iter(range(1, 10**6))
 
 
-def make_order(status="awaiting_payment", email="siti@example.co.id", phone="+6281234567890", created_at=None,
-               attention=None, total=190000, name="Siti Rahmawati"):
+def make_order(
+    status="awaiting_payment",
+    email="siti@example.co.id",
+    phone="+6281234567890",
+    created_at=None,
+    attention=None,
+    total=190000,
+    name="Siti Rahmawati",
+):
     """An order row as checkout would leave it (no items: for list and search tests)."""
     from datetime import datetime, timedelta, timezone
 

@@ -35,7 +35,9 @@ class BiteshipDouble:
         if request.path != "/v1/rates/couriers" or request.method != "POST":
             return Response("not found", status=404)(environ, start_response)
         if request.headers.get("authorization") != API_KEY:
-            return Response(json.dumps({"success": False, "error": "unauthorized"}), status=401)(environ, start_response)
+            return Response(json.dumps({"success": False, "error": "unauthorized"}), status=401)(
+                environ, start_response
+            )
         body = request.get_json()
         self.requests.append(body)
         if self.mode == "500":
@@ -62,7 +64,12 @@ class BiteshipDouble:
             for courier, service, name, per_kg, duration in self.services
             if courier in wanted
         ]
-        answer = {"success": True, "object": "courier_pricing", "message": "Success to retrieve courier pricing",
-                  "origin": {"postal_code": body["origin_postal_code"]},
-                  "destination": {"postal_code": body["destination_postal_code"]}, "pricing": pricing}
+        answer = {
+            "success": True,
+            "object": "courier_pricing",
+            "message": "Success to retrieve courier pricing",
+            "origin": {"postal_code": body["origin_postal_code"]},
+            "destination": {"postal_code": body["destination_postal_code"]},
+            "pricing": pricing,
+        }
         return Response(json.dumps(answer), content_type="application/json")(environ, start_response)

@@ -65,7 +65,9 @@ def new_browser_context(browser, errors, expected_console_errors=(), **options):
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
     # An uncaught exception in any page (htmx's included) fails the test.
-    context.on("weberror", lambda web_error: errors.append(f"{web_error.page and web_error.page.url}: {web_error.error}"))
+    context.on(
+        "weberror", lambda web_error: errors.append(f"{web_error.page and web_error.page.url}: {web_error.error}")
+    )
     allowed = EXPECTED_CONSOLE_ERRORS + tuple(re.compile(p) for p in expected_console_errors)
 
     def on_console(message):
@@ -393,7 +395,8 @@ def assert_error_announced(page: Page, control_selector: str, live_selector: str
     expect(control).to_have_attribute("aria-invalid", "true")
     described_by = (control.get_attribute("aria-describedby") or "").split()
     errors = [
-        id_ for id_ in described_by
+        id_
+        for id_ in described_by
         if page.locator(f"#{id_}").evaluate("el => el.matches('.field__error') || !!el.querySelector('.field__error')")
     ]
     assert errors, f"{control_selector} is not described by an error message (aria-describedby={described_by})"
@@ -403,9 +406,9 @@ def assert_error_announced(page: Page, control_selector: str, live_selector: str
         expect(message).to_contain_text(text)
     live = page.locator(live_selector)
     expect(live).to_be_visible()
-    assert live.evaluate(
-        "el => !!el.closest('[role=alert], [role=status], [aria-live]:not([aria-live=off])')"
-    ), f"{live_selector} is not in a live region"
+    assert live.evaluate("el => !!el.closest('[role=alert], [role=status], [aria-live]:not([aria-live=off])')"), (
+        f"{live_selector} is not in a live region"
+    )
 
 
 # Contrast of the focus ring against what is behind it (WCAG 1.4.11 asks 3:1 for UI state).
@@ -444,14 +447,17 @@ FOCUS_STYLE = """el => {
 }"""
 
 
-FOCUS_STOP = """() => {
+FOCUS_STOP = (
+    """() => {
     const el = document.activeElement;
     if (!el || el === document.body || el === document.documentElement) return null;
     if (el.dataset.e2eStop) return {repeat: true};
     window.__e2eStops = (window.__e2eStops || 0) + 1;
     el.dataset.e2eStop = String(window.__e2eStops);
     return (%s)(el);
-}""" % FOCUS_STYLE
+}"""
+    % FOCUS_STYLE
+)
 
 
 def focus_problems(page: Page, max_stops=150):
@@ -472,7 +478,12 @@ def focus_problems(page: Page, max_stops=150):
         if style.get("repeat"):
             break
         stops += 1
-        if not style["visible"] or style["outlineStyle"] == "none" or style["outlineWidth"] < 2 or style["contrast"] < 3:
+        if (
+            not style["visible"]
+            or style["outlineStyle"] == "none"
+            or style["outlineWidth"] < 2
+            or style["contrast"] < 3
+        ):
             problems.append(style)
     assert stops > 3, f"Tab reached almost nothing on {page.url} ({stops} stops, {outside} times outside the page)"
     return problems

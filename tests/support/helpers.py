@@ -110,6 +110,7 @@ VALID_CUSTOMER = {
     "shipping_service": "jne-reg",
 }
 
+
 def gondomanan():
     """The Place of VALID_CUSTOMER's address, for tests that call place_order directly."""
     from storefront.regions import Place
@@ -117,8 +118,13 @@ def gondomanan():
     return Place("34", "Daerah Istimewa Yogyakarta", "34.71", "Kota Yogyakarta", "34.71.10", "Gondomanan")
 
 
-DIRECT_CUSTOMER = {"customer_name": "Siti", "email": "s@example.com", "phone": "+6281234567890",
-                   "address": "Jl. A", "postal_code": "55213"}
+DIRECT_CUSTOMER = {
+    "customer_name": "Siti",
+    "email": "s@example.com",
+    "phone": "+6281234567890",
+    "address": "Jl. A",
+    "postal_code": "55213",
+}
 
 
 SHIPPING_FIELDS = ("province", "city", "district", "postal_code", "shipping_service")
@@ -129,8 +135,12 @@ def http_checkout_form(http, shop):
     """The checkout form a browser (a requests session with a cart) submits: its hidden fields, and the
     fingerprint the page holds once VALID_CUSTOMER's address and service are picked (the htmx update)."""
     page = http.get(shop + "/checkout/", timeout=10).text
-    fragment = http.get(shop + "/checkout/shipping", params={k: VALID_CUSTOMER[k] for k in SHIPPING_FIELDS},
-                        headers=SHIPPING_FRAGMENT, timeout=10).text
+    fragment = http.get(
+        shop + "/checkout/shipping",
+        params={k: VALID_CUSTOMER[k] for k in SHIPPING_FIELDS},
+        headers=SHIPPING_FRAGMENT,
+        timeout=10,
+    ).text
     shown = checkout_fields(fragment)["totals_fingerprint"]
     return {**VALID_CUSTOMER, **checkout_fields(page), "totals_fingerprint": shown}
 
@@ -147,7 +157,8 @@ def test_region_rows():
 
     if not _test_region_rows:
         _test_region_rows.extend(
-            row for row in official_regions(within=TEST_CITIES)
+            row
+            for row in official_regions(within=TEST_CITIES)
             if row["level"] == 1 or str(row["code"])[:2] in TEST_PROVINCES
         )
     return _test_region_rows
@@ -166,21 +177,38 @@ def seed_shipping():
         return  # a second app on the same database (make_app) finds it seeded
     db.session.execute(insert(Region), test_region_rows())
     jne = ShippingService(code="jne-reg", courier="JNE", service="REG", etd_min_days=2, etd_max_days=3, position=0)
-    sicepat = ShippingService(code="sicepat-reg", courier="SiCepat", service="REG", etd_min_days=1, etd_max_days=2,
-                              position=1, free_shipping=False)
-    pos = ShippingService(code="pos-kilat", courier="Pos Indonesia", service="Kilat", etd_min_days=3, etd_max_days=5,
-                          position=2, active=False)
+    sicepat = ShippingService(
+        code="sicepat-reg",
+        courier="SiCepat",
+        service="REG",
+        etd_min_days=1,
+        etd_max_days=2,
+        position=1,
+        free_shipping=False,
+    )
+    pos = ShippingService(
+        code="pos-kilat",
+        courier="Pos Indonesia",
+        service="Kilat",
+        etd_min_days=3,
+        etd_max_days=5,
+        position=2,
+        active=False,
+    )
     db.session.add_all([jne, sicepat, pos])
     db.session.flush()
-    db.session.add_all([
-        ShippingRate(service_id=jne.id, region_code="34", price_per_kg_idr=20000),
-        ShippingRate(service_id=sicepat.id, region_code="34", price_per_kg_idr=18000),
-        ShippingRate(service_id=pos.id, region_code="34", price_per_kg_idr=10000),
-        ShippingRate(service_id=jne.id, region_code="32", price_per_kg_idr=25000),
-        ShippingRate(service_id=jne.id, region_code="32.76", price_per_kg_idr=22000),
-        ShippingSettings(origin_city_code="34.71", origin_postal_code="55213", tolerance_g=300,
-                         free_shipping_min_idr=500000),
-    ])
+    db.session.add_all(
+        [
+            ShippingRate(service_id=jne.id, region_code="34", price_per_kg_idr=20000),
+            ShippingRate(service_id=sicepat.id, region_code="34", price_per_kg_idr=18000),
+            ShippingRate(service_id=pos.id, region_code="34", price_per_kg_idr=10000),
+            ShippingRate(service_id=jne.id, region_code="32", price_per_kg_idr=25000),
+            ShippingRate(service_id=jne.id, region_code="32.76", price_per_kg_idr=22000),
+            ShippingSettings(
+                origin_city_code="34.71", origin_postal_code="55213", tolerance_g=300, free_shipping_min_idr=500000
+            ),
+        ]
+    )
     db.session.commit()
 
 
@@ -189,7 +217,14 @@ def seed_shipping():
 # ---------------------------------------------------------------------------------------------------
 
 
-STATUS_CODES = {"settlement": "200", "capture": "200", "pending": "201", "deny": "202", "cancel": "202", "expire": "202"}
+STATUS_CODES = {
+    "settlement": "200",
+    "capture": "200",
+    "pending": "201",
+    "deny": "202",
+    "cancel": "202",
+    "expire": "202",
+}
 
 
 def signed_notification(order_id, transaction_status, gross_amount, status_code=None, key=SANDBOX_SERVER_KEY, **extra):
@@ -269,7 +304,9 @@ class BrowserShopper:
         chosen = self.http.post(redirect_url + "/method", data={"method": method}, allow_redirects=False, timeout=10)
         assert chosen.status_code in (200, 302, 303), chosen.text[:300]
         if method == "credit_card":
-            return self.http.post(redirect_url + "/credit-card", data={"card_number": card_number}, allow_redirects=False, timeout=10)
+            return self.http.post(
+                redirect_url + "/credit-card", data={"card_number": card_number}, allow_redirects=False, timeout=10
+            )
         return self.http.post(redirect_url + "/" + action, allow_redirects=False, timeout=10)
 
 
@@ -312,8 +349,20 @@ def gunicorn_shop(env, workers):
     subprocess.run(flask + ["db", "upgrade"], cwd=root, env=env, check=True, capture_output=True)
     subprocess.run(flask + ["seed"], cwd=root, env=env, check=True, capture_output=True)
     server = subprocess.Popen(
-        [os.path.join(bin_dir, "gunicorn"), "wsgi:app", "-w", str(workers), "--timeout", "20", "-b", f"127.0.0.1:{port}"],
-        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            os.path.join(bin_dir, "gunicorn"),
+            "wsgi:app",
+            "-w",
+            str(workers),
+            "--timeout",
+            "20",
+            "-b",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         wait_until(lambda: _answers(url), timeout=20, interval=0.1)
@@ -329,8 +378,9 @@ def sandbox_process(env):
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     flask = [os.path.join(os.path.dirname(sys.executable), "flask"), "--app", "wsgi"]
     env = {"PUBLIC_URL": "http://127.0.0.1", **env}  # the shop's settings must pass its start-up checks
-    process = subprocess.Popen(flask + ["sandbox", "run"], cwd=root, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        flask + ["sandbox", "run"], cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{env['MIDTRANS_SANDBOX_PORT']}"
     try:
         wait_until(lambda: process.poll() is not None or _answers(url), timeout=20, interval=0.1)

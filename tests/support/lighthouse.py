@@ -32,8 +32,12 @@ def run_lighthouse(url, categories, report_path, cookie=None, timeout=240):
     if not LIGHTHOUSE.exists():
         raise RuntimeError(f"{LIGHTHOUSE} is missing: run `make e2e-deps` (npm ci --prefix tests/e2e)")
     command = [
-        "node", str(LIGHTHOUSE), url,
-        "--output=json", f"--output-path={report_path}", "--quiet",
+        "node",
+        str(LIGHTHOUSE),
+        url,
+        "--output=json",
+        f"--output-path={report_path}",
+        "--quiet",
         f"--only-categories={','.join(categories)}",
         f"--chrome-flags={CHROME_FLAGS}",
         "--max-wait-for-load=30000",
