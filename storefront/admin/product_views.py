@@ -99,7 +99,7 @@ def product_stock(slug):
     if form.validate_on_submit():
         try:
             stock = adjust_stock(
-                product.id, form.delta.data, form.reason.data, (form.note.data or "").strip(), g.staff.id
+                product.variants[0].id, form.delta.data, form.reason.data, (form.note.data or "").strip(), g.staff.id
             )
         except CatalogError as exc:
             form.delta.errors = [str(exc)]

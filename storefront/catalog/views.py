@@ -33,7 +33,8 @@ def product(slug):
     return render_template(
         "catalog/product.html",
         product=product,
-        variant="detail",
+        layout="detail",
+        chosen=None,
         whatsapp_share_url=product_share_url(product.name, url),
         whatsapp_chat_url=product_chat_url(product.name, url),
     )

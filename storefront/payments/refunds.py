@@ -13,7 +13,7 @@ from ..appctx import the_app
 from ..database import write_transaction
 from ..extensions import db
 from ..inventory import StockMovement, release_stock
-from ..models import Order, PaymentAttempt, Product, utcnow
+from ..models import Order, PaymentAttempt, Variant, utcnow
 from ..money import format_idr
 from ..order_status import OrderStatus as S
 from ..order_status import can_move
@@ -223,11 +223,12 @@ def _restock(order, staff_id):
     """Put a refunded order's units back on sale, once (the reservation flag guards it)."""
     if not release_stock(order):
         return False
-    for item in sorted(order.items, key=lambda i: i.product_id):
-        stock_after = db.session.execute(db.select(Product.stock).where(Product.id == item.product_id)).scalar_one()
+    for item in sorted(order.items, key=lambda i: i.variant_id):
+        stock_after = db.session.execute(db.select(Variant.stock).where(Variant.id == item.variant_id)).scalar_one()
         db.session.add(
             StockMovement(
                 product_id=item.product_id,
+                variant_id=item.variant_id,
                 delta=item.quantity,
                 stock_after=stock_after,
                 reason="refund",

@@ -79,7 +79,11 @@ class Shopper:
         return self.client.post(url, data=data, headers=headers, **kwargs)
 
     def add(self, product_id, quantity=1, htmx=False):
+        """As an add form rendered before variants did: the product, meaning its only variant."""
         return self.post("/cart/add", {"product_id": product_id, "quantity": quantity}, htmx=htmx)
+
+    def add_variant(self, variant_id, quantity=1, htmx=False):
+        return self.post("/cart/add", {"variant_id": variant_id, "quantity": quantity}, htmx=htmx)
 
     def checkout(self, **overrides):
         page = self.client.get("/checkout/").get_data(as_text=True)
