@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from storefront.extensions import db
-from storefront.models import PaymentEvent, Product, Variant
+from storefront.models import PaymentEvent, Variant
 from tests.support.helpers import (
     closed_port_url,
     force_sandbox_state,
