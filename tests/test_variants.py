@@ -171,3 +171,76 @@ class _Line:
 def test_snap_item_names_keep_the_variant_within_50_characters(product_name, label, expected):
     name = snap_item_name(_Line(product_name, label))
     assert name == expected and len(name) <= 50
+
+
+# ---------------------------------------------------------------------------------------------------
+# Product page and catalog card
+# ---------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def batik(app):
+    product = make_product("Batik Tulis Lasem", price=250000, stock=0)
+    variants = make_variants(product, [("S", None, 3), ("M", None, 0), ("XL", 290000, 8)])
+    return product, variants
+
+
+def _choose(client, product, value_id, htmx=False):
+    option_id = product.options[0].id
+    headers = {"HX-Request": "true", "HX-Target": "variant-panel"} if htmx else {}
+    return client.get(f"/products/{product.slug}?option-{option_id}={value_id}", headers=headers)
+
+
+def test_a_product_with_variants_asks_for_a_choice_before_it_can_be_added(client, batik):
+    product, _variants = batik
+    page = client.get(f"/products/{product.slug}").get_data(as_text=True)
+    assert 'id="variant-choice"' in page and 'method="get"' in page
+    assert "Rp250.000 – Rp290.000" in page
+    assert 'name="variant_id"' not in page
+    assert 'id="add-button-%d" class="btn btn--primary" type="submit"\n          disabled' % product.id in page
+
+
+def test_choosing_without_javascript_shows_the_chosen_variant_ready_to_add(client, batik):
+    product, (_small, _medium, large) = batik
+    page = _choose(client, product, large.values[0].id).get_data(as_text=True)
+    assert "<html" in page
+    assert f'name="variant_id" value="{large.id}"' in page
+    assert "Rp290.000" in page and "Rp250.000 –" not in page
+    assert "checked" in page
+
+
+def test_choosing_with_htmx_answers_only_the_panel_with_price_stock_and_button(client, batik):
+    product, (small, _medium, _large) = batik
+    response = _choose(client, product, small.values[0].id, htmx=True)
+    html = response.get_data(as_text=True)
+    assert "<html" not in html and html.lstrip().startswith('<div id="variant-panel"')
+    assert response.headers["Vary"] and "HX-Request" in response.headers["Vary"]
+    assert f'name="variant_id" value="{small.id}"' in html and 'data-stock="3"' in html
+    assert "Rp250.000" in html
+
+
+def test_a_sold_out_variant_says_so_and_cannot_be_added(client, batik):
+    product, (_small, medium, _large) = batik
+    html = _choose(client, product, medium.values[0].id, htmx=True).get_data(as_text=True)
+    assert 'data-stock="0"' in html and "stock-badge--out" in html
+    assert " disabled" in html
+
+
+def test_a_combination_without_a_variant_on_sale_says_it_is_not_available(client, batik):
+    product, (small, _medium, _large) = batik
+    small.active = False
+    db.session.commit()
+    html = _choose(client, product, small.values[0].id, htmx=True).get_data(as_text=True)
+    assert 'id="variant-message"' in html
+    assert 'name="variant_id"' not in html
+
+
+def test_the_catalog_card_shows_the_price_range_and_asks_to_choose(client, batik):
+    product, _variants = batik
+    make_product("Kopi Gayo", price=85000, stock=5)
+    page = client.get("/").get_data(as_text=True)
+    card = page[page.index("Batik Tulis Lasem") :][:1500]
+    assert "Rp250.000 – Rp290.000" in card and "Pilih varian" in card
+    assert f'href="/products/{product.slug}"' in card and "add-button-" not in card.split("</li>")[0]
+    kopi = page[page.index("Kopi Gayo") :][:1500]
+    assert "Rp85.000" in kopi and "add-button-" in kopi

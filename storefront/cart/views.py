@@ -2,6 +2,7 @@ from flask import flash, make_response, redirect, render_template, request, sess
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..catalog.choice import choice_of
 from ..extensions import configured_limit, db, limiter, per_session_key
 from ..htmx import is_htmx
 from ..i18n import safe_next
@@ -92,6 +93,7 @@ def _add_failed(product, variant, layout, entered, error):
     context = {
         "product": product,
         "chosen": variant,
+        "choice": choice_of(variant, product),
         "layout": layout,
         "add_error": error,
         "entered_quantity": entered,

@@ -139,9 +139,9 @@ def snap_item_name(item) -> str:
     if len(name) <= MAX_NAME:
         return name
     if not item.variant_label:
-        return name[: MAX_NAME - 1] + "…"
+        return name[: MAX_NAME - 1].rstrip() + "…"
     tail = f"{NAME_SEPARATOR}{item.variant_label}"[: MAX_NAME - 2]
-    return item.product_name[: MAX_NAME - len(tail) - 1] + "…" + tail
+    return item.product_name[: MAX_NAME - len(tail) - 1].rstrip() + "…" + tail
 
 
 def _snap_request(attempt):
