@@ -113,7 +113,7 @@ class OrderItem(db.Model):
     # Snapshots: what the shopper agreed to, whatever happens to the product later.
     product_name: Mapped[str] = mapped_column(String(120))
     variant_label: Mapped[str] = mapped_column(String(120), default="", server_default="")
-    sku: Mapped[str | None] = mapped_column(String(64))
+    sku: Mapped[str | None] = mapped_column(String(50))
     unit_price_idr: Mapped[int] = mapped_column(BigInteger)
     quantity: Mapped[int] = mapped_column(Integer)
     line_total_idr: Mapped[int] = mapped_column(BigInteger)

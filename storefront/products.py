@@ -147,7 +147,7 @@ class Variant(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
-    sku: Mapped[str | None] = mapped_column(String(64), unique=True)
+    sku: Mapped[str | None] = mapped_column(String(50), unique=True)
     # The option values as shown ("M / Merah"), kept with the variant so a cart or order line is named
     # without loading options; "" for the implicit variant.
     label: Mapped[str] = mapped_column(String(120), default="", server_default="")
@@ -184,3 +184,27 @@ class Variant(db.Model):
 
 def variant_name(product_name: str, label: str) -> str:
     return f"{product_name}{NAME_SEPARATOR}{label}" if label else product_name
+
+
+def add_variants(product: Product, option: str, rows: list[tuple[str, int | None, int, int | None]]) -> list[Variant]:
+    """Give `product` one option and a variant per (value, own price or None, stock, own weight or None);
+    the implicit variant goes off sale. For seeding and tests; the back office generates combinations."""
+    for variant in product.variants:
+        if not variant.label:
+            variant.active = False
+    product_option = ProductOption(product=product, name=option)
+    made = []
+    for position, (value, price_idr, stock, weight_g) in enumerate(rows):
+        option_value = OptionValue(option=product_option, value=value, position=position)
+        made.append(
+            Variant(
+                product=product,
+                label=value,
+                price_idr=price_idr,
+                stock=stock,
+                weight_g=weight_g,
+                position=position + 1,
+                values=[option_value],
+            )
+        )
+    return made

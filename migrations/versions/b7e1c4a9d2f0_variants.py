@@ -46,7 +46,7 @@ def upgrade():
     op.create_table('product_variants',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('product_id', sa.Integer(), nullable=False),
-    sa.Column('sku', sa.String(length=64), nullable=True),
+    sa.Column('sku', sa.String(length=50), nullable=True),
     sa.Column('label', sa.String(length=120), server_default='', nullable=False),
     sa.Column('price_idr', sa.BigInteger(), nullable=True),
     sa.Column('stock', sa.Integer(), nullable=False),
@@ -83,7 +83,7 @@ def upgrade():
     with op.batch_alter_table('order_items', schema=None) as batch_op:
         batch_op.add_column(sa.Column('variant_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('variant_label', sa.String(length=120), server_default='', nullable=False))
-        batch_op.add_column(sa.Column('sku', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('sku', sa.String(length=50), nullable=True))
     op.execute(f"UPDATE order_items SET variant_id = {implicit.format(table='order_items')}")
     with op.batch_alter_table('order_items', schema=None) as batch_op:
         batch_op.alter_column('variant_id', existing_type=sa.Integer(), nullable=False)

@@ -107,7 +107,7 @@ def save_product(product_id, data, *, image=None, initial_stock=0, staff_id=None
                 detail=f"{product.name}, {product.price_idr}, active={product.active}",
             )
             if product_id is None and initial_stock:
-                _move_stock(product.variants[0].id, initial_stock, "initial", "", staff_id)
+                move_stock(product.variants[0].id, initial_stock, "initial", "", staff_id)
             return product.slug
     except IntegrityError:
         # A concurrent save took the slug between our check and our write.
@@ -118,14 +118,14 @@ def adjust_stock(variant_id, delta, reason, note, staff_id):
     """Add or remove units of one variant with one conditional UPDATE: concurrent checkouts can never be
     overwritten, and the stock never goes below zero. Returns the new stock."""
     with write_transaction():
-        stock_after, product_id = _move_stock(variant_id, delta, reason, note, staff_id)
+        stock_after, product_id = move_stock(variant_id, delta, reason, note, staff_id)
         audit.record(
             staff_id, "stock_adjust", product_id=product_id, detail=f"#{variant_id} {delta:+d} {reason} {note}".strip()
         )
         return stock_after
 
 
-def _move_stock(variant_id, delta, reason, note, staff_id):
+def move_stock(variant_id, delta, reason, note, staff_id):
     row = db.session.execute(
         update(Variant)
         .where(Variant.id == variant_id, Variant.stock + delta >= 0)

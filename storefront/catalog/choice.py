@@ -69,10 +69,10 @@ def choose(product: Product, args: Mapping[str, str]) -> VariantChoice:
     named = next((v for v in product.variants if v.id == variant_id), None)
     if named is not None and named.values:
         return VariantChoice(product, {v.option_id: v.id for v in named.values}, named)
-    chosen = {}
+    chosen: dict[int, int] = {}
     for option in product.options:
         value_id = whole_number(args.get(option_field(option.id)), _MAX_ID)
-        if any(value.id == value_id for value in option.values):
+        if value_id is not None and any(value.id == value_id for value in option.values):
             chosen[option.id] = value_id
     choice = VariantChoice(product, chosen)
     if choice.complete and chosen:

@@ -1,4 +1,4 @@
-from flask import current_app, render_template, request
+from flask import current_app, request
 
 from ..htmx import render_page_or_fragment
 from ..urls import public_url

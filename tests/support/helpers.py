@@ -34,20 +34,9 @@ def make_product(name="Kopi Gayo 250 g", price=85000, stock=10, category=None, a
 def make_variants(product, rows, option="Ukuran"):
     """Give `product` an option and one variant per (value, price or None, stock) row; its implicit variant
     goes off sale, as when the back office generates the combinations."""
-    from storefront.models import OptionValue, ProductOption, Variant
+    from storefront.products import add_variants
 
-    for variant in product.variants:
-        if not variant.label:
-            variant.active = False
-    product_option = ProductOption(product=product, name=option)
-    variants = []
-    for position, (value, price, stock) in enumerate(rows):
-        option_value = OptionValue(option=product_option, value=value, position=position)
-        variants.append(
-            Variant(
-                product=product, label=value, price_idr=price, stock=stock, position=position + 1, values=[option_value]
-            )
-        )
+    variants = add_variants(product, option, [(value, price, stock, None) for value, price, stock in rows])
     db.session.add_all(variants)
     db.session.commit()
     return variants
