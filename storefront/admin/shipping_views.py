@@ -148,13 +148,14 @@ def shipping_rate() -> ResponseReturnValue:
     before = save_rate(form.rate_service.data, form.rate_region.data, price, g.staff.id)
     names = dict(form.rate_service.choices), dict(form.rate_region.choices)
     what = {"service": names[0][form.rate_service.data], "region": names[1][form.rate_region.data].lstrip("— ")}
-    if price is None and before is None:
-        flash(_("%(service)s to %(region)s had no price: nothing changed.", **what), "info")
-    elif price is None:
-        flash(
-            _("%(service)s to %(region)s: price removed (was %(before)s per kg).", before=format_idr(before), **what),
-            "success",
-        )
+    if price is None:
+        if before is None:
+            flash(_("%(service)s to %(region)s had no price: nothing changed.", **what), "info")
+        else:
+            removed = _(
+                "%(service)s to %(region)s: price removed (was %(before)s per kg).", before=format_idr(before), **what
+            )
+            flash(removed, "success")
     elif before is None:
         flash(_("%(service)s to %(region)s: %(price)s per kg (new).", price=format_idr(price), **what), "success")
     else:
