@@ -3,7 +3,7 @@ import pytest
 from storefront.checkout.forms import normalise_phone
 from storefront.extensions import db
 from storefront.models import Order, Product, Variant
-from tests.support.helpers import DIRECT_CUSTOMER, VALID_CUSTOMER, checkout_fields, gondomanan, make_product
+from tests.support.helpers import DIRECT_CUSTOMER, VALID_CUSTOMER, checkout_fields, gondomanan_offer, make_product
 
 
 def orders():
@@ -138,7 +138,7 @@ def test_reservation_is_all_or_nothing_across_lines(app):
                 DIRECT_CUSTOMER,
                 "key-1",
                 "id",
-                gondomanan(),
+                gondomanan_offer(),
                 "jne-reg",
             )
     assert excinfo.value.product_names == ["Teh"]
@@ -154,10 +154,10 @@ def test_same_checkout_key_twice_returns_the_first_order(app):
     product = make_product("Kopi", stock=10)
     with current_app.test_request_context():
         first, created_first = place_order(
-            {product.variants[0].id: 2}, DIRECT_CUSTOMER, "same-key", "id", gondomanan(), "jne-reg"
+            {product.variants[0].id: 2}, DIRECT_CUSTOMER, "same-key", "id", gondomanan_offer(), "jne-reg"
         )
         second, created_second = place_order(
-            {product.variants[0].id: 2}, DIRECT_CUSTOMER, "same-key", "id", gondomanan(), "jne-reg"
+            {product.variants[0].id: 2}, DIRECT_CUSTOMER, "same-key", "id", gondomanan_offer(), "jne-reg"
         )
     assert (created_first, created_second) == (True, False)
     assert first.id == second.id

@@ -10,7 +10,7 @@ from ..extensions import configured_limit, limiter, per_session_key
 from ..htmx import is_htmx, redirect_after_post, wants_fragment
 from ..orders.access import remember_order
 from ..payments.responses import send_to_payment
-from ..shipping_rates.quotes import quotes_for
+from ..shipping_rates.quotes import look_up
 from ..signals import order_placed
 from .blueprint import bp
 from .forms import POSTAL_CODE, CheckoutForm
@@ -39,7 +39,8 @@ def _offer_shipping(form, cart):
     if cart.has_unweighed_products:
         return no_weight_message()
     postal_code = (form.postal_code.data or "").strip()
-    quotes = quotes_for(
+    # Any call to the rate provider happens here, before the order's transaction (see place_order).
+    form.shipping_offer, quotes = look_up(
         form.place, postal_code if POSTAL_CODE.fullmatch(postal_code) else "", cart.weight_g, cart.subtotal_idr
     )
     form.offer(quotes)
@@ -53,7 +54,7 @@ def _shown_fingerprint(form, cart):
     return cart.fingerprint(quote.price_idr if quote else 0)
 
 
-def _render(form, cart, shipping_problem, status=200, prices_changed=False):
+def _render(form, cart, shipping_problem, status=200, prices_changed=False, shipping_added=False):
     # The form always carries the fingerprint of the summary it is shown with now.
     form.totals_fingerprint.data = _shown_fingerprint(form, cart)
     # The step buttons sit in <noscript>; htmx parses swapped-in HTML as if scripting were off, which
@@ -66,6 +67,7 @@ def _render(form, cart, shipping_problem, status=200, prices_changed=False):
         quote=form.chosen_quote,
         show_steps=not is_htmx(),
         prices_changed=prices_changed,
+        shipping_added=shipping_added,
     ), status
 
 
@@ -79,6 +81,8 @@ def start():
 
 
 @bp.get("/shipping")
+@limiter.limit(configured_limit("RATELIMIT_SHIPPING"), key_func=per_session_key)
+@limiter.limit(configured_limit("RATELIMIT_SHIPPING_PER_IP"))
 def shipping():
     """The address lists and services for what is chosen so far, with the order summary out of band."""
     if not wants_fragment(SHIPPING_FRAGMENT_ID):
@@ -125,7 +129,7 @@ def submit():
             form.customer(),
             form.checkout_key.data,
             str(get_locale()),
-            form.place,
+            form.shipping_offer,
             form.shipping_service.data,
             seen_fingerprint=form.totals_fingerprint.data or "",
         )
@@ -133,9 +137,14 @@ def submit():
         form.shipping_service.errors = [str(exc)]
         return _render(form, cart, None, 422)
     except PricesChanged:
-        # Nothing was kept. The page shows the new summary; the form, as typed, carries its fingerprint,
-        # so confirming again places the order at the prices now shown.
-        return _render(form, cart, None, 422, prices_changed=True)
+        # Nothing was kept. The page shows the summary as it is now (cart and rates read again); the form,
+        # as typed, carries its fingerprint, so confirming again places the order at the prices now shown.
+        # A summary seen with no service chosen is not a price change: without JavaScript the shopper
+        # picked a service and skipped "Update the total", so the page says the total now has shipping.
+        skipped_step = form.totals_fingerprint.data == cart.fingerprint(0)
+        cart = load_cart(session)
+        problem = _offer_shipping(form, cart)
+        return _render(form, cart, problem, 422, prices_changed=not skipped_step, shipping_added=skipped_step)
     except OutOfStock as exc:
         flash(
             _(

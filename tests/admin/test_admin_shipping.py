@@ -151,3 +151,101 @@ def test_mark_shipped_is_prefilled_with_the_courier_the_shopper_chose(admin, pla
     html = admin.order_page(placed.reference)
     assert 'name="ship-carrier" type="text" value="JNE REG"' in html
     assert "Courier: JNE REG" in html and "Gondomanan" in html
+
+
+def set_rate(admin, **data):
+    return admin.post("/admin/shipping/rate", {"rate_service": "jne-reg", "rate_region": "34.71", **data})
+
+
+def test_one_city_rate_is_added_in_a_form_and_wins_over_its_province(admin):
+    response = set_rate(admin, rate_price="15000", save="y")
+    assert response.status_code == 303
+    assert ("jne-reg", "34.71", 15000) in rates()
+    assert {q.code: q.price_idr for q in quotes_for(gondomanan(), "55213", 1000, 10000)}["jne-reg"] == 15000
+    page = admin.get("/admin/shipping").get_data(as_text=True)
+    assert "JNE REG to Kota Yogyakarta (34.71): Rp15.000 per kg (new)." in page
+    assert db.session.execute(db.select(AuditEntry.action)).scalars().all()[-1] == "shipping_rate"
+
+
+def test_one_rate_is_changed_in_a_form_and_the_page_says_what_it_was(admin):
+    response = admin.post(
+        "/admin/shipping/rate", {"rate_service": "sicepat-reg", "rate_region": "34", "rate_price": "19000"}
+    )
+    assert response.status_code == 303
+    assert ("sicepat-reg", "34", 19000) in rates() and ("sicepat-reg", "34", 18000) not in rates()
+    page = admin.get("/admin/shipping").get_data(as_text=True)
+    assert "Rp19.000 per kg (was Rp18.000)" in page
+
+
+def test_one_rate_is_removed_and_the_province_price_applies_again(admin):
+    assert set_rate(admin, rate_price="15.000").status_code == 303  # written as merchants write prices
+    assert ("jne-reg", "34.71", 15000) in rates()
+    assert set_rate(admin, remove="y").status_code == 303
+    assert ("jne-reg", "34.71", 15000) not in rates()
+    assert {q.code: q.price_idr for q in quotes_for(gondomanan(), "55213", 1000, 10000)}["jne-reg"] == 20000
+
+
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({"rate_price": ""}, "rate_price"),
+        ({"rate_price": "0"}, "rate_price"),
+        ({"rate_price": "10000001"}, "rate_price"),
+        ({"rate_price": "sepuluh ribu"}, "rate_price"),
+        ({"rate_price": "15000", "rate_region": "34.71.10"}, "rate_region"),  # a district has no rate
+        ({"rate_price": "15000", "rate_service": "gosend-instant"}, "rate_service"),
+    ],
+)
+def test_a_bad_rate_is_refused_beside_its_field_and_nothing_changes(admin, data, field):
+    before = rates()
+    response = set_rate(admin, **data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert f'id="{field}-error"' in html
+    if data.get("rate_price") not in ("", None):
+        assert f'value="{data["rate_price"]}"' in html or data["rate_price"] == "sepuluh ribu"  # kept as typed
+    assert rates() == before
+
+
+def test_products_without_a_weight_are_listed_and_given_one_weight_so_shoppers_can_check_out(admin, shopper):
+    from storefront.models import Product
+    from tests.support.helpers import make_product
+
+    tenun = make_product("Kain Tenun", price=300000, stock=3, weight_g=0)
+    make_product("Batik Tulis", price=250000, stock=2, weight_g=0, active=False)
+    make_product("Kopi Gayo", price=85000, stock=5, weight_g=300)
+    page = admin.get("/admin/shipping").get_data(as_text=True)
+    warning = page[page.index('id="products-without-weight"') :]
+    assert "2 products have no shipping weight" in warning
+    assert 'href="/admin/products/kain-tenun"' in warning and "Batik Tulis" in warning
+    assert "Kopi Gayo" not in warning[: warning.index("</section>")]
+    shopper.add(tenun.id, 1)
+    assert shopper.checkout().status_code == 422  # no weight: shipping cannot be priced
+
+    assert admin.post("/admin/shipping/weights", {"missing_weight_g": "1200"}).status_code == 303
+
+    db.session.rollback()
+    weights = dict(db.session.execute(db.select(Product.name, Product.weight_g)).all())
+    assert weights == {"Kain Tenun": 1200, "Batik Tulis": 1200, "Kopi Gayo": 300}
+    assert 'id="products-without-weight"' not in admin.get("/admin/shipping").get_data(as_text=True)
+    actions = db.session.execute(db.select(AuditEntry.action, AuditEntry.product_id)).all()
+    assert sorted(pid for action, pid in actions if action == "product_weight_filled") == sorted(
+        db.session.execute(db.select(Product.id).where(Product.name != "Kopi Gayo")).scalars()
+    )
+    assert shopper.checkout().status_code == 303
+    from tests.support.helpers import the_order
+
+    assert (the_order().weight_g, the_order().shipping_idr) == (1200, 20000)  # 1,200 g is 1 kg (300 g tolerance)
+
+
+@pytest.mark.parametrize("grams", ["", "0", "100001", "satu kilo"])
+def test_a_bad_weight_for_products_without_one_is_refused_beside_the_field(admin, grams):
+    from storefront.models import Product
+    from tests.support.helpers import make_product
+
+    make_product("Kain Tenun", price=300000, stock=3, weight_g=0)
+    response = admin.post("/admin/shipping/weights", {"missing_weight_g": grams})
+    assert response.status_code == 422
+    assert 'id="missing_weight_g-error"' in response.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.execute(db.select(Product.weight_g)).scalar_one() == 0
