@@ -59,7 +59,8 @@ def create_sandbox_app(
 
 
 def engine_of(app: Flask) -> SandboxEngine:
-    return app.extensions[EXTENSION_KEY]
+    engine: SandboxEngine = app.extensions[EXTENSION_KEY]
+    return engine
 
 
 def current_engine() -> SandboxEngine:

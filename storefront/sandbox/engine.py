@@ -71,12 +71,12 @@ class UnknownTestCard(PageError):
 
 @dataclass(frozen=True)
 class Action:
-    from_statuses: frozenset
+    from_statuses: frozenset[str]
     to_status: str
     when_fraud: str | None = None
     sets_fraud: str | None = None
 
-    def allows(self, fields: dict) -> bool:
+    def allows(self, fields: dict[str, Any]) -> bool:
         return fields["transaction_status"] in self.from_statuses and (
             self.when_fraud is None or fields.get("fraud_status") == self.when_fraud
         )
@@ -322,7 +322,7 @@ class SandboxEngine:
                 raise NotFound(order_id)
             return order, s.transactions(order_id)
 
-    def deliveries(self, order_id: str | None = None) -> list[dict]:
+    def deliveries(self, order_id: str | None = None) -> list[dict[str, Any]]:
         with self._store.read() as s:
             return s.deliveries(order_id)
 
@@ -403,7 +403,7 @@ class SandboxEngine:
         return tx
 
     @staticmethod
-    def _settled(fields: dict, now: float) -> dict:
+    def _settled(fields: dict[str, Any], now: float) -> dict[str, Any]:
         when = midtrans_time(now)
         fields = dict(fields, settlement_time=when)
         if "payment_amounts" in fields:
@@ -418,7 +418,7 @@ class SandboxEngine:
         method: PaymentMethod,
         status: str = "pending",
         fraud_status: str = "accept",
-        extra: dict | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> Transaction:
         transaction_id = str(uuid.uuid4())
         fields = {
@@ -449,5 +449,5 @@ class SandboxEngine:
         self._notifier.send(order.order_id, tx.transaction_id, order.notification_urls, body)
 
 
-def _refunded_idr(fields: dict) -> int:
+def _refunded_idr(fields: dict[str, Any]) -> int:
     return sum(parse_idr(entry["refund_amount"]) for entry in fields.get("refunds", []))

@@ -44,7 +44,7 @@ class Job:
     order_id: str
     transaction_id: str
     url: str
-    body: dict  # snapshot taken when the state changed, so a late retry still describes that event
+    body: dict[str, Any]  # snapshot taken when the state changed, so a late retry still describes that event
 
 
 class Notifier:

@@ -29,14 +29,14 @@ class Expiry:
 class SnapRequest:
     order_id: str
     gross_amount: int
-    item_details: list
-    customer_details: dict | None
+    item_details: list[Any]
+    customer_details: dict[str, Any] | None
     finish_url: str | None
     error_url: str | None
     expiry: Expiry | None
     page_expiry_seconds: int | None
-    custom_fields: dict
-    enabled_payments: list | None
+    custom_fields: dict[str, Any]
+    enabled_payments: list[Any] | None
 
 
 def _is_int(value: object) -> TypeGuard[int]:
@@ -49,8 +49,8 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-class _Errors(list):
-    def integer(self, obj: dict, key: str, label: str) -> bool:
+class _Errors(list[Any]):
+    def integer(self, obj: dict[str, Any], key: str, label: str) -> bool:
         """Check that obj[key] is an integer amount/count; IDR has no minor unit, so decimals are refused."""
         value = obj.get(key)
         if value is None:

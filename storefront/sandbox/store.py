@@ -65,15 +65,15 @@ class SnapOrder:
     order_id: str
     token: str
     gross_amount: int  # integer rupiah
-    item_details: list
-    customer_details: dict | None
+    item_details: list[Any]
+    customer_details: dict[str, Any] | None
     finish_url: str | None
     error_url: str | None
-    custom_fields: dict
-    enabled_payments: list | None
+    custom_fields: dict[str, Any]
+    enabled_payments: list[Any] | None
     expiry_seconds: int | None
     expiry_start: float | None
-    notification_urls: list
+    notification_urls: list[Any]
     created_at: float
     page_expires_at: float
 
@@ -85,11 +85,12 @@ class Transaction:
     transaction_id: str
     order_id: str
     expires_at: float | None
-    fields: dict
+    fields: dict[str, Any]
 
     @property
     def status(self) -> str:
-        return self.fields["transaction_status"]
+        status: str = self.fields["transaction_status"]
+        return status
 
 
 def _transaction(row: sqlite3.Row | None) -> Transaction | None:
@@ -176,7 +177,7 @@ class StoreSession:
         )
 
     # --- refunds ledger (idempotency by refund_key, ids for refund_chargeback_id) ---------------
-    def refund_response(self, transaction_id: str, refund_key: str) -> dict | None:
+    def refund_response(self, transaction_id: str, refund_key: str) -> dict[str, Any] | None:
         row = self._conn.execute(
             "SELECT response FROM refunds WHERE transaction_id = ? AND refund_key = ?", (transaction_id, refund_key)
         ).fetchone()
@@ -189,7 +190,7 @@ class StoreSession:
         assert cursor.lastrowid is not None  # always set after an INSERT
         return cursor.lastrowid
 
-    def set_refund_response(self, refund_chargeback_id: int, response: dict) -> None:
+    def set_refund_response(self, refund_chargeback_id: int, response: dict[str, Any]) -> None:
         self._conn.execute(
             "UPDATE refunds SET response = ? WHERE refund_chargeback_id = ?",
             (json.dumps(response), refund_chargeback_id),
@@ -226,9 +227,9 @@ class StoreSession:
             ),
         )
 
-    def deliveries(self, order_id: str | None = None, limit: int = 500) -> list[dict]:
+    def deliveries(self, order_id: str | None = None, limit: int = 500) -> list[dict[str, Any]]:
         sql = "SELECT * FROM deliveries"
-        params: tuple = ()
+        params: tuple[Any, ...] = ()
         if order_id is not None:
             sql += " WHERE order_id = ?"
             params = (order_id,)
