@@ -28,7 +28,7 @@ def product_json_ld(product: Any, url: str, image_url: str | None, store_name: s
 
 def _offer(product: Any, url: str, store_name: str) -> dict:
     low, high = product.price_range
-    offer = {
+    offer: dict[str, Any] = {
         "@type": "Offer",
         "url": url,
         # Integer rupiah: IDR has no minor unit in practice, and schema.org takes a plain number.
