@@ -318,3 +318,26 @@ def test_the_catalog_card_shows_the_price_range_and_asks_to_choose(client, batik
     assert f'href="/products/{product.slug}"' in card and "add-button-" not in card.split("</li>")[0]
     kopi = page[page.index("Kopi Gayo") :][:1500]
     assert "Rp85.000" in kopi and "add-button-" in kopi
+
+
+def test_flask_seed_adds_a_batik_in_sizes_and_a_coffee_in_three_weights(app, client):
+    from storefront.commands import seed_demo_data
+    from storefront.models import Product
+
+    seed_demo_data()
+    shirt = db.session.execute(db.select(Product).where(Product.slug == "kemeja-batik-parang-solo")).scalar_one()
+    coffee = db.session.execute(db.select(Product).where(Product.slug == "kopi-gayo-wine-process")).scalar_one()
+    assert [(v.label, v.price, v.stock) for v in shirt.active_variants] == [
+        ("S", 325000, 6),
+        ("M", 325000, 9),
+        ("L", 325000, 4),
+        ("XL", 345000, 2),
+    ]
+    assert [(v.label, v.price, v.shipping_weight_g) for v in coffee.active_variants] == [
+        ("250 g", 85000, 300),
+        ("500 g", 160000, 560),
+        ("1 kg", 290000, 1100),
+    ]
+    assert [o.name for o in shirt.options] == ["Ukuran"] and [o.name for o in coffee.options] == ["Berat"]
+    catalog = client.get("/?category=kopi-teh").get_data(as_text=True)
+    assert "Rp85.000 – Rp290.000" in catalog
