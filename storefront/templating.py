@@ -10,6 +10,7 @@ from .cart.cart import cart_count
 from .i18n import LANGUAGES, select_locale
 from .money import format_idr
 from .orders.payment_guide import payment_guide
+from .vouchers.usage import order_discount
 from .whatsapp import shop_chat_url
 
 STATUS_LABELS = {
@@ -80,6 +81,7 @@ def init_templating(app):
         current_path=_current_path,
         payment_guide=payment_guide,
         whatsapp_shop_chat_url=shop_chat_url,
+        order_discount=order_discount,
     )
 
     @app.context_processor

@@ -14,11 +14,15 @@ from ..extensions import db
 from ..models import Product, Variant
 from ..numbers import whole_number
 from ..pricing import fingerprint, totals_for
+from ..vouchers.rules import Discount, Line, Refusal, Terms, compute, refusal_message
+from ..vouchers.usage import evaluate, terms_of
 
 MAX_QUANTITY = 99
 SESSION_KEY = "lines"
 # {product_id: quantity}: the cart as cookies held it before variants.
 LEGACY_SESSION_KEY = "cart"
+# The voucher code the shopper applied (normalised); its terms are read again on every use.
+VOUCHER_SESSION_KEY = "voucher"
 
 
 def _read(session, key):
@@ -77,6 +81,20 @@ def remove(session, variant_id):
 def clear(session):
     session.pop(SESSION_KEY, None)
     session.pop(LEGACY_SESSION_KEY, None)
+    session.pop(VOUCHER_SESSION_KEY, None)
+
+
+def voucher_code(session) -> str | None:
+    code = session.get(VOUCHER_SESSION_KEY)
+    return code if isinstance(code, str) and code else None
+
+
+def set_voucher(session, code: str) -> None:
+    session[VOUCHER_SESSION_KEY] = code
+
+
+def remove_voucher(session) -> None:
+    session.pop(VOUCHER_SESSION_KEY, None)
 
 
 def max_quantity_for(variant):
@@ -125,6 +143,20 @@ class CartView:
     subtotal_idr: int
     shipping_idr: int
     total_idr: int
+    # The applied code, and either its terms (it applies) or why it does not, shown beside the field.
+    voucher_code: str | None = None
+    voucher_terms: Terms | None = None
+    voucher_problem: str | None = None
+
+    def discount(self, shipping_idr: int = 0) -> Discount | None:
+        """The voucher's discount with this shipping price (free shipping depends on it), or None."""
+        if self.voucher_terms is None:
+            return None
+        return compute(self.voucher_terms, voucher_lines(self.lines), shipping_idr)
+
+    def total_with(self, shipping_idr: int) -> int:
+        discount = self.discount(shipping_idr)
+        return self.subtotal_idr + shipping_idr - (discount.total_idr if discount else 0)
 
     @property
     def is_empty(self):
@@ -149,7 +181,14 @@ class CartView:
     def fingerprint(self, shipping_idr: int = 0) -> str:
         """What the checkout summary shows with the chosen service's price (see pricing.fingerprint)."""
         lines = [(line.variant.id, line.quantity, line.variant.price) for line in self.lines]
-        return fingerprint(lines, totals_for((line.line_total_idr for line in self.lines), shipping_idr))
+        discount = self.discount(shipping_idr)
+        line_totals = (line.line_total_idr for line in self.lines)
+        return fingerprint(lines, totals_for(line_totals, shipping_idr, discount.total_idr if discount else 0))
+
+
+def voucher_lines(lines) -> list[Line]:
+    """Cart or order lines as the voucher rules see them: a total and the product's category."""
+    return [Line(line.line_total_idr, line.variant.product.category_id) for line in lines]
 
 
 def line_problem(variant, quantity):
@@ -175,4 +214,14 @@ def load_cart(session):
         CartLine(variants[vid], qty, line_problem(variants[vid], qty)) for vid, qty in items.items() if vid in variants
     ]
     totals = totals_for(line.line_total_idr for line in lines)
-    return CartView(lines, totals.subtotal_idr, totals.shipping_idr, totals.total_idr)
+    cart = CartView(lines, totals.subtotal_idr, totals.shipping_idr, totals.total_idr)
+    code = voucher_code(session)
+    if code and lines:
+        cart.voucher_code = code
+        voucher, outcome = evaluate(code, voucher_lines(lines), 0)
+        if isinstance(outcome, Refusal):
+            cart.voucher_problem = refusal_message(outcome, terms_of(voucher) if voucher else None)
+        else:
+            cart.voucher_terms = terms_of(voucher)
+            cart.total_idr -= outcome.total_idr
+    return cart

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, StringField
 
 from ..forms import Form
@@ -16,3 +17,13 @@ class CartLineForm(Form):
 
 class RemoveLineForm(Form):
     variant_id = HiddenField()
+
+
+class VoucherCodeForm(Form):
+    """The cart's voucher box; the code is judged by vouchers.usage.evaluate, not by validators."""
+
+    code = StringField(_l("Voucher code"))
+
+
+class RemoveVoucherForm(Form):
+    pass

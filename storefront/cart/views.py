@@ -8,9 +8,20 @@ from ..htmx import is_htmx
 from ..i18n import safe_next
 from ..models import Product, Variant
 from ..numbers import whole_number
+from ..vouchers.rules import MAX_CODE_LENGTH, Refusal, normalise_code, refusal_message
+from ..vouchers.usage import evaluate, terms_of
 from .blueprint import bp
-from .cart import get_items, load_cart, parse_quantity, remove, set_quantity
-from .forms import CartLineForm, RemoveLineForm
+from .cart import (
+    get_items,
+    load_cart,
+    parse_quantity,
+    remove,
+    remove_voucher,
+    set_quantity,
+    set_voucher,
+    voucher_lines,
+)
+from .forms import CartLineForm, RemoveLineForm, RemoveVoucherForm, VoucherCodeForm
 
 # Larger ids cannot exist, and would overflow PostgreSQL's integer column in the lookup.
 _MAX_ID = 2**31 - 1
@@ -141,8 +152,51 @@ def remove_line():
     return redirect(url_for("cart.show"), code=303)
 
 
-def _render_cart(status=200, line_errors=None, entered=None):
-    context = {"cart": load_cart(session), "line_errors": line_errors or {}, "entered": entered or {}}
+@bp.post("/voucher")
+@limiter.limit(configured_limit("RATELIMIT_CART"), key_func=per_session_key)
+@limiter.limit(configured_limit("RATELIMIT_CART_PER_IP"))
+def apply_voucher():
+    """Apply a code, or say beside the field exactly why not (the code typed stays in the field)."""
+    form = VoucherCodeForm()
+    typed = (form.code.data or "")[:100]
+    if not form.validate_on_submit():
+        return _render_cart(422, voucher_error=_("Your session expired. Please try again."), voucher_typed=typed)
+    code = normalise_code(typed)
+    if not code:
+        return _render_cart(422, voucher_error=_("Enter a voucher code."), voucher_typed=typed)
+    cart = load_cart(session)
+    voucher, outcome = (
+        (None, Refusal.UNKNOWN) if len(code) > MAX_CODE_LENGTH else evaluate(code, voucher_lines(cart.lines), 0)
+    )
+    if isinstance(outcome, Refusal):
+        message = refusal_message(outcome, terms_of(voucher) if voucher else None)
+        return _render_cart(422, voucher_error=message, voucher_typed=typed)
+    set_voucher(session, code)
+    if is_htmx():
+        return _render_cart()
+    flash(_("Voucher %(code)s applied.", code=code), "success")
+    return redirect(url_for("cart.show"), code=303)
+
+
+@bp.post("/voucher/remove")
+@limiter.limit(configured_limit("RATELIMIT_CART"), key_func=per_session_key)
+@limiter.limit(configured_limit("RATELIMIT_CART_PER_IP"))
+def drop_voucher():
+    if RemoveVoucherForm().validate_on_submit():
+        remove_voucher(session)
+    if is_htmx():
+        return _render_cart()
+    return redirect(url_for("cart.show"), code=303)
+
+
+def _render_cart(status=200, line_errors=None, entered=None, voucher_error=None, voucher_typed=None):
+    context = {
+        "cart": load_cart(session),
+        "line_errors": line_errors or {},
+        "entered": entered or {},
+        "voucher_error": voucher_error,
+        "voucher_typed": voucher_typed,
+    }
     if is_htmx():
         return _with_badge(render_template("cart/_cart.html", **context), status)
     return make_response(render_template("cart/cart.html", **context), status)

@@ -15,6 +15,8 @@ from ..models import Order, OrderItem, Variant, utcnow
 from ..order_status import OrderStatus
 from ..pricing import fingerprint, totals_for
 from ..shipping_rates.quotes import QuoteChanged, ShippingOffer, confirm_quote
+from ..vouchers.rules import Line, Refusal, refusal_message
+from ..vouchers.usage import evaluate, take_use, terms_of
 
 # No 0/O, 1/I/L: references are read out over the phone.
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -32,6 +34,11 @@ class PricesChanged(Exception):
 
 class NothingToOrder(Exception):
     pass
+
+
+class VoucherRefused(Exception):
+    """The cart's voucher no longer applies (used up, already used by this customer, expired, ...):
+    nothing is kept, the message says why."""
 
 
 class ShippingUnavailable(Exception):
@@ -54,7 +61,14 @@ def find_by_checkout_key(checkout_key):
 
 
 def place_order(
-    quantities, customer, checkout_key, locale, offer: ShippingOffer, shipping_code: str, seen_fingerprint=None
+    quantities,
+    customer,
+    checkout_key,
+    locale,
+    offer: ShippingOffer,
+    shipping_code: str,
+    seen_fingerprint=None,
+    voucher_code=None,
 ):
     """Create an order for {variant_id: quantity}; returns (order, created).
 
@@ -74,7 +88,9 @@ def place_order(
             existing = find_by_checkout_key(checkout_key)
             if existing is not None:
                 return existing, False
-            order = _create_order(quantities, customer, checkout_key, locale, offer, shipping_code, seen_fingerprint)
+            order = _create_order(
+                quantities, customer, checkout_key, locale, offer, shipping_code, seen_fingerprint, voucher_code
+            )
         return order, True
     except IntegrityError:
         # The other half of a concurrent double submit committed first (unique checkout_key).
@@ -84,7 +100,7 @@ def place_order(
         return existing, False
 
 
-def _create_order(quantities, customer, checkout_key, locale, offer, shipping_code, seen_fingerprint):
+def _create_order(quantities, customer, checkout_key, locale, offer, shipping_code, seen_fingerprint, voucher_code):
     place = offer.destination
     variants = {
         v.id: v
@@ -113,7 +129,15 @@ def _create_order(quantities, customer, checkout_key, locale, offer, shipping_co
         raise OutOfStock([variants[vid].name for vid in short])
     # Prices come from the database, never from the client.
     items = [order_item(variants[vid], qty) for vid, qty in sorted(quantities.items())]
-    totals = totals_for((item.line_total_idr for item in items), quote.price_idr)
+    # The voucher is judged again here, inside the order's transaction, on the prices just read.
+    voucher, discount = None, None
+    if voucher_code:
+        lines = [Line(item.line_total_idr, variants[item.variant_id].product.category_id) for item in items]
+        voucher, outcome = evaluate(voucher_code, lines, quote.price_idr)
+        if isinstance(outcome, Refusal):
+            raise VoucherRefused(refusal_message(outcome, terms_of(voucher) if voucher else None))
+        discount = outcome
+    totals = totals_for((item.line_total_idr for item in items), quote.price_idr, discount.total_idr if discount else 0)
     shown = [(item.variant_id, item.quantity, item.unit_price_idr) for item in items]
     # The shipping price is in the digest too: a service that got dearer since the page was shown stops here.
     if seen_fingerprint is not None and fingerprint(shown, totals) != seen_fingerprint:
@@ -146,6 +170,11 @@ def _create_order(quantities, customer, checkout_key, locale, offer, shipping_co
     )
     db.session.add(order)
     db.session.flush()
+    if voucher is not None and discount is not None:
+        # The conditional UPDATE decides among racing shoppers; the per-customer count follows it.
+        refused = take_use(voucher, order.id, order.email, order.phone, discount.total_idr)
+        if refused is not None:
+            raise VoucherRefused(refusal_message(refused))  # rolls back the order and its stock
     return order
 
 

@@ -5,7 +5,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..appctx import the_app
-from ..cart.cart import clear, get_items, load_cart
+from ..cart.cart import clear, get_items, load_cart, voucher_code
 from ..extensions import configured_limit, limiter, per_session_key
 from ..htmx import is_htmx, redirect_after_post, wants_fragment
 from ..orders.access import remember_order
@@ -14,7 +14,14 @@ from ..shipping_rates.quotes import look_up
 from ..signals import order_placed
 from .blueprint import bp
 from .forms import POSTAL_CODE, CheckoutForm
-from .orders import OutOfStock, PricesChanged, ShippingUnavailable, no_weight_message, place_order
+from .orders import (
+    OutOfStock,
+    PricesChanged,
+    ShippingUnavailable,
+    VoucherRefused,
+    no_weight_message,
+    place_order,
+)
 
 SHIPPING_FRAGMENT_ID = "checkout-shipping"
 
@@ -71,6 +78,12 @@ def _render(form, cart, shipping_problem, status=200, prices_changed=False, ship
     ), status
 
 
+def _voucher_refused(reason):
+    """Back to the cart, kept as it was; the voucher box there says the reason beside the field too."""
+    flash(_("Your voucher could not be used: %(reason)s", reason=reason), "error")
+    return redirect_after_post(url_for("cart.show"))
+
+
 @bp.get("/")
 def start():
     cart = load_cart(session)
@@ -123,6 +136,9 @@ def submit():
     if not valid or problem:
         # Everything the shopper typed is re-rendered; 422 so htmx swaps the form with its messages.
         return _render(form, cart, problem, 422)
+    if cart.voucher_problem:
+        # The code in the cart stopped applying (used up by others, expired, ...) since the page was shown.
+        return _voucher_refused(cart.voucher_problem)
     try:
         order, created = place_order(
             get_items(session),
@@ -132,6 +148,7 @@ def submit():
             form.shipping_offer,
             form.shipping_service.data,
             seen_fingerprint=form.totals_fingerprint.data or "",
+            voucher_code=voucher_code(session),
         )
     except ShippingUnavailable as exc:
         form.shipping_service.errors = [str(exc)]
@@ -145,6 +162,8 @@ def submit():
         cart = load_cart(session)
         problem = _offer_shipping(form, cart)
         return _render(form, cart, problem, 422, prices_changed=not skipped_step, shipping_added=skipped_step)
+    except VoucherRefused as exc:
+        return _voucher_refused(str(exc))
     except OutOfStock as exc:
         flash(
             _(

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..inventory import release_stock
 from ..models import Order, PaymentAttempt
 from ..order_status import OrderStatus as S
+from ..vouchers.usage import release_use
 from .apply import Outcome, announce_status_change, apply_status, payment_event
 from .gateway import GatewayError, parse_transaction
 from .reads import challenged_attempt
@@ -117,6 +118,7 @@ def _cancel_locally(order_id, attempt_id, midtrans_order_id):
             return ActionResult(_("The order changed meanwhile; nothing was cancelled. Look again."), done=False)
         order.status = S.CANCELLED
         release_stock(order)
+        release_use(order.id)
         order.bump_status_version()
         message = "no transaction at Midtrans: cancelled here, stock released"
         if attempt_id is not None:

@@ -16,6 +16,7 @@ from ..models import Order, PaymentAttempt, PaymentEvent, utcnow
 from ..order_status import RELEASES_STOCK, can_move
 from ..order_status import OrderStatus as S
 from ..signals import order_needs_attention, order_status_changed
+from ..vouchers.usage import release_use, retake_use
 from . import states
 from .gateway import parse_transaction
 
@@ -104,8 +105,11 @@ def _transition(order, attempt, status):
             attention = (
                 states.ATTENTION_PAID_AFTER_RELEASE if rereserve_stock(order) else states.ATTENTION_PAID_OUT_OF_STOCK
             )
+            # The shopper paid the discounted total, which stands; the use is counted again if one is left.
+            retake_use(order.id, order.email, order.phone)
     if target in RELEASES_STOCK:
         release_stock(order)
+        release_use(order.id)
     if target in (S.REFUNDED, S.PARTIALLY_REFUNDED):
         attempt.refunded_idr = status.refunded_idr
     if attention:

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..inventory import release_stock
 from ..models import Order, PaymentAttempt, utcnow
 from ..order_status import OrderStatus as S
+from ..vouchers.usage import release_use
 from .apply import Outcome, announce_status_change, apply_status, payment_event
 from .gateway import GatewayError
 from .setup import gateway
@@ -42,6 +43,7 @@ def recheck_attempt(attempt, *, source="recheck", now=None, grace=EXPIRY_GRACE):
         if expired:
             order.status = S.EXPIRED
             release_stock(order)
+            release_use(order.id)
             order.bump_status_version()
             outcome = Outcome(True, "no transaction at Midtrans and the payment window has passed: expired")
         else:

@@ -18,6 +18,8 @@ from ..order_status import RETRYABLE
 from ..order_status import OrderStatus as S
 from ..products import NAME_SEPARATOR
 from ..urls import public_url
+from ..vouchers.rules import discount_line_name, refusal_message
+from ..vouchers.usage import order_discount, retake_use
 from .apply import announce_status_change
 from .gateway import MAX_NAME, GatewayError, SnapItem, SnapRequest, split_name
 from .recheck import recheck_attempt
@@ -41,6 +43,10 @@ class NotPayable(Exception):
 
 class OutOfStockForRetry(Exception):
     """Pay again: the units were released meanwhile and are no longer all available."""
+
+
+class VoucherGoneForRetry(Exception):
+    """Pay again: the order's voucher use was given back and cannot be taken again; the message says why."""
 
 
 def ensure_snap_session(order_id):
@@ -156,6 +162,11 @@ def _snap_request(attempt):
         # Shown to the shopper on Snap and in Midtrans's dashboard: which courier carries the parcel.
         name = f"Ongkir {order.shipping_label}" if order.shipping_label else "Ongkos kirim"
         items.append(SnapItem(id="shipping", name=name[:50], price_idr=order.shipping_idr, quantity=1))
+    discount = order_discount(order.id)
+    if discount:
+        # A negative line, so item_details still sum exactly to gross_amount (the discounted total).
+        code, amount = discount
+        items.append(SnapItem(id="discount", name=discount_line_name(code)[:50], price_idr=-amount, quantity=1))
     first, last = split_name(order.customer_name)
     now = utcnow()
     minutes = max(1, math.ceil((attempt.expires_at - now).total_seconds() / 60))
@@ -215,6 +226,9 @@ def pay_again(order_id, now=None):
             raise NotPayable(order.status)
         if not rereserve_stock(order):
             raise OutOfStockForRetry()
+        refused = retake_use(order.id, order.email, order.phone)
+        if refused is not None:
+            raise VoucherGoneForRetry(refusal_message(refused))  # rolls back the stock just taken
         old_status = order.status
         order.status = S.AWAITING_PAYMENT
         order.reserved_until = now + timedelta(minutes=current_app.config["PAYMENT_EXPIRY_MINUTES"])

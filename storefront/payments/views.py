@@ -14,7 +14,7 @@ from .forms import PayForm
 from .gateway import GatewayError
 from .notifications import handle_notification
 from .responses import send_to_payment
-from .snap import NotPayable, OutOfStockForRetry, pay_again, refresh_if_window_passed
+from .snap import NotPayable, OutOfStockForRetry, VoucherGoneForRetry, pay_again, refresh_if_window_passed
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +99,9 @@ def pay(token):
             pay_again(order.id)
         except OutOfStockForRetry:
             flash(_("Sorry, some items of this order are no longer in stock, so it cannot be paid again."), "error")
+            return redirect(url_for("orders.show", token=token), code=303)
+        except VoucherGoneForRetry as exc:
+            flash(_("This order's voucher cannot be used again: %(reason)s", reason=str(exc)), "error")
             return redirect(url_for("orders.show", token=token), code=303)
         except NotPayable:
             pass

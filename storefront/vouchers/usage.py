@@ -135,3 +135,27 @@ def uses_of(voucher_id: int, limit: int = 200) -> list[VoucherUse]:
             select(VoucherUse).where(VoucherUse.voucher_id == voucher_id).order_by(VoucherUse.id.desc()).limit(limit)
         ).scalars()
     )
+
+
+def order_discount(order_id: int) -> tuple[str, int] | None:
+    """(code, rupiah) of the discount an order was placed with, held or released: its total keeps it."""
+    row = db.session.execute(
+        select(Voucher.code, VoucherUse.discount_idr)
+        .join(VoucherUse.voucher)
+        .where(VoucherUse.order_id == order_id)
+        .order_by(VoucherUse.id.desc())
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def retake_use(order_id: int, email: str, phone: str) -> Refusal | None:
+    """Pay again, or money after release: take the order's use again if it was given back. None when the
+    order holds its use (again) or never had one; otherwise why it cannot be taken."""
+    uses = db.session.execute(
+        select(VoucherUse).where(VoucherUse.order_id == order_id).order_by(VoucherUse.id.desc())
+    ).scalars()
+    last = next(iter(uses), None)
+    if last is None or last.released_at is None:
+        return None
+    return take_use(last.voucher, order_id, email, phone, last.discount_idr)
