@@ -29,7 +29,7 @@ PRODUCT_PAGE_QUERIES = 1  # the product with its category, variants and options
 CART_PAGE_QUERIES = 1  # every product in the cart at once
 CART_ADD_QUERIES = 1  # the product being added
 STATUS_POLL_QUERIES = 1  # the order with its current payment attempt
-ORDER_PAGE_QUERIES = 3  # the order, its items (one IN query), the status box
+ORDER_PAGE_QUERIES = 4  # the order, its items (one IN query), the status box, its voucher discount
 
 
 class QueryLog:
