@@ -29,8 +29,12 @@ def _form(voucher: Voucher | None = None, formdata: bool = True) -> VoucherForm:
     return form
 
 
+# Larger ids cannot exist, and would overflow PostgreSQL's integer column in the lookup.
+_MAX_ID = 2**31 - 1
+
+
 def _voucher_or_404(voucher_id: int) -> Voucher:
-    voucher = db.session.get(Voucher, voucher_id)
+    voucher = db.session.get(Voucher, voucher_id) if voucher_id <= _MAX_ID else None
     if voucher is None:
         abort(404)
     return voucher

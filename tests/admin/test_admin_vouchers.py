@@ -118,3 +118,8 @@ def test_flask_seed_adds_the_demo_voucher_once(app):
     assert seed_demo_voucher() == 1
     assert seed_demo_voucher() == 0
     assert [v.code for v in vouchers()] == ["HEMAT10"]
+
+
+def test_an_id_beyond_the_database_integers_is_an_ordinary_404(admin):
+    assert admin.get(f"/admin/vouchers/{2**31}").status_code == 404
+    assert admin.post(f"/admin/vouchers/{2**63}/deactivate").status_code == 404
