@@ -89,10 +89,33 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration rebuilds a table (copy, drop, rename); with foreign keys enforced, dropping
+            # a table other rows point at fails. SQLite's documented procedure for such changes: switch them
+            # off outside any transaction, change, check every key, switch them on again.
+            _sqlite_pragma(connection, "PRAGMA foreign_keys=OFF")
+        try:
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                broken = _sqlite_pragma(connection, "PRAGMA foreign_key_check")
+                if broken:
+                    raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
+        finally:
+            if sqlite:
+                _sqlite_pragma(connection, "PRAGMA foreign_keys=ON")
+
+
+def _sqlite_pragma(connection, pragma):
+    # On the DBAPI connection (autocommit, see storefront/database.py): a PRAGMA inside a transaction is ignored.
+    cursor = connection.connection.cursor()
+    try:
+        return cursor.execute(pragma).fetchall()
+    finally:
+        cursor.close()
 
 
 if context.is_offline_mode():

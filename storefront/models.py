@@ -1,6 +1,7 @@
 """Database models. Money columns end in `_idr` and hold integer rupiah (IDR has no minor unit)."""
 
 from datetime import datetime, timezone
+from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
@@ -8,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
+    Enum,
     ForeignKey,
     Integer,
     String,
@@ -18,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
-from .order_status import OrderStatus
+from .order_status import FulfilmentStatus, PaymentStatus
 
 
 def utcnow():
@@ -42,6 +44,18 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=timezone.utc)
+
+
+def _state_enum(states: type[StrEnum], name: str) -> Enum:
+    # Stored by value ("awaiting_payment"), as the column always held; the CHECK is named by `name`.
+    return Enum(
+        states,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=24,
+        values_callable=lambda members: [member.value for member in members],
+    )
 
 
 class TimestampMixin:
@@ -112,7 +126,18 @@ class Order(TimestampMixin, db.Model):
     shipping_etd: Mapped[str | None] = mapped_column(String(12))
     weight_g: Mapped[int | None] = mapped_column(Integer)
     locale: Mapped[str] = mapped_column(String(5), default="id")
-    status: Mapped[str] = mapped_column(String(24), default=OrderStatus.AWAITING_PAYMENT, index=True)
+    # What Midtrans says of the money, and where the parcel is: two states that move independently (a
+    # partly refunded order is still shipped). Non-native enums: a VARCHAR with a CHECK, the same on
+    # SQLite and PostgreSQL, so a new state is a constraint change, not an ALTER TYPE.
+    payment_status: Mapped[PaymentStatus] = mapped_column(
+        _state_enum(PaymentStatus, "payment_status"), default=PaymentStatus.AWAITING_PAYMENT, index=True
+    )
+    fulfilment_status: Mapped[FulfilmentStatus] = mapped_column(
+        _state_enum(FulfilmentStatus, "fulfilment_status"),
+        default=FulfilmentStatus.UNFULFILLED,
+        server_default=FulfilmentStatus.UNFULFILLED.value,
+        index=True,
+    )
     subtotal_idr: Mapped[int] = mapped_column(BigInteger)
     shipping_idr: Mapped[int] = mapped_column(BigInteger)
     total_idr: Mapped[int] = mapped_column(BigInteger)

@@ -18,6 +18,8 @@ order_status_changed = _signals.signal("order-status-changed")
 order_refunded = _signals.signal("order-refunded")
 # sender: the Flask app; kwargs: order_id.
 order_shipped = _signals.signal("order-shipped")
+# sender: the Flask app; kwargs: order_id.
+order_delivered = _signals.signal("order-delivered")
 # sender: the Flask app; kwargs: order_id, attention. Sent when Midtrans data flags an order for the
 # merchant without changing its status (e.g. an amount that does not match).
 order_needs_attention = _signals.signal("order-needs-attention")

@@ -24,8 +24,20 @@ STATUS_LABELS = {
 }
 
 
+FULFILMENT_LABELS = {
+    "unfulfilled": _l("Not shipped yet"),
+    "shipped": _l("Shipped"),
+    "delivered": _l("Delivered"),
+    "returned": _l("Returned"),
+}
+
+
 def status_label(status):
     return STATUS_LABELS.get(status, status)
+
+
+def fulfilment_label(status):
+    return FULFILMENT_LABELS.get(status, status)
 
 
 def template_gettext(translations):
@@ -69,6 +81,7 @@ def _current_path():
 def init_templating(app):
     app.jinja_env.filters["idr"] = format_idr
     app.jinja_env.globals["status_label"] = status_label
+    app.jinja_env.globals["fulfilment_label"] = fulfilment_label
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt)
     # Payment deadlines always name the zone: shoppers across Indonesia live in WIB, WITA and WIT.
     app.jinja_env.filters["deadline"] = lambda value: format_datetime(value, "d MMM y, HH:mm") + " WIB"

@@ -15,7 +15,7 @@ from tests.support.helpers import BrowserShopper, make_product, sandbox_transact
 
 def paid_order():
     order = the_order()
-    return order if order.status == "paid" else None
+    return order if order.payment_status == "paid" else None
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ def test_declined_card_keeps_the_order_open_for_another_try(live_shop, sandbox, 
     browser.pay_on_snap(redirect_url, method="credit_card", card_number="4911 1111 1111 1113")
     wait_until(lambda: the_order().current_attempt.transaction_status == "deny")
     order = the_order()
-    assert order.status == "awaiting_payment" and order.stock_reserved
+    assert order.payment_status == "awaiting_payment" and order.stock_reserved
     page = browser.http.get(f"{live_shop.url}/orders/{order.access_token}", timeout=10).text
     assert "declined" in page or "ditolak" in page
 
@@ -112,7 +112,7 @@ def test_expired_payment_releases_stock_and_pay_again_reserves_it(live_shop, san
     again = browser.post(f"{live_shop.url}/orders/{order.access_token}/pay", {})
     assert again.status_code == 303 and again.headers["Location"].startswith(sandbox.base_url)
     order = the_order()
-    assert order.status == "awaiting_payment" and order.attempt_count == 2 and order.stock_reserved
+    assert order.payment_status == "awaiting_payment" and order.attempt_count == 2 and order.stock_reserved
     assert order.current_attempt.midtrans_order_id.endswith("-2")
     db.session.expire_all()
     assert db.session.get(Product, kopi.id).stock == 7

@@ -2,10 +2,10 @@
 
 import pytest
 
-from storefront.order_status import FINAL, PAYMENT_TRANSITIONS, OrderStatus, can_move
+from storefront.order_status import FINAL, PAYMENT_TRANSITIONS, PaymentStatus, can_move
 from storefront.payments.states import order_status_for
 
-S = OrderStatus
+S = PaymentStatus
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ from wtforms.validators import (
 )
 
 from ..forms import Form
-from ..order_status import OrderStatus
+from ..order_status import PaymentStatus
 
 MAX_STOCK_ADJUSTMENT = 100000
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -95,7 +95,7 @@ def status_choices():
     from ..templating import status_label
 
     return [SelectChoice("", _l("All")), SelectChoice(ATTENTION_FILTER, _l("Needs attention"))] + [
-        SelectChoice(status.value, status_label(status.value)) for status in OrderStatus
+        SelectChoice(status.value, status_label(status.value)) for status in PaymentStatus
     ]
 
 

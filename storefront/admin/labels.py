@@ -3,7 +3,7 @@ order needs attention is worded in payments/attention.py, which the e-mails shar
 
 from flask_babel import lazy_gettext as _l
 
-from ..order_status import OrderStatus
+from ..order_status import PaymentStatus
 from ..payments.attention import attention_label
 from .blueprint import bp
 
@@ -31,5 +31,5 @@ def inject_labels():
     return {
         "attention_label": attention_label,
         "event_source_label": event_source_label,
-        "status_choices": [(status.value, status_label(status.value)) for status in OrderStatus],
+        "status_choices": [(status.value, status_label(status.value)) for status in PaymentStatus],
     }

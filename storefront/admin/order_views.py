@@ -10,16 +10,18 @@ import secrets
 from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
+from .. import fulfilment
 from ..extensions import db
 from ..htmx import render_page_or_fragment, wants_fragment
-from ..order_status import OrderStatus as S
+from ..order_status import SHIPPABLE, FulfilmentStatus
+from ..order_status import PaymentStatus as S
 from ..payments import actions, reads, refunds
 from ..payments.models import Refund
 from ..shipping import shipment_for
 from . import audit
+from .attention import resolve_attention
 from .blueprint import bp
 from .forms import ConfirmForm, ManualRefundForm, OrderFilterForm, RecheckForm, RefundForm, ShipForm
-from .fulfilment import mark_shipped, resolve_attention
 from .orders import order_for_admin, search_orders, status_totals
 
 DETAIL_ID = "order-detail"
@@ -120,15 +122,25 @@ def order_manual_refund(reference):
 @bp.post("/orders/<reference>/ship")
 def order_ship(reference):
     form = ShipForm(prefix="ship")
-    return _act(
-        reference,
-        "ship",
-        form,
-        lambda o: actions.ActionResult(
-            mark_shipped(o.id, form.carrier.data or "", form.tracking_number.data, g.staff.id)
-        ),
-        audited=False,  # recorded inside mark_shipped's transaction
-    )
+
+    def ship(order):
+        carrier, tracking = form.carrier.data or "", form.tracking_number.data
+        return actions.ActionResult(fulfilment.ship(order.id, carrier, tracking, g.staff.id, _recorder("ship", order)))
+
+    return _act(reference, "ship", form, ship, audited=False)  # audited inside the shipping transaction
+
+
+@bp.post("/orders/<reference>/deliver")
+def order_deliver(reference):
+    def deliver(order):
+        return actions.ActionResult(fulfilment.mark_delivered(order.id, _recorder("deliver", order)))
+
+    return _act(reference, "deliver", ConfirmForm(prefix="deliver"), deliver, audited=False)
+
+
+def _recorder(action, order):
+    order_id, staff_id = order.id, g.staff.id
+    return lambda detail: audit.record(staff_id, action, order_id=order_id, detail=detail)
 
 
 @bp.post("/orders/<reference>/resolve")
@@ -160,7 +172,7 @@ def _act(reference, action, form, perform, *, form_key=None, audited=True):
     order_id = order.id
     try:
         result = perform(order)
-    except actions.MerchantActionError as exc:
+    except (actions.MerchantActionError, fulfilment.FulfilmentRefused) as exc:
         if audited:
             audit.record_now(g.staff.id, action, order_id=order_id, detail=f"not done: {exc}")
         # Fresh forms: a refund form's token now belongs to a closed (or pending) refund.
@@ -194,6 +206,7 @@ def _fresh_forms(order):
         ),
         # The courier the shopper chose at checkout is the one the parcel goes with.
         "ship": ShipForm(formdata=None, prefix="ship", carrier=order.shipping_label or ""),
+        "deliver": ConfirmForm(formdata=None, prefix="deliver"),
         "resolve": ConfirmForm(formdata=None, prefix="resolve"),
     }
     for refund in reads.refunds_for(order.id):
@@ -213,10 +226,14 @@ def _render_detail(order, *, forms=None, notice=None, status=200):
         "api_refund": api_refund,
         # Manual refunds are for what Midtrans cannot refund, or once it has refused (412).
         "manual_refund": not api_refund or any(r.status == "rejected" for r in order_refunds),
-        "can_cancel": order.status in actions.CANCELLABLE_ORDER_STATUSES,
-        "can_decide": order.status == S.UNDER_REVIEW and reads.challenged_attempt(order) is not None,
-        "can_refund": order.status in refunds.REFUNDABLE_ORDER_STATUSES and reads.paid_attempt(order) is not None,
+        "can_cancel": order.payment_status in actions.CANCELLABLE_ORDER_STATUSES,
+        "can_decide": order.payment_status == S.UNDER_REVIEW and reads.challenged_attempt(order) is not None,
+        "can_refund": order.payment_status in refunds.REFUNDABLE_ORDER_STATUSES
+        and reads.paid_attempt(order) is not None,
         "shipment": shipment_for(order.id),
+        # Goods leave once paid, also after a partial refund; shipping never waits on money matters.
+        "can_ship": order.payment_status in SHIPPABLE and order.fulfilment_status == FulfilmentStatus.UNFULFILLED,
+        "can_deliver": order.fulfilment_status == FulfilmentStatus.SHIPPED,
         "audit_entries": audit.entries_for_order(order.id),
     }
     return render_page_or_fragment(

@@ -55,7 +55,7 @@ def search_orders(status, query, date_from, date_to, page, per_page=PER_PAGE):
     if status == ATTENTION_FILTER:
         statement = statement.where(Order.attention.is_not(None))
     elif status:
-        statement = statement.where(Order.status == status)
+        statement = statement.where(Order.payment_status == status)
     return db.paginate(
         statement.order_by(Order.created_at.desc(), Order.id.desc()), page=page, per_page=per_page, error_out=False
     )
@@ -64,7 +64,9 @@ def search_orders(status, query, date_from, date_to, page, per_page=PER_PAGE):
 def status_totals(query, date_from, date_to):
     """{status: count, "attention": count, "": all} for the current search, in ONE grouped query."""
     statement = _search(
-        db.select(Order.status, func.count(Order.id), func.count(Order.attention)).group_by(Order.status),
+        db.select(Order.payment_status, func.count(Order.id), func.count(Order.attention)).group_by(
+            Order.payment_status
+        ),
         query,
         date_from,
         date_to,

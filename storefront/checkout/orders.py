@@ -11,7 +11,7 @@ from ..database import write_transaction
 from ..extensions import db
 from ..inventory import reserve_stock
 from ..models import Order, OrderItem, Product, utcnow
-from ..order_status import OrderStatus
+from ..order_status import PaymentStatus
 from ..pricing import fingerprint, totals_for
 from ..regions import Place
 from ..shipping_rates.quotes import find_quote, quotes_for
@@ -124,7 +124,7 @@ def _create_order(quantities, customer, checkout_key, locale, place, shipping_co
         access_token=new_access_token(),
         checkout_key=checkout_key or None,
         locale=locale,
-        status=OrderStatus.AWAITING_PAYMENT,
+        payment_status=PaymentStatus.AWAITING_PAYMENT,
         subtotal_idr=totals.subtotal_idr,
         shipping_idr=totals.shipping_idr,
         total_idr=totals.total_idr,

@@ -6,10 +6,17 @@ import logging
 
 from ..extensions import db
 from ..models import Order
-from ..order_status import OrderStatus as S
+from ..order_status import PaymentStatus as S
 from ..payments.reads import refund_totals
 from ..shipping import shipment_for
-from ..signals import order_needs_attention, order_placed, order_refunded, order_shipped, order_status_changed
+from ..signals import (
+    order_delivered,
+    order_needs_attention,
+    order_placed,
+    order_refunded,
+    order_shipped,
+    order_status_changed,
+)
 from .outbox import enqueue
 
 log = logging.getLogger(__name__)
@@ -43,6 +50,7 @@ def connect_receivers():
     order_status_changed.connect(on_status_changed)
     order_refunded.connect(on_refunded)
     order_shipped.connect(on_shipped)
+    order_delivered.connect(on_delivered)
     order_needs_attention.connect(on_needs_attention)
 
 
@@ -104,3 +112,8 @@ def on_shipped(app, order_id, **_kwargs):
         "shipped",
         data={"carrier": shipment.carrier, "tracking_number": shipment.tracking_number},
     )
+
+
+@_never_raises
+def on_delivered(app, order_id, **_kwargs):
+    _to_shopper(db.session.get(Order, order_id), "delivered")

@@ -13,7 +13,7 @@ from ..database import write_transaction
 from ..extensions import db
 from ..inventory import release_stock
 from ..models import Order, PaymentAttempt
-from ..order_status import OrderStatus as S
+from ..order_status import PaymentStatus as S
 from .apply import Outcome, announce_status_change, apply_status, payment_event
 from .gateway import GatewayError, parse_transaction
 from .reads import challenged_attempt
@@ -73,7 +73,7 @@ def cancel(order_id):
     cancel (412) is force-expired instead. Midtrans's answer is then applied like a notification.
     """
     order = db.session.get(Order, order_id)
-    if order.status not in CANCELLABLE_ORDER_STATUSES:
+    if order.payment_status not in CANCELLABLE_ORDER_STATUSES:
         raise NotAllowedNow(_("Only an order that is not paid yet can be cancelled."))
     attempt = order.current_attempt
     if attempt is None:
@@ -112,10 +112,10 @@ def _cancel_locally(order_id, attempt_id, midtrans_order_id):
     with write_transaction():
         order = Order.lock(order_id)
         current = order.current_attempt
-        if order.status != S.AWAITING_PAYMENT or (current.id if current else None) != attempt_id:
+        if order.payment_status != S.AWAITING_PAYMENT or (current.id if current else None) != attempt_id:
             # A notification moved the order while we asked Midtrans.
             return ActionResult(_("The order changed meanwhile; nothing was cancelled. Look again."), done=False)
-        order.status = S.CANCELLED
+        order.payment_status = S.CANCELLED
         release_stock(order)
         order.bump_status_version()
         message = "no transaction at Midtrans: cancelled here, stock released"
@@ -137,7 +137,7 @@ def deny(order_id):
 
 def _decide_challenge(order_id, decision):
     order = db.session.get(Order, order_id)
-    attempt = challenged_attempt(order) if order.status == S.UNDER_REVIEW else None
+    attempt = challenged_attempt(order) if order.payment_status == S.UNDER_REVIEW else None
     if attempt is None:
         raise NotAllowedNow(_("Only a card payment under review can be approved or denied."))
     attempt_id, midtrans_order_id = attempt.id, attempt.midtrans_order_id

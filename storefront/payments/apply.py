@@ -14,7 +14,7 @@ from ..extensions import db
 from ..inventory import release_stock, rereserve_stock
 from ..models import Order, PaymentAttempt, PaymentEvent, utcnow
 from ..order_status import RELEASES_STOCK, can_move
-from ..order_status import OrderStatus as S
+from ..order_status import PaymentStatus as S
 from ..signals import order_needs_attention, order_status_changed
 from . import states
 from .gateway import parse_transaction
@@ -37,12 +37,17 @@ def apply_status(attempt_id, status, *, source, extra_events=()):
     with write_transaction():
         attempt = db.session.get(PaymentAttempt, attempt_id)
         order = Order.lock(attempt.order_id)
-        old_status, old_attention = order.status, order.attention
+        old_status, old_attention = order.payment_status, order.attention
         for event in extra_events:
             db.session.add(event)
         outcome = _transition(order, attempt, status)
         db.session.add(payment_event(attempt_id, status.raw, source, None, outcome))
-        label, order_id, new_status, attention = attempt.midtrans_order_id, order.id, order.status, order.attention
+        label, order_id, new_status, attention = (
+            attempt.midtrans_order_id,
+            order.id,
+            order.payment_status,
+            order.attention,
+        )
     log.info("payment %s %s: %s", label, status.transaction_status, outcome.message)
     announce_status_change(order_id, old_status, new_status, attention)
     if old_status == new_status and attention and attention != old_attention:
@@ -62,7 +67,7 @@ def announce_status_change(order_id, old_status, new_status, attention):
 
 
 def _transition(order, attempt, status):
-    current = S(order.status)
+    current = S(order.payment_status)
     target = states.order_status_for(status.transaction_status, status.fraud_status, current)
     is_current_attempt = attempt.number == order.attempt_count
 
@@ -95,7 +100,7 @@ def _transition(order, attempt, status):
         return Outcome(False, f"ignored: order is {current}, Midtrans says {status.transaction_status}")
 
     _record_on_attempt(attempt, status)
-    order.status = target
+    order.payment_status = target
     attention = states.attention_for(status.transaction_status, current, target)
     if target == S.PAID:
         order.paid_at = utcnow()

@@ -12,7 +12,7 @@ from ..database import write_transaction
 from ..extensions import db
 from ..inventory import release_stock
 from ..models import Order, PaymentAttempt, utcnow
-from ..order_status import OrderStatus as S
+from ..order_status import PaymentStatus as S
 from .apply import Outcome, announce_status_change, apply_status, payment_event
 from .gateway import GatewayError
 from .setup import gateway
@@ -37,10 +37,12 @@ def recheck_attempt(attempt, *, source="recheck", now=None, grace=EXPIRY_GRACE):
         attempt = db.session.get(PaymentAttempt, attempt_id)
         order = Order.lock(attempt.order_id)
         expired = (
-            expires_at + grace <= now and order.status == S.AWAITING_PAYMENT and attempt.number == order.attempt_count
+            expires_at + grace <= now
+            and order.payment_status == S.AWAITING_PAYMENT
+            and attempt.number == order.attempt_count
         )
         if expired:
-            order.status = S.EXPIRED
+            order.payment_status = S.EXPIRED
             release_stock(order)
             order.bump_status_version()
             outcome = Outcome(True, "no transaction at Midtrans and the payment window has passed: expired")
@@ -63,7 +65,7 @@ def attempts_to_reconcile(now, older_than_minutes):
             db.select(PaymentAttempt)
             .join(Order, Order.id == PaymentAttempt.order_id)
             .where(
-                Order.status.in_([S.AWAITING_PAYMENT, S.UNDER_REVIEW]),
+                Order.payment_status.in_([S.AWAITING_PAYMENT, S.UNDER_REVIEW]),
                 PaymentAttempt.number == Order.attempt_count,
                 (PaymentAttempt.expires_at < now) | (PaymentAttempt.created_at < cutoff),
             )

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..inventory import StockMovement, release_stock
 from ..models import Order, PaymentAttempt, Product, utcnow
 from ..money import format_idr
-from ..order_status import OrderStatus as S
+from ..order_status import PaymentStatus as S
 from ..order_status import can_move
 from ..signals import order_refunded
 from .actions import ActionResult, MidtransUnavailable, NotAllowedNow, RefundNotSupported, RefundRejected, is_412
@@ -124,18 +124,18 @@ def record_manual_refund(order_id, request, payout):
         refund_row.account_holder = payout.account_holder
         refund_row.paid_out_by = payout.paid_out_by
         db.session.flush()
-        old_status = order.status
+        old_status = order.payment_status
         totals = refund_totals(order)
         target = S.REFUNDED if totals.refunded_idr >= totals.paid_idr else S.PARTIALLY_REFUNDED
         if target != old_status and can_move(old_status, target):
-            order.status = target
+            order.payment_status = target
         order.bump_status_version()
         if request.restock:
             _restock(order, request.staff_id)
         payload = {"refund_key": refund_row.refund_key, "refund_amount": str(request.amount_idr), "method": "manual"}
-        message = f"manual refund of {request.amount_idr} recorded; order {old_status} -> {order.status}"
+        message = f"manual refund of {request.amount_idr} recorded; order {old_status} -> {order.payment_status}"
         db.session.add(payment_event(attempt.id, payload, "manual_refund", None, Outcome(True, message)))
-        new_status, attention = order.status, order.attention
+        new_status, attention = order.payment_status, order.attention
     announce_status_change(order_id, old_status, new_status, attention)
     _announce_refund(order_id)
     return ActionResult(_("Manual refund recorded."))
@@ -165,7 +165,7 @@ def _open_refund(order_id, request, *, method):
 def _refundable(order_id, amount_idr):
     order = Order.lock(order_id)
     attempt = paid_attempt(order)
-    if order.status not in REFUNDABLE_ORDER_STATUSES or attempt is None:
+    if order.payment_status not in REFUNDABLE_ORDER_STATUSES or attempt is None:
         raise NotAllowedNow(_("Only a paid order can be refunded."))
     refundable = refund_totals(order).refundable_idr
     if not 0 < amount_idr <= refundable:

@@ -44,7 +44,7 @@ def test_timeline_lists_every_attempt_newest_first(client, admin, sandbox, place
     choose_method(sandbox, placed)
     force_sandbox_state(sandbox, placed.current_attempt.midtrans_order_id, "expire")
     admin.act(placed.reference, "recheck", confirm=False)
-    assert the_order().status == "expired"
+    assert the_order().payment_status == "expired"
     shopper.post(f"/orders/{placed.access_token}/pay")
     order = the_order()
     assert order.attempt_count == 2

@@ -1,0 +1,106 @@
+"""Fulfilment is its own state: shipped and delivered by staff, never changing money, and still possible
+after part of the order was refunded. The shopper's page and e-mails follow it."""
+
+import pytest
+
+from storefront.extensions import db
+from storefront.order_status import FULFILMENT_TRANSITIONS, FulfilmentStatus, can_move_fulfilment
+from storefront.shipping import Shipment
+from tests.support.admin import settle
+from tests.support.helpers import the_order
+
+F = FulfilmentStatus
+
+
+def paid_order(admin, sandbox, order, payment_type):
+    settle(sandbox, order, payment_type)
+    admin.act(order.reference, "recheck", confirm=False)
+    assert the_order().payment_status == "paid"
+    return the_order()
+
+
+def manual_refund(admin, order, amount):
+    data = {
+        "amount_idr": amount,
+        "bank_name": "BCA",
+        "account_number": "1234567890",
+        "account_holder": "Siti Rahmawati",
+        "paid_out_by": "Dewi (finance)",
+        "reason": "Satu barang rusak",
+        "request_token": admin.form_value(order.reference, "manual-request_token"),
+    }
+    return admin.act(order.reference, "manual-refund", data, prefix="manual")
+
+
+def shopper_page(client, order):
+    return client.get(f"/orders/{order.access_token}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("current", "new"), [(c, n) for c in F for n in F])
+def test_fulfilment_moves_only_as_the_table_allows(current, new):
+    assert can_move_fulfilment(current, new) == (new in FULFILMENT_TRANSITIONS[current])
+    # Nothing ever goes back to "not shipped".
+    assert not can_move_fulfilment(current, F.UNFULFILLED)
+
+
+def test_a_partially_refunded_va_order_can_still_be_shipped_and_delivered(admin, sandbox, placed, client):
+    order = paid_order(admin, sandbox, placed, "bank_transfer")
+    assert manual_refund(admin, order, 50000).status_code == 200
+    order = the_order()
+    assert order.payment_status == "partially_refunded"
+    assert "Mark as shipped" in admin.order_page(order.reference)
+
+    response = admin.act(order.reference, "ship", {"carrier": "JNE REG", "tracking_number": "JN0012345678"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert 'data-order-status="partially_refunded"' in html and 'data-fulfilment-status="shipped"' in html
+    order = the_order()
+    # Shipping never changes money.
+    assert (order.payment_status, order.fulfilment_status) == ("partially_refunded", "shipped")
+    page = shopper_page(client, order)
+    assert 'data-order-status="partially_refunded"' in page and 'data-fulfilment-status="shipped"' in page
+
+    assert "Mark as delivered" in admin.order_page(order.reference)
+    response = admin.act(order.reference, "deliver")
+    assert response.status_code == 200
+    order = the_order()
+    assert order.fulfilment_status == "delivered"
+    assert db.session.execute(db.select(Shipment)).scalar_one().delivered_at is not None
+    assert 'data-fulfilment-status="delivered"' in shopper_page(client, order)
+    assert "Mark as delivered" not in admin.order_page(order.reference)
+
+
+def test_delivered_needs_a_shipment_and_a_ticked_box(admin, sandbox, placed):
+    order = paid_order(admin, sandbox, placed, "gopay")
+    assert "Mark as delivered" not in admin.order_page(order.reference)
+    assert admin.act(order.reference, "deliver").status_code == 422
+    assert the_order().fulfilment_status == "unfulfilled"
+    admin.act(order.reference, "ship", {"tracking_number": "SCP123"})
+    assert admin.act(order.reference, "deliver", confirm=False).status_code == 422
+    assert the_order().fulfilment_status == "shipped"
+
+
+def test_an_unpaid_order_is_neither_shipped_nor_delivered(admin, placed, client):
+    assert admin.act(placed.reference, "ship", {"tracking_number": "JNE1"}).status_code == 422
+    assert admin.act(placed.reference, "deliver").status_code == 422
+    assert the_order().fulfilment_status == "unfulfilled"
+    assert 'data-fulfilment-status="unfulfilled"' in shopper_page(client, placed)
+
+
+def test_shipped_and_delivered_e_mails_link_to_the_order_page(admin, sandbox, placed, app):
+    from storefront.mail.models import OutboxMessage
+
+    order = paid_order(admin, sandbox, placed, "gopay")
+    admin.act(order.reference, "ship", {"carrier": "J&T EZ", "tracking_number": "JT998877"})
+    admin.act(order.reference, "deliver")
+    db.session.rollback()
+    kinds = [m.kind for m in db.session.execute(db.select(OutboxMessage).order_by(OutboxMessage.id)).scalars()]
+    assert kinds[-2:] == ["shipped", "delivered"]
+    from storefront.mail.messages import render
+
+    for message in db.session.execute(
+        db.select(OutboxMessage).where(OutboxMessage.kind.in_(["shipped", "delivered"]))
+    ).scalars():
+        with app.test_request_context():
+            _subject, body = render(message)
+        assert f"/orders/{order.access_token}" in body
