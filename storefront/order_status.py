@@ -37,8 +37,10 @@ F = FulfilmentStatus
 PAYMENT_TRANSITIONS = {
     S.AWAITING_PAYMENT: {S.PAID, S.UNDER_REVIEW, S.EXPIRED, S.CANCELLED, S.FAILED},
     S.UNDER_REVIEW: {S.PAID, S.CANCELLED, S.FAILED},
-    # A settlement can be reversed (Permata VA, Mandiri Bill, Indomaret) -> failed; or refunded.
-    S.PAID: {S.FAILED, S.REFUNDED, S.PARTIALLY_REFUNDED},
+    # A settlement can be reversed (Permata VA, Mandiri Bill, Indomaret) -> failed; or refunded. A card
+    # payment captured but not settled yet can be voided (Core API `cancel`) -> cancelled; apply.py
+    # takes that move only while the attempt's verified state is `capture` (a settlement cannot be voided).
+    S.PAID: {S.FAILED, S.REFUNDED, S.PARTIALLY_REFUNDED, S.CANCELLED},
     S.PARTIALLY_REFUNDED: {S.REFUNDED},
     # Money can still arrive after we gave up waiting (a late settlement): it must be recorded.
     S.EXPIRED: {S.PAID},

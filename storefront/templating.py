@@ -32,6 +32,19 @@ FULFILMENT_LABELS = {
 }
 
 
+TIMELINE_LABELS = {
+    "placed": _l("Order placed"),
+    "paid": _l("Paid"),
+    "refund": _l("Refund"),
+    "shipped": _l("Shipped"),
+    "delivered": _l("Delivered"),
+}
+
+
+def timeline_label(kind):
+    return TIMELINE_LABELS.get(kind, kind)
+
+
 def status_label(status):
     return STATUS_LABELS.get(status, status)
 
@@ -82,6 +95,7 @@ def init_templating(app):
     app.jinja_env.filters["idr"] = format_idr
     app.jinja_env.globals["status_label"] = status_label
     app.jinja_env.globals["fulfilment_label"] = fulfilment_label
+    app.jinja_env.globals["timeline_label"] = timeline_label
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt)
     # Payment deadlines always name the zone: shoppers across Indonesia live in WIB, WITA and WIT.
     app.jinja_env.filters["deadline"] = lambda value: format_datetime(value, "d MMM y, HH:mm") + " WIB"

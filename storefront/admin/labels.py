@@ -13,6 +13,7 @@ EVENT_SOURCES = {
     "recheck": _l("Re-check"),
     "reconcile": _l("Reconcile"),
     "cancel": _l("Cancel"),
+    "void": _l("Void"),
     "approve": _l("Approve"),
     "deny": _l("Deny"),
     "refund": _l("Refund"),

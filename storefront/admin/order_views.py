@@ -75,6 +75,11 @@ def order_cancel(reference):
     return _act(reference, "cancel", ConfirmForm(prefix="cancel"), lambda o: actions.cancel(o.id))
 
 
+@bp.post("/orders/<reference>/void")
+def order_void(reference):
+    return _act(reference, "void", ConfirmForm(prefix="void"), lambda o: actions.void(o.id))
+
+
 @bp.post("/orders/<reference>/approve")
 def order_approve(reference):
     return _act(reference, "approve", ConfirmForm(prefix="approve"), lambda o: actions.approve(o.id))
@@ -195,6 +200,7 @@ def _fresh_forms(order):
     totals = reads.refund_totals(order)
     forms = {
         "cancel": ConfirmForm(formdata=None, prefix="cancel"),
+        "void": ConfirmForm(formdata=None, prefix="void"),
         "approve": ConfirmForm(formdata=None, prefix="approve"),
         "deny": ConfirmForm(formdata=None, prefix="deny"),
         # Each rendered refund form is one staff request: its token finds the refund it already made.
@@ -217,6 +223,8 @@ def _fresh_forms(order):
 def _render_detail(order, *, forms=None, notice=None, status=200):
     order_refunds = reads.refunds_for(order.id)
     api_refund = reads.can_refund_through_midtrans(order)
+    # What the last verified Midtrans state allows: a capture is voided, a settlement refunded.
+    can_void = reads.awaiting_settlement(order)
     context = {
         "order": order,
         "forms": {**_fresh_forms(order), **(forms or {})},
@@ -228,8 +236,10 @@ def _render_detail(order, *, forms=None, notice=None, status=200):
         "manual_refund": not api_refund or any(r.status == "rejected" for r in order_refunds),
         "can_cancel": order.payment_status in actions.CANCELLABLE_ORDER_STATUSES,
         "can_decide": order.payment_status == S.UNDER_REVIEW and reads.challenged_attempt(order) is not None,
+        "can_void": can_void,
         "can_refund": order.payment_status in refunds.REFUNDABLE_ORDER_STATUSES
-        and reads.paid_attempt(order) is not None,
+        and reads.paid_attempt(order) is not None
+        and not can_void,
         "shipment": shipment_for(order.id),
         # Goods leave once paid, also after a partial refund; shipping never waits on money matters.
         "can_ship": order.payment_status in SHIPPABLE and order.fulfilment_status == FulfilmentStatus.UNFULFILLED,

@@ -8,6 +8,7 @@ from ..order_status import FINAL, RETRYABLE
 from ..whatsapp import order_chat_url
 from .blueprint import bp
 from .queries import PolledAttempt, PolledOrder, order_for_page, order_status
+from .timeline import order_timeline
 
 
 def _status_context(order: Order | PolledOrder, attempt: PolledAttempt | None, *, polling: bool) -> dict[str, object]:
@@ -41,6 +42,7 @@ def show(token):
             "orders/order.html",
             **_status_context(order, attempt, polling=order.payment_status not in FINAL),
             returning=request.args.get("returning") == "1",
+            timeline=order_timeline(order),
             whatsapp_order_url=order_chat_url(order.reference),
         )
     )

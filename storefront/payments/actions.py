@@ -1,5 +1,5 @@
-"""What the merchant can do to a payment from the back office: re-check, cancel, approve or deny a
-challenged card payment (refunds are in refunds.py).
+"""What the merchant can do to a payment from the back office: re-check, cancel, void a captured card
+payment, approve or deny a challenged card payment (refunds are in refunds.py).
 
 Every Midtrans answer is applied through `apply.apply_status` / `recheck.recheck_attempt`, the same
 single path that notifications take. No database lock is held while Midtrans is called.
@@ -16,9 +16,10 @@ from ..models import Order, PaymentAttempt
 from ..order_status import PaymentStatus as S
 from .apply import Outcome, announce_status_change, apply_status, payment_event
 from .gateway import GatewayError, parse_transaction
-from .reads import challenged_attempt
+from .reads import challenged_attempt, paid_attempt
 from .recheck import recheck_attempt
 from .setup import gateway
+from .words import transaction_state_label
 
 # Transaction states `cancel` can still void (midtrans.md §6.2).
 VOIDABLE_TRANSACTION_STATUSES = frozenset({"pending", "capture", "authorize"})
@@ -105,6 +106,49 @@ def cancel(order_id):
     except GatewayError as exc:
         raise merchant_error(exc) from None
     return ActionResult(_("Midtrans answered: %(outcome)s", outcome=outcome.message))
+
+
+def void(order_id):
+    """Void a card payment that is captured but not settled yet: Core API `cancel`, always the whole
+    transaction (midtrans.md §6.2). The order ends cancelled and its stock is released.
+
+    Offered from the stored last-verified state (`capture`) and re-checked with the status API now:
+    Midtrans settles captures about a day later, and a settled payment can only be refunded.
+    """
+    order = db.session.get(Order, order_id)
+    attempt = paid_attempt(order)
+    if order.payment_status != S.PAID or attempt is None or attempt.transaction_status != "capture":
+        raise NotAllowedNow(_("Only a card payment that is captured and not settled yet can be voided."))
+    attempt_id, midtrans_order_id = attempt.id, attempt.midtrans_order_id
+    db.session.rollback()  # no transaction stays open while Midtrans is called
+    try:
+        status = gateway().get_status(midtrans_order_id)
+        if status is None or status.transaction_status != "capture":
+            if status is not None:
+                apply_status(attempt_id, status, source="void")
+            raise NotAllowedNow(
+                _(
+                    "Not voided: Midtrans says the payment is no longer only captured (it is %(state)s). "
+                    "A settled payment can be refunded instead.",
+                    state=transaction_state_label(status.transaction_status if status else None),
+                )
+            )
+        answer = gateway().cancel(midtrans_order_id)
+    except GatewayError as exc:
+        if is_412(exc):
+            raise NotAllowedNow(
+                _(
+                    "Midtrans refused the void: the payment has probably settled meanwhile. "
+                    "Re-check it with Midtrans, then refund it."
+                )
+            ) from None
+        raise merchant_error(exc) from None
+    outcome = _apply_answer(attempt_id, midtrans_order_id, answer, source="void")
+    if not outcome.applied:
+        return ActionResult(_("Midtrans answered: %(outcome)s", outcome=outcome.message), done=False)
+    return ActionResult(
+        _("Card payment voided: the shopper is not charged, the order is cancelled and the stock released.")
+    )
 
 
 def _cancel_locally(order_id, attempt_id, midtrans_order_id):

@@ -90,6 +90,11 @@ def _transition(order, attempt, status):
             _record_on_attempt(attempt, status)
             order.bump_status_version()
             return Outcome(True, f"refunded amount now {status.refunded_idr}")
+        if status.transaction_status != attempt.transaction_status:
+            # Same order state, newer Midtrans state (a card capture that settled): the back office decides
+            # between void and refund from it, so it is kept.
+            _record_on_attempt(attempt, status)
+            return Outcome(True, f"order still {current}; Midtrans now says {status.transaction_status}")
         return Outcome(False, f"no change: order already {current}")
 
     if target in RELEASES_STOCK and not is_current_attempt:
@@ -98,6 +103,10 @@ def _transition(order, attempt, status):
 
     if not can_move(current, target):
         return Outcome(False, f"ignored: order is {current}, Midtrans says {status.transaction_status}")
+
+    if current == S.PAID and target == S.CANCELLED and attempt.transaction_status != "capture":
+        # Only a capture is voided; money that settled comes back by refund, never by a cancel.
+        return Outcome(False, f"ignored cancel: the payment was {attempt.transaction_status}, not a capture")
 
     _record_on_attempt(attempt, status)
     order.payment_status = target

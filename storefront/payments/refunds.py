@@ -18,14 +18,23 @@ from ..money import format_idr
 from ..order_status import PaymentStatus as S
 from ..order_status import can_move
 from ..signals import order_refunded
-from .actions import ActionResult, MidtransUnavailable, NotAllowedNow, RefundNotSupported, RefundRejected, is_412
-from .apply import Outcome, announce_status_change, payment_event
+from .actions import (
+    ActionResult,
+    MidtransUnavailable,
+    NotAllowedNow,
+    RefundNotSupported,
+    RefundRejected,
+    is_412,
+    merchant_error,
+)
+from .apply import Outcome, announce_status_change, apply_status, payment_event
 from .gateway import GatewayError
 from .models import Refund
 from .reads import API_REFUNDABLE_PAYMENT_TYPES, paid_attempt, refund_totals
 from .recheck import recheck_attempt
 from .setup import gateway
 from .states import ATTENTION_REFUND_PENDING
+from .words import transaction_state_label
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +66,70 @@ def refund(order_id, request):
     request (a double submit, a retry after a timeout) sends the same key, and Midtrans refunds a key
     only once. The new order status comes from the status API, through `recheck_attempt`.
     """
+    _check_settled(order_id)
     refund_id = _open_refund(order_id, request, method="midtrans")
     return send_refund(refund_id)
+
+
+def method_not_refundable():
+    return RefundNotSupported(
+        _(
+            "Midtrans cannot refund this payment method. Pay the money back by bank transfer and record it as a manual refund."
+        )
+    )
+
+
+def not_settled_error():
+    return NotAllowedNow(
+        _(
+            "Not refunded: the card payment is not settled yet, so Midtrans cannot refund it. "
+            "Void it in full now, or refund after settlement (usually the next day)."
+        )
+    )
+
+
+def _check_settled(order_id):
+    """Ask Midtrans for the transaction's state now (the stored one may be a day old) and record it.
+
+    A capture (card charged, not settled) cannot be refunded, only voided in full: say so instead of
+    sending a refund Midtrans would answer with 412.
+    """
+    attempt = paid_attempt(db.session.get(Order, order_id))
+    if attempt is None:
+        return  # _open_refund explains
+    attempt_id, midtrans_order_id = attempt.id, attempt.midtrans_order_id
+    db.session.rollback()
+    try:
+        status = gateway().get_status(midtrans_order_id)
+    except GatewayError as exc:
+        raise merchant_error(exc) from None
+    if status is not None:
+        apply_status(attempt_id, status, source="refund")
+        if status.transaction_status == "capture":
+            raise not_settled_error()
+
+
+def _refused_412(refund_id):
+    """Why Midtrans answered 412 to a refund, from what it says of the transaction now."""
+    refund_row = db.session.get(Refund, refund_id)
+    payment_type, midtrans_order_id = refund_row.attempt.payment_type, refund_row.attempt.midtrans_order_id
+    db.session.rollback()
+    if payment_type not in API_REFUNDABLE_PAYMENT_TYPES:
+        return method_not_refundable()
+    try:
+        status = gateway().get_status(midtrans_order_id)
+    except GatewayError:
+        status = None
+    state = status.transaction_status if status else None
+    if state == "capture":
+        return not_settled_error()
+    return RefundNotSupported(
+        _(
+            "Midtrans does not refund this transaction in its current state (%(state)s). "
+            "Pay the money back by bank transfer and record it as a manual refund.",
+            state=transaction_state_label(state),
+        )
+    )
 
 
 def send_refund(refund_id):
@@ -82,11 +153,7 @@ def send_refund(refund_id):
     except GatewayError as exc:
         if is_412(exc):
             _close_refund(refund_id, "rejected", error=str(exc))
-            raise RefundNotSupported(
-                _(
-                    "Midtrans cannot refund this payment method. Pay the money back by bank transfer and record it as a manual refund."
-                )
-            ) from None
+            raise _refused_412(refund_id) from None
         if exc.retryable:
             _note_refund_error(refund_id, str(exc))
             raise MidtransUnavailable(
@@ -150,11 +217,7 @@ def _open_refund(order_id, request, *, method):
             return existing.id
         order, attempt = _refundable(order_id, request.amount_idr)
         if attempt.payment_type not in API_REFUNDABLE_PAYMENT_TYPES:
-            raise RefundNotSupported(
-                _(
-                    "Midtrans cannot refund this payment method. Pay the money back by bank transfer and record it as a manual refund."
-                )
-            )
+            raise method_not_refundable()
         refund_row = _new_refund(order, attempt, request, method=method)
         if order.attention is None:
             order.attention = ATTENTION_REFUND_PENDING

@@ -1,6 +1,8 @@
 """Fulfilment is its own state: shipped and delivered by staff, never changing money, and still possible
 after part of the order was refunded. The shopper's page and e-mails follow it."""
 
+import re
+
 import pytest
 
 from storefront.extensions import db
@@ -66,8 +68,39 @@ def test_a_partially_refunded_va_order_can_still_be_shipped_and_delivered(admin,
     order = the_order()
     assert order.fulfilment_status == "delivered"
     assert db.session.execute(db.select(Shipment)).scalar_one().delivered_at is not None
-    assert 'data-fulfilment-status="delivered"' in shopper_page(client, order)
+    page = shopper_page(client, order)
+    assert 'data-fulfilment-status="delivered"' in page
     assert "Mark as delivered" not in admin.order_page(order.reference)
+    # The shopper's timeline: every step reached, in order, the refund with its amount, the courier's link.
+    assert steps(page) == [("placed", True), ("paid", True), ("refund", True), ("shipped", True), ("delivered", True)]
+    assert "Rp50.000" in timeline(page)
+    assert 'href="https://www.jne.co.id/id/tracking/trace/JN0012345678"' in timeline(page)
+
+
+def timeline(page):
+    return page[page.index('id="order-timeline"') : page.index("</section>", page.index('id="order-timeline"'))]
+
+
+def steps(page):
+    return [
+        (kind, "timeline__step--done" in classes)
+        for classes, kind in re.findall(r'class="(timeline__step[^"]*)" data-step="(\w+)"', timeline(page))
+    ]
+
+
+def test_the_timeline_shows_what_comes_next_while_the_order_is_under_way(admin, sandbox, placed, client):
+    assert steps(shopper_page(client, placed)) == [
+        ("placed", True),
+        ("paid", False),
+        ("shipped", False),
+        ("delivered", False),
+    ]
+    order = paid_order(admin, sandbox, placed, "gopay")
+    admin.act(order.reference, "ship", {"carrier": "Kurir toko", "tracking_number": "TK-77"})
+    page = shopper_page(client, the_order())
+    assert steps(page) == [("placed", True), ("paid", True), ("shipped", True), ("delivered", False)]
+    # An unknown carrier is plain text: its name and the number, no link.
+    assert "Kurir toko" in timeline(page) and "TK-77" in timeline(page) and "data-courier-link" not in timeline(page)
 
 
 def test_delivered_needs_a_shipment_and_a_ticked_box(admin, sandbox, placed):
