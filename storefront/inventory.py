@@ -68,6 +68,13 @@ def release_stock(order):
     return True
 
 
+def release_units(product_id, quantity):
+    """Give `quantity` units of one product back (refunded units put back on sale); returns the new stock."""
+    return db.session.execute(
+        update(Product).where(Product.id == product_id).values(stock=Product.stock + quantity).returning(Product.stock)
+    ).scalar_one()
+
+
 def rereserve_stock(order):
     """Hold an order's units again (pay again, or money arrived after release). False if short."""
     if order.stock_reserved:

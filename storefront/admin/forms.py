@@ -9,7 +9,6 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
-    HiddenField,
     IntegerField,
     PasswordField,
     SearchField,
@@ -51,33 +50,6 @@ class ConfirmForm(Form):
 class RecheckForm(Form):
     # Which attempt to ask Midtrans about; the order's current attempt when empty.
     attempt = IntegerField(validators=[Optional(), NumberRange(min=1)])
-
-
-class RefundForm(ConfirmForm):
-    amount_idr = IntegerField(
-        _l("Amount (rupiah)"),
-        validators=[
-            InputRequired(_l("Enter the amount to refund.")),
-            NumberRange(min=1, message=_l("Enter a whole number of rupiah, 1 or more.")),
-        ],
-    )
-    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=255)])
-    restock = BooleanField(_l("Put the items back in stock"))
-    # One value per rendered form: resubmitting the same form finds the same refund (and refund_key).
-    request_token = HiddenField(validators=[InputRequired(), Length(min=16, max=64)])
-
-
-class ManualRefundForm(RefundForm):
-    bank_name = StringField(_l("Bank"), validators=[InputRequired(_l("Enter the bank.")), Length(max=60)])
-    account_number = StringField(
-        _l("Account number"), validators=[InputRequired(_l("Enter the account number.")), Length(max=40)]
-    )
-    account_holder = StringField(
-        _l("Account holder"), validators=[InputRequired(_l("Enter the account holder.")), Length(max=100)]
-    )
-    paid_out_by = StringField(
-        _l("Paid out by"), validators=[InputRequired(_l("Enter who transferred the money.")), Length(max=100)]
-    )
 
 
 class ShipForm(ConfirmForm):

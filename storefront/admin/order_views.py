@@ -15,14 +15,15 @@ from ..extensions import db
 from ..htmx import render_page_or_fragment, wants_fragment
 from ..order_status import SHIPPABLE, FulfilmentStatus
 from ..order_status import PaymentStatus as S
-from ..payments import actions, reads, refunds
+from ..payments import actions, reads, refund_lines, refunds
 from ..payments.models import Refund
 from ..shipping import shipment_for
 from . import audit
 from .attention import resolve_attention
 from .blueprint import bp
-from .forms import ConfirmForm, ManualRefundForm, OrderFilterForm, RecheckForm, RefundForm, ShipForm
+from .forms import ConfirmForm, OrderFilterForm, RecheckForm, ShipForm
 from .orders import order_for_admin, search_orders, status_totals
+from .refund_forms import ManualRefundForm, RefundForm, refund_form
 
 DETAIL_ID = "order-detail"
 
@@ -92,7 +93,7 @@ def order_deny(reference):
 
 @bp.post("/orders/<reference>/refund")
 def order_refund(reference):
-    form = RefundForm(prefix="refund")
+    form = refund_form(RefundForm, _refundable_lines(reference), prefix="refund")
     return _act(reference, "refund", form, lambda o: refunds.refund(o.id, _refund_request(form)))
 
 
@@ -110,7 +111,7 @@ def order_refund_retry(reference, refund_key):
 
 @bp.post("/orders/<reference>/manual-refund")
 def order_manual_refund(reference):
-    form = ManualRefundForm(prefix="manual")
+    form = refund_form(ManualRefundForm, _refundable_lines(reference), prefix="manual")
 
     def record(order):
         payout = refunds.PayoutDetails(
@@ -159,8 +160,13 @@ def order_resolve(reference):
     )
 
 
+def _refundable_lines(reference):
+    return refund_lines.refundable_lines(order_for_admin(reference))
+
+
 def _refund_request(form):
     return refunds.RefundRequest(
+        lines=form.line_quantities(),
         amount_idr=form.amount_idr.data,
         reason=(form.reason.data or "").strip(),
         restock=bool(form.restock.data),
@@ -197,18 +203,19 @@ def _after_action(reference, message, category):
 
 
 def _fresh_forms(order):
-    totals = reads.refund_totals(order)
+    lines = refund_lines.refundable_lines(order)
     forms = {
         "cancel": ConfirmForm(formdata=None, prefix="cancel"),
         "void": ConfirmForm(formdata=None, prefix="void"),
         "approve": ConfirmForm(formdata=None, prefix="approve"),
         "deny": ConfirmForm(formdata=None, prefix="deny"),
         # Each rendered refund form is one staff request: its token finds the refund it already made.
-        "refund": RefundForm(
-            formdata=None, prefix="refund", request_token=secrets.token_urlsafe(24), amount_idr=totals.refundable_idr
+        # The amount starts empty: a refund is what staff chose to give back, never a pre-filled total.
+        "refund": refund_form(
+            RefundForm, lines, formdata=None, prefix="refund", request_token=secrets.token_urlsafe(24)
         ),
-        "manual_refund": ManualRefundForm(
-            formdata=None, prefix="manual", request_token=secrets.token_urlsafe(24), amount_idr=totals.refundable_idr
+        "manual_refund": refund_form(
+            ManualRefundForm, lines, formdata=None, prefix="manual", request_token=secrets.token_urlsafe(24)
         ),
         # The courier the shopper chose at checkout is the one the parcel goes with.
         "ship": ShipForm(formdata=None, prefix="ship", carrier=order.shipping_label or ""),

@@ -46,7 +46,7 @@ def gopay_order(admin, sandbox, placed):
 def test_full_refund_through_midtrans(admin, sandbox, gopay_order, kopi):
     response = refund(admin, gopay_order, 190000)
     assert response.status_code == 200, response.get_data(as_text=True)
-    assert "Refund made through Midtrans." in response.get_data(as_text=True)
+    assert "Refund of Rp190.000 made through Midtrans." in response.get_data(as_text=True)
     order = the_order()
     assert order.payment_status == "refunded" and order.attention is None
     assert order.current_attempt.refunded_idr == 190000
