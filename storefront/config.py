@@ -137,6 +137,8 @@ def load_config(instance_path):
         # Rate limits per client IP (behind a proxy, set PROXY_COUNT so the IP is the client's).
         # Storage shared by all workers when REDIS_URL is set; otherwise per process.
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        # The same Redis keeps the shipping-rate provider's answers for all workers (empty: per process).
+        "REDIS_URL": os.environ.get("REDIS_URL") or "",
         "RATELIMIT_HEADERS_ENABLED": True,
         # Checkout and cart: per browser session, with a higher ceiling per IP (a carrier NAT puts many
         # shoppers behind one address).
@@ -144,6 +146,9 @@ def load_config(instance_path):
         "RATELIMIT_CHECKOUT_PER_IP": os.environ.get("RATELIMIT_CHECKOUT_PER_IP") or "300/minute",
         "RATELIMIT_CART": os.environ.get("RATELIMIT_CART") or "60/minute",
         "RATELIMIT_CART_PER_IP": os.environ.get("RATELIMIT_CART_PER_IP") or "1200/minute",
+        # The checkout's address lists and services (one request per choice; may ask the rate provider).
+        "RATELIMIT_SHIPPING": os.environ.get("RATELIMIT_SHIPPING") or "60/minute",
+        "RATELIMIT_SHIPPING_PER_IP": os.environ.get("RATELIMIT_SHIPPING_PER_IP") or "1200/minute",
         "RATELIMIT_NOTIFICATION": os.environ.get("RATELIMIT_NOTIFICATION") or "600/minute",
         # "Cek pesanan": requests for an order's link, per client IP and per order reference.
         "RATELIMIT_ORDER_LOOKUP": os.environ.get("RATELIMIT_ORDER_LOOKUP") or "10/hour",

@@ -3,7 +3,7 @@ import pytest
 from storefront.checkout.forms import normalise_phone
 from storefront.extensions import db
 from storefront.models import Order, Product
-from tests.support.helpers import DIRECT_CUSTOMER, VALID_CUSTOMER, checkout_fields, gondomanan, make_product
+from tests.support.helpers import DIRECT_CUSTOMER, VALID_CUSTOMER, checkout_fields, gondomanan_offer, make_product
 
 
 def orders():
@@ -133,7 +133,7 @@ def test_reservation_is_all_or_nothing_across_lines(app):
     scarce = make_product("Teh", stock=1)
     with current_app.test_request_context():
         with pytest.raises(OutOfStock) as excinfo:
-            place_order({plenty.id: 3, scarce.id: 2}, DIRECT_CUSTOMER, "key-1", "id", gondomanan(), "jne-reg")
+            place_order({plenty.id: 3, scarce.id: 2}, DIRECT_CUSTOMER, "key-1", "id", gondomanan_offer(), "jne-reg")
     assert excinfo.value.product_names == ["Teh"]
     stocks = dict(db.session.execute(db.select(Product.name, Product.stock)).all())
     assert stocks == {"Kopi": 10, "Teh": 1}
@@ -146,9 +146,11 @@ def test_same_checkout_key_twice_returns_the_first_order(app):
 
     product = make_product("Kopi", stock=10)
     with current_app.test_request_context():
-        first, created_first = place_order({product.id: 2}, DIRECT_CUSTOMER, "same-key", "id", gondomanan(), "jne-reg")
+        first, created_first = place_order(
+            {product.id: 2}, DIRECT_CUSTOMER, "same-key", "id", gondomanan_offer(), "jne-reg"
+        )
         second, created_second = place_order(
-            {product.id: 2}, DIRECT_CUSTOMER, "same-key", "id", gondomanan(), "jne-reg"
+            {product.id: 2}, DIRECT_CUSTOMER, "same-key", "id", gondomanan_offer(), "jne-reg"
         )
     assert (created_first, created_second) == (True, False)
     assert first.id == second.id

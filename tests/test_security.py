@@ -8,7 +8,7 @@ from flask import g
 
 from storefront import create_app
 from storefront.config import DEFAULT_HTMX_CDN_URL
-from tests.support.helpers import Shopper, make_product, the_order
+from tests.support.helpers import SHIPPING_FRAGMENT, Shopper, make_product, the_order
 
 
 def test_every_state_changing_route_requires_a_csrf_token(app, client):
@@ -197,3 +197,22 @@ def test_the_server_key_never_reaches_a_page_or_the_logs(client, shopper, sandbo
     page = client.get(f"/orders/{order.access_token}").get_data(as_text=True)
     assert SANDBOX_SERVER_KEY not in page and SANDBOX_SERVER_KEY not in response.get_data(as_text=True)
     assert SANDBOX_SERVER_KEY not in caplog.text
+
+
+def _choose_province(shopper):
+    query = {"province": "34"}
+    return shopper.client.get("/checkout/shipping", query_string=query, headers=SHIPPING_FRAGMENT).status_code
+
+
+def test_the_checkout_address_lists_are_rate_limited_per_session(make_app):
+    with make_app(RATELIMIT_ENABLED=True, RATELIMIT_SHIPPING="3/minute") as app:
+        _browsers_of_their_own(app)
+        shopper, other = Shopper(app.test_client()), Shopper(app.test_client())
+        assert [_choose_province(shopper) for _ in range(4)] == [200, 200, 200, 429]
+        assert _choose_province(other) == 200  # another shopper behind the same IP is not held up
+
+
+def test_the_checkout_address_lists_have_a_per_ip_ceiling(make_app):
+    with make_app(RATELIMIT_ENABLED=True, RATELIMIT_SHIPPING_PER_IP="3/minute") as app:
+        _browsers_of_their_own(app)
+        assert [_choose_province(Shopper(app.test_client())) for _ in range(4)] == [200, 200, 200, 429]

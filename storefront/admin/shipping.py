@@ -3,6 +3,7 @@
 import re
 
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from ..database import write_transaction
 from ..extensions import db
@@ -26,6 +27,57 @@ def city_choices() -> list[tuple[str, str]]:
     provinces = {code: name for code, name, parent in rows if parent is None}
     cities = sorted((name, code, provinces.get(parent, "")) for code, name, parent in rows if parent is not None)
     return [(code, f"{name} ({province})") for name, code, province in cities]
+
+
+def region_choices() -> list[tuple[str, str]]:
+    """Each province ("Jawa Barat: whole province") followed by its cities, for one rate's destination."""
+    rows = db.session.execute(
+        db.select(Region.code, Region.name, Region.parent_code)
+        .where(Region.level.in_([PROVINCE, CITY]))
+        .order_by(Region.name)
+    ).all()
+    cities: dict[str, list[tuple[str, str]]] = {}
+    for code, name, parent in rows:
+        if parent is not None:
+            cities.setdefault(parent, []).append((code, f"{name} ({code})"))
+    choices: list[tuple[str, str]] = []
+    for code, name, parent in rows:
+        if parent is None:
+            choices.append((code, _("%(province)s: whole province (%(code)s)", province=name, code=code)))
+            choices.extend((city_code, f"— {label}") for city_code, label in cities.get(code, []))
+    return choices
+
+
+def save_rate(code: str, region_code: str, price_per_kg_idr: int | None, staff_id: int) -> int | None:
+    """Set (or, with no price, remove) one service's price to one province or city; returns the price it
+    had before (None: it had none)."""
+    try:
+        return _save_rate(code, region_code, price_per_kg_idr, staff_id)
+    except IntegrityError:
+        # Two staff members added the same rate at once (PostgreSQL): the row exists now, so update it.
+        return _save_rate(code, region_code, price_per_kg_idr, staff_id)
+
+
+def _save_rate(code: str, region_code: str, price_per_kg_idr: int | None, staff_id: int) -> int | None:
+    with write_transaction():
+        service_id = db.session.execute(db.select(ShippingService.id).where(ShippingService.code == code)).scalar_one()
+        row = db.session.execute(
+            db.select(ShippingRate).where(
+                ShippingRate.service_id == service_id, ShippingRate.region_code == region_code
+            )
+        ).scalar()
+        before = row.price_per_kg_idr if row is not None else None
+        if price_per_kg_idr is None:
+            if row is not None:
+                db.session.delete(row)
+        elif row is None:
+            db.session.add(
+                ShippingRate(service_id=service_id, region_code=region_code, price_per_kg_idr=price_per_kg_idr)
+            )
+        else:
+            row.price_per_kg_idr = price_per_kg_idr
+        audit.record(staff_id, "shipping_rate", detail=f"{code} {region_code}: {before} -> {price_per_kg_idr}")
+    return before
 
 
 def save_settings(

@@ -1,11 +1,12 @@
-"""Back-office forms for shipping: the settings, one courier service, the rate table upload."""
+"""Back-office forms for shipping: the settings, one courier service, one rate, the rate table upload."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..forms import Form
+from ..shipping_rates.rate_csv import MAX_PRICE_PER_KG_IDR
 
 
 class ShippingSettingsForm(Form):
@@ -66,3 +67,47 @@ class ShippingServiceForm(Form):
 
 class RateUploadForm(Form):
     rates = FileField(_l("Rate table (CSV)"), validators=[FileRequired(_l("Choose a CSV file."))])
+
+
+class RateForm(Form):
+    """One price per kilogram, for one service to one province or city, without the spreadsheet."""
+
+    # The lists are filled per request (rate_choices); a code not among them is refused beside its field.
+    rate_service = SelectField(
+        _l("Courier service"),
+        choices=[],
+        validate_choice=False,
+        validators=[InputRequired(_l("Choose the courier service."))],
+    )
+    rate_region = SelectField(
+        _l("Destination (province or city)"),
+        choices=[],
+        validate_choice=False,
+        validators=[InputRequired(_l("Choose the province or city."))],
+    )
+    # Text, not IntegerField: "remove" needs no price, and "18.000" is how a merchant writes a price.
+    rate_price = StringField(_l("Price per kg (rupiah)"), validators=[Length(max=20)])
+    save = SubmitField(_l("Save the rate"))
+    remove = SubmitField(_l("Remove the rate"))
+
+    def validate_rate_service(self, field: SelectField) -> None:
+        if field.data not in {code for code, _label in self.rate_service.choices if code}:
+            raise ValidationError(_l("Choose the courier service from the list."))
+
+    def validate_rate_region(self, field: SelectField) -> None:
+        if field.data not in {code for code, _label in self.rate_region.choices if code}:
+            raise ValidationError(_l("Choose a province or city from the list."))
+
+    def validate_rate_price(self, field: StringField) -> None:
+        if self.remove.data:
+            return
+        text = (field.data or "").strip().replace(".", "")
+        if not text:
+            raise ValidationError(_l("Enter the price per kilogram in rupiah."))
+        if not text.isdigit() or not 0 < int(text) <= MAX_PRICE_PER_KG_IDR:
+            raise ValidationError(_l("Enter a whole number of rupiah above 0 (at most 10,000,000)."))
+
+    @property
+    def price_idr(self) -> int | None:
+        """The validated price; None when the rate is to be removed."""
+        return None if self.remove.data else int(self.rate_price.data.strip().replace(".", ""))

@@ -1,4 +1,5 @@
-"""Shipping in the back office: origin, tolerance and free shipping; courier services; the rate table as CSV."""
+"""Shipping in the back office: origin, tolerance and free shipping; courier services; one rate at a time
+or the whole rate table as CSV."""
 
 from typing import Any
 
@@ -6,6 +7,7 @@ from flask import Response, flash, g, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from ..money import format_idr
 from ..shipping_rates.models import current_settings
 from ..shipping_rates.rate_csv import export_rates
 from .blueprint import bp
@@ -13,12 +15,14 @@ from .shipping import (
     ShippingSetupError,
     city_choices,
     import_rates,
+    region_choices,
+    save_rate,
     save_service,
     save_settings,
     service_id_or_404,
     services_with_rate_counts,
 )
-from .shipping_forms import RateUploadForm, ShippingServiceForm, ShippingSettingsForm
+from .shipping_forms import RateForm, RateUploadForm, ShippingServiceForm, ShippingSettingsForm
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
 
@@ -33,11 +37,22 @@ def _settings_form(formdata: bool = True) -> ShippingSettingsForm:
     return form
 
 
+def _rate_form(formdata: bool = True) -> RateForm:
+    form = RateForm() if formdata else RateForm(formdata=None)
+    services = services_with_rate_counts()
+    form.rate_service.choices = [("", _("Choose a service"))] + [
+        (s.code, f"{s.courier} {s.service}") for s, _n in services
+    ]
+    form.rate_region.choices = [("", _("Choose a province or city"))] + region_choices()
+    return form
+
+
 def _render(status: int = 200, **forms: Any) -> ResponseReturnValue:
     services = services_with_rate_counts()
     page_forms = {
         "settings_form": forms.get("settings_form") or _settings_form(formdata=False),
         "service_form": forms.get("service_form") or ShippingServiceForm(formdata=None),
+        "rate_form": forms.get("rate_form") or _rate_form(formdata=False),
         "upload_form": forms.get("upload_form") or RateUploadForm(formdata=None),
         "import_errors": forms.get("import_errors") or [],
     }
@@ -111,6 +126,30 @@ def shipping_service_edit(code: str) -> ResponseReturnValue:
         flash(_("Courier service saved."), "success")
         return redirect(url_for("admin.shipping"), code=303)
     return _render(422, edited=(service_id, form))
+
+
+@bp.post("/shipping/rate")
+def shipping_rate() -> ResponseReturnValue:
+    form = _rate_form()
+    if not form.validate_on_submit():
+        return _render(422, rate_form=form)
+    price = form.price_idr
+    before = save_rate(form.rate_service.data, form.rate_region.data, price, g.staff.id)
+    names = dict(form.rate_service.choices), dict(form.rate_region.choices)
+    what = {"service": names[0][form.rate_service.data], "region": names[1][form.rate_region.data].lstrip("— ")}
+    if price is None and before is None:
+        flash(_("%(service)s to %(region)s had no price: nothing changed.", **what), "info")
+    elif price is None:
+        flash(
+            _("%(service)s to %(region)s: price removed (was %(before)s per kg).", before=format_idr(before), **what),
+            "success",
+        )
+    elif before is None:
+        flash(_("%(service)s to %(region)s: %(price)s per kg (new).", price=format_idr(price), **what), "success")
+    else:
+        was = {"price": format_idr(price), "before": format_idr(before)}
+        flash(_("%(service)s to %(region)s: %(price)s per kg (was %(before)s).", **was, **what), "success")
+    return redirect(url_for("admin.shipping"), code=303)
 
 
 @bp.get("/shipping/rates.csv")

@@ -6,7 +6,7 @@ from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 from ..forms import Form
 from ..regions import Place, Region, children, place_for
-from ..shipping_rates.quotes import find_quote
+from ..shipping_rates.quotes import ShippingOffer, find_quote
 from ..shipping_rates.rules import Quote
 
 _TOO_LONG = _l("This is too long (at most %(max)d characters).")
@@ -71,6 +71,7 @@ class CheckoutForm(Form):
 
     place: Place | None = None
     quotes: list[Quote] = []
+    shipping_offer: ShippingOffer | None = None
 
     def load_regions(self) -> None:
         """Fill the three lists for what is chosen so far; a choice that no longer fits its parent

@@ -13,8 +13,7 @@ from ..inventory import reserve_stock
 from ..models import Order, OrderItem, Product, utcnow
 from ..order_status import PaymentStatus
 from ..pricing import fingerprint, totals_for
-from ..regions import Place
-from ..shipping_rates.quotes import find_quote, quotes_for
+from ..shipping_rates.quotes import QuoteChanged, ShippingOffer, confirm_quote
 
 # No 0/O, 1/I/L: references are read out over the phone.
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -53,8 +52,13 @@ def find_by_checkout_key(checkout_key):
     return db.session.execute(db.select(Order).where(Order.checkout_key == checkout_key)).scalar_one_or_none()
 
 
-def place_order(quantities, customer, checkout_key, locale, place: Place, shipping_code: str, seen_fingerprint=None):
+def place_order(
+    quantities, customer, checkout_key, locale, offer: ShippingOffer, shipping_code: str, seen_fingerprint=None
+):
     """Create an order for {product_id: quantity}; returns (order, created).
+
+    `offer` is what `look_up` found for the address before this call: the rate provider is never asked
+    inside the order's transaction.
 
     A second submit of the same checkout form (same checkout_key) returns the first order instead of
     making another one, even when both arrive at the same time. With `seen_fingerprint` (what the
@@ -69,7 +73,7 @@ def place_order(quantities, customer, checkout_key, locale, place: Place, shippi
             existing = find_by_checkout_key(checkout_key)
             if existing is not None:
                 return existing, False
-            order = _create_order(quantities, customer, checkout_key, locale, place, shipping_code, seen_fingerprint)
+            order = _create_order(quantities, customer, checkout_key, locale, offer, shipping_code, seen_fingerprint)
         return order, True
     except IntegrityError:
         # The other half of a concurrent double submit committed first (unique checkout_key).
@@ -79,7 +83,8 @@ def place_order(quantities, customer, checkout_key, locale, place: Place, shippi
         return existing, False
 
 
-def _create_order(quantities, customer, checkout_key, locale, place, shipping_code, seen_fingerprint):
+def _create_order(quantities, customer, checkout_key, locale, offer, shipping_code, seen_fingerprint):
+    place = offer.destination
     products = {
         p.id: p
         for p in db.session.execute(
@@ -89,13 +94,17 @@ def _create_order(quantities, customer, checkout_key, locale, place, shipping_co
     missing = [pid for pid in quantities if pid not in products or not products[pid].active]
     if missing:
         raise OutOfStock([products[pid].name if pid in products else str(pid) for pid in missing])
-    # The shipping price is worked out again here, from the database's weights and prices and the
-    # rate provider, never taken from the form; a service that no longer fits raises before any stock moves.
+    # The shipping price is worked out again here, from the database's weights and prices and the rate
+    # provider's answer looked up before, never taken from the form; a service that no longer fits raises
+    # before any stock moves.
     weight_g = sum(products[pid].weight_g * qty for pid, qty in quantities.items())
     subtotal = sum(products[pid].price_idr * qty for pid, qty in quantities.items())
     if any(products[pid].weight_g <= 0 for pid in quantities):
         raise ShippingUnavailable(no_weight_message())
-    quote = find_quote(quotes_for(place, customer["postal_code"], weight_g, subtotal), shipping_code)
+    try:
+        quote = confirm_quote(offer, shipping_code, weight_g, subtotal)
+    except QuoteChanged:
+        raise PricesChanged() from None  # the provider priced another parcel: look up again, show it
     if quote is None:
         raise ShippingUnavailable(_("This service is not available for your address. Please choose one of the list."))
     short = reserve_stock(quantities)

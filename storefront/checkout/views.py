@@ -10,7 +10,7 @@ from ..extensions import configured_limit, limiter, per_session_key
 from ..htmx import is_htmx, redirect_after_post, wants_fragment
 from ..orders.access import remember_order
 from ..payments.responses import send_to_payment
-from ..shipping_rates.quotes import quotes_for
+from ..shipping_rates.quotes import look_up
 from ..signals import order_placed
 from .blueprint import bp
 from .forms import POSTAL_CODE, CheckoutForm
@@ -39,7 +39,8 @@ def _offer_shipping(form, cart):
     if cart.has_unweighed_products:
         return no_weight_message()
     postal_code = (form.postal_code.data or "").strip()
-    quotes = quotes_for(
+    # Any call to the rate provider happens here, before the order's transaction (see place_order).
+    form.shipping_offer, quotes = look_up(
         form.place, postal_code if POSTAL_CODE.fullmatch(postal_code) else "", cart.weight_g, cart.subtotal_idr
     )
     form.offer(quotes)
@@ -79,6 +80,8 @@ def start():
 
 
 @bp.get("/shipping")
+@limiter.limit(configured_limit("RATELIMIT_SHIPPING"), key_func=per_session_key)
+@limiter.limit(configured_limit("RATELIMIT_SHIPPING_PER_IP"))
 def shipping():
     """The address lists and services for what is chosen so far, with the order summary out of band."""
     if not wants_fragment(SHIPPING_FRAGMENT_ID):
@@ -125,7 +128,7 @@ def submit():
             form.customer(),
             form.checkout_key.data,
             str(get_locale()),
-            form.place,
+            form.shipping_offer,
             form.shipping_service.data,
             seen_fingerprint=form.totals_fingerprint.data or "",
         )
@@ -133,9 +136,10 @@ def submit():
         form.shipping_service.errors = [str(exc)]
         return _render(form, cart, None, 422)
     except PricesChanged:
-        # Nothing was kept. The page shows the new summary; the form, as typed, carries its fingerprint,
-        # so confirming again places the order at the prices now shown.
-        return _render(form, cart, None, 422, prices_changed=True)
+        # Nothing was kept. The page shows the summary as it is now (cart and rates read again); the form,
+        # as typed, carries its fingerprint, so confirming again places the order at the prices now shown.
+        cart = load_cart(session)
+        return _render(form, cart, _offer_shipping(form, cart), 422, prices_changed=True)
     except OutOfStock as exc:
         flash(
             _(

@@ -1,17 +1,21 @@
 """Which services a shopper may choose, and at what price: the configured provider, cached, with the
-merchant's table as the fallback, so a slow or dead provider never turns a checkout into an error page."""
+merchant's table as the fallback, so a slow or dead provider never turns a checkout into an error page.
+
+Two steps, so no network call ever runs inside the order's transaction (on SQLite that transaction holds
+the one write lock of the whole shop): `look_up` asks the provider before it, and `confirm_quote` checks
+the chosen service again inside it using only the database and what `look_up` kept.
+"""
 
 import logging
-import threading
-from collections.abc import Hashable
+from dataclasses import dataclass
 
-from cachetools import TTLCache
 from flask import Flask, current_app
 
 from ..extensions import db
 from ..regions import Place
 from .biteship import BiteshipConfig, BiteshipRates
-from .models import ShippingService, current_settings
+from .cache import MemoryCache, QuoteCache, RedisCache, cache_key
+from .models import ShippingService, ShippingSettings, current_settings
 from .rules import Parcel, ProviderError, Quote, RateProvider, apply_free_shipping
 from .table import TableRates
 
@@ -19,52 +23,87 @@ log = logging.getLogger(__name__)
 _EXTENSION = "shipping_rates"
 
 
-class CachedProvider:
-    """An outside provider's answers kept for a few minutes: the checkout page, its htmx updates and the
-    order's own transaction ask the same question within seconds, and only the first goes out."""
+class QuoteChanged(Exception):
+    """The cart's weight or value, or the merchant's settings, changed since the provider was asked."""
 
-    def __init__(self, provider: RateProvider, ttl_seconds: float, maxsize: int = 2048) -> None:
+
+class CachedProvider:
+    """An outside provider's answers kept for a few minutes: the checkout page and its htmx updates ask the
+    same question within seconds, and only the first goes out."""
+
+    def __init__(self, provider: RateProvider, name: str, cache: QuoteCache) -> None:
         self.provider = provider
-        self.cache: TTLCache[Hashable, list[Quote]] = TTLCache(maxsize=maxsize, ttl=ttl_seconds)
-        self.lock = threading.Lock()
+        self.name = name
+        self.cache = cache
 
     def quotes(self, parcel: Parcel) -> list[Quote]:
-        with self.lock:
-            cached = self.cache.get(parcel)
+        key = cache_key(self.name, parcel)
+        cached = self.cache.get(key)
         if cached is not None:
             return cached
-        answer = self.provider.quotes(parcel)  # outside the lock: a slow call must not queue the others
-        with self.lock:
-            self.cache[parcel] = answer
+        answer = self.provider.quotes(parcel)
+        self.cache.put(key, answer)
         return answer
 
 
+@dataclass(frozen=True)
+class ShippingOffer:
+    """What `look_up` found for one address: where it goes and, when an outside provider answered, its
+    answer and the exact parcel it priced. The order's transaction confirms the chosen service from this."""
+
+    destination: Place
+    postal_code: str
+    provider_parcel: Parcel | None = None
+    provider_quotes: tuple[Quote, ...] = ()
+
+
 def init_shipping(app: Flask) -> None:
-    """Pick the rate provider from the config (SHIPPING_PROVIDER: table or biteship)."""
+    """Pick the rate provider from the config (SHIPPING_PROVIDER: table or biteship) and its cache."""
     kind = app.config["SHIPPING_PROVIDER"]
     outside: CachedProvider | None = None
     if kind == "biteship":
-        outside = CachedProvider(
-            BiteshipRates(
-                BiteshipConfig(
-                    api_key=app.config["BITESHIP_API_KEY"],
-                    base_url=app.config["BITESHIP_BASE_URL"],
-                    couriers=app.config["BITESHIP_COURIERS"],
-                    connect_timeout=app.config["SHIPPING_CONNECT_TIMEOUT"],
-                    read_timeout=app.config["SHIPPING_READ_TIMEOUT"],
-                )
-            ),
-            ttl_seconds=app.config["SHIPPING_CACHE_SECONDS"],
+        config = BiteshipConfig(
+            api_key=app.config["BITESHIP_API_KEY"],
+            base_url=app.config["BITESHIP_BASE_URL"],
+            couriers=app.config["BITESHIP_COURIERS"],
+            connect_timeout=app.config["SHIPPING_CONNECT_TIMEOUT"],
+            read_timeout=app.config["SHIPPING_READ_TIMEOUT"],
         )
+        ttl = app.config["SHIPPING_CACHE_SECONDS"]
+        cache: QuoteCache = RedisCache(app.config["REDIS_URL"], ttl) if app.config["REDIS_URL"] else MemoryCache(ttl)
+        outside = CachedProvider(BiteshipRates(config), f"biteship {config.base_url} {config.couriers}", cache)
     elif kind != "table":
         raise RuntimeError(f"SHIPPING_PROVIDER must be 'table' or 'biteship', not {kind!r}")
     app.extensions[_EXTENSION] = outside
 
 
-def quotes_for(place: Place, postal_code: str, weight_g: int, subtotal_idr: int) -> list[Quote]:
-    """The services offered for this destination and weight, with their prices after free shipping."""
+def look_up(place: Place, postal_code: str, weight_g: int, subtotal_idr: int) -> tuple[ShippingOffer, list[Quote]]:
+    """The services offered for this destination and weight, with their prices after free shipping; may ask
+    the outside provider over the network, so it is called before any write transaction."""
     settings = current_settings()
-    parcel = Parcel(
+    parcel = _parcel(settings, place, postal_code, weight_g, subtotal_idr)
+    answer = _provider_answer(parcel)
+    offer = ShippingOffer(place, postal_code, parcel if answer is not None else None, tuple(answer or ()))
+    return offer, _priced(offer, parcel, settings)
+
+
+def quotes_for(place: Place, postal_code: str, weight_g: int, subtotal_idr: int) -> list[Quote]:
+    return look_up(place, postal_code, weight_g, subtotal_idr)[1]
+
+
+def confirm_quote(offer: ShippingOffer, code: str, weight_g: int, subtotal_idr: int) -> Quote | None:
+    """The chosen service at today's price, worked out again inside the order's transaction without any
+    network I/O: the merchant's table is read again; a provider's price is the one `look_up` got, valid
+    only for the very parcel it priced. None when the service is not (or no longer) offered."""
+    settings = current_settings()
+    parcel = _parcel(settings, offer.destination, offer.postal_code, weight_g, subtotal_idr)
+    if offer.provider_parcel is not None and parcel != offer.provider_parcel:
+        raise QuoteChanged()
+    return find_quote(_priced(offer, parcel, settings), code)
+
+
+def _parcel(settings: ShippingSettings, place: Place, postal_code: str, weight_g: int, subtotal_idr: int) -> Parcel:
+    return Parcel(
         origin_city_code=settings.origin_city_code,
         origin_postal_code=settings.origin_postal_code,
         destination=place,
@@ -73,19 +112,28 @@ def quotes_for(place: Place, postal_code: str, weight_g: int, subtotal_idr: int)
         value_idr=subtotal_idr,
         tolerance_g=settings.tolerance_g,
     )
-    quotes = _outside_quotes(parcel) or TableRates().quotes(parcel)
-    return apply_free_shipping(quotes, subtotal_idr, settings.free_shipping_min_idr)
 
 
-def _outside_quotes(parcel: Parcel) -> list[Quote]:
-    """The outside provider's quotes for the services the merchant has switched on; [] to use the table."""
+def _priced(offer: ShippingOffer, parcel: Parcel, settings: ShippingSettings) -> list[Quote]:
+    quotes = _only_offered(offer.provider_quotes) or TableRates().quotes(parcel)
+    return apply_free_shipping(quotes, parcel.value_idr, settings.free_shipping_min_idr)
+
+
+def _provider_answer(parcel: Parcel) -> list[Quote] | None:
+    """The outside provider's answer, or None to use the table."""
     outside: CachedProvider | None = current_app.extensions.get(_EXTENSION)
     if outside is None or not parcel.origin_postal_code or not parcel.destination_postal_code:
-        return []
+        return None
     try:
-        answer = outside.quotes(parcel)
+        return outside.quotes(parcel)
     except ProviderError as exc:
         log.warning("Shipping rates from the merchant's table: %s", exc)
+        return None
+
+
+def _only_offered(answer: tuple[Quote, ...]) -> list[Quote]:
+    """The provider's quotes for the services the merchant has switched on, under the shop's names."""
+    if not answer:
         return []
     active = {
         s.code: s

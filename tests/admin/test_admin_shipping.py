@@ -151,3 +151,57 @@ def test_mark_shipped_is_prefilled_with_the_courier_the_shopper_chose(admin, pla
     html = admin.order_page(placed.reference)
     assert 'name="ship-carrier" type="text" value="JNE REG"' in html
     assert "Courier: JNE REG" in html and "Gondomanan" in html
+
+
+def set_rate(admin, **data):
+    return admin.post("/admin/shipping/rate", {"rate_service": "jne-reg", "rate_region": "34.71", **data})
+
+
+def test_one_city_rate_is_added_in_a_form_and_wins_over_its_province(admin):
+    response = set_rate(admin, rate_price="15000", save="y")
+    assert response.status_code == 303
+    assert ("jne-reg", "34.71", 15000) in rates()
+    assert {q.code: q.price_idr for q in quotes_for(gondomanan(), "55213", 1000, 10000)}["jne-reg"] == 15000
+    page = admin.get("/admin/shipping").get_data(as_text=True)
+    assert "JNE REG to Kota Yogyakarta (34.71): Rp15.000 per kg (new)." in page
+    assert db.session.execute(db.select(AuditEntry.action)).scalars().all()[-1] == "shipping_rate"
+
+
+def test_one_rate_is_changed_in_a_form_and_the_page_says_what_it_was(admin):
+    response = admin.post(
+        "/admin/shipping/rate", {"rate_service": "sicepat-reg", "rate_region": "34", "rate_price": "19000"}
+    )
+    assert response.status_code == 303
+    assert ("sicepat-reg", "34", 19000) in rates() and ("sicepat-reg", "34", 18000) not in rates()
+    page = admin.get("/admin/shipping").get_data(as_text=True)
+    assert "Rp19.000 per kg (was Rp18.000)" in page
+
+
+def test_one_rate_is_removed_and_the_province_price_applies_again(admin):
+    assert set_rate(admin, rate_price="15.000").status_code == 303  # written as merchants write prices
+    assert ("jne-reg", "34.71", 15000) in rates()
+    assert set_rate(admin, remove="y").status_code == 303
+    assert ("jne-reg", "34.71", 15000) not in rates()
+    assert {q.code: q.price_idr for q in quotes_for(gondomanan(), "55213", 1000, 10000)}["jne-reg"] == 20000
+
+
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({"rate_price": ""}, "rate_price"),
+        ({"rate_price": "0"}, "rate_price"),
+        ({"rate_price": "10000001"}, "rate_price"),
+        ({"rate_price": "sepuluh ribu"}, "rate_price"),
+        ({"rate_price": "15000", "rate_region": "34.71.10"}, "rate_region"),  # a district has no rate
+        ({"rate_price": "15000", "rate_service": "gosend-instant"}, "rate_service"),
+    ],
+)
+def test_a_bad_rate_is_refused_beside_its_field_and_nothing_changes(admin, data, field):
+    before = rates()
+    response = set_rate(admin, **data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert f'id="{field}-error"' in html
+    if data.get("rate_price") not in ("", None):
+        assert f'value="{data["rate_price"]}"' in html or data["rate_price"] == "sepuluh ribu"  # kept as typed
+    assert rates() == before

@@ -16,6 +16,8 @@ class BiteshipDouble:
         self.mode = "ok"
         self.requests = []
         self.hang_seconds = 2.0
+        # Called with no arguments while a request is being answered (e.g. to look at the shop's database then).
+        self.while_answering = None
         # courier_code, service_code, name, price per kg, duration range
         self.services = [("jne", "reg", "JNE", 21000, "2 - 3"), ("sicepat", "reg", "SiCepat", 17000, "1 - 2")]
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
@@ -40,6 +42,8 @@ class BiteshipDouble:
             )
         body = request.get_json()
         self.requests.append(body)
+        if self.while_answering is not None:
+            self.while_answering()
         if self.mode == "500":
             return Response('{"success": false}', status=500, content_type="application/json")(environ, start_response)
         if self.mode == "hang":

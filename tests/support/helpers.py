@@ -118,6 +118,13 @@ def gondomanan():
     return Place("34", "Daerah Istimewa Yogyakarta", "34.71", "Kota Yogyakarta", "34.71.10", "Gondomanan")
 
 
+def gondomanan_offer():
+    """What the checkout looks up for VALID_CUSTOMER's address with the merchant's table as the provider."""
+    from storefront.shipping_rates.quotes import ShippingOffer
+
+    return ShippingOffer(gondomanan(), "55213")
+
+
 DIRECT_CUSTOMER = {
     "customer_name": "Siti",
     "email": "s@example.com",
