@@ -3,7 +3,8 @@
 The back office calls these. Each move is one transaction that locks the order and checks the move
 against `order_status.FULFILMENT_TRANSITIONS`; the payment state only decides whether goods may leave
 at all (`SHIPPABLE`: a partial refund leaves the rest of the order to ship). Shipping never touches
-money. The shopper's page shows the change (status version bumped); the e-mail follows the commit.
+money. The shopper's page shows the change (status version bumped); its e-mail is queued in the same
+transaction and sent after the commit.
 """
 
 from collections.abc import Callable
@@ -40,7 +41,7 @@ def ship(order_id: int, carrier: str, tracking_number: str, staff_id: int | None
         order.fulfilment_status = F.SHIPPED
         order.bump_status_version()
         record(f"{carrier} {tracking_number}".strip())
-    order_shipped.send(the_app(), order_id=order_id)
+        order_shipped.send(the_app(), order_id=order_id)  # its e-mail is queued in this transaction
     return _("Marked as shipped.")
 
 
@@ -54,5 +55,5 @@ def mark_delivered(order_id: int, record: Recorder) -> str:
         shipment.delivered_at = utcnow()
         order.bump_status_version()
         record(shipment.tracking_number)
-    order_delivered.send(the_app(), order_id=order_id)
+        order_delivered.send(the_app(), order_id=order_id)
     return _("Marked as delivered.")

@@ -1,7 +1,9 @@
-"""Domain events other parts subscribe to (e-mails, back office), sent after the change is committed.
+"""Domain events other parts subscribe to (e-mails), sent inside the write transaction of the change.
 
-Senders never depend on receivers: a receiver that fails must not undo or block a payment, so each
-receiver is responsible for catching its own errors.
+A receiver adds its work to that transaction (the e-mail outbox's row), so the change and what it causes
+commit together or not at all: a crash after the commit cannot lose an e-mail. Senders never depend on
+receivers: a receiver that fails must not undo or block a payment, so each receiver runs in a savepoint
+and catches its own errors (mail/receivers.py); receivers never commit.
 """
 
 from blinker import Namespace

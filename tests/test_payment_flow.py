@@ -78,7 +78,7 @@ def test_paid_by_card_capture_accept(live_shop, sandbox, kopi):
 def test_card_challenged_by_fraud_detection_waits_for_review(live_shop, sandbox, kopi):
     browser, redirect_url = start_purchase(live_shop, sandbox, kopi)
     browser.pay_on_snap(redirect_url, method="credit_card", card_number="4511 1111 1111 1117")
-    order = wait_until(lambda: (o := the_order()).status == "under_review" and o)
+    order = wait_until(lambda: (o := the_order()).payment_status == "under_review" and o)
     assert order.attention == "under_review" and order.stock_reserved
 
 
@@ -105,7 +105,7 @@ def test_pending_va_shows_the_payment_instructions_on_the_order_page(live_shop, 
 def test_expired_payment_releases_stock_and_pay_again_reserves_it(live_shop, sandbox, kopi):
     browser, redirect_url = start_purchase(live_shop, sandbox, kopi, quantity=3)
     browser.pay_on_snap(redirect_url, method="bca_va", action="expire")
-    order = wait_until(lambda: (o := the_order()).status == "expired" and o)
+    order = wait_until(lambda: (o := the_order()).payment_status == "expired" and o)
     assert not order.stock_reserved
     assert db.session.get(Product, kopi.id).stock == 10
 

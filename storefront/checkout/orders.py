@@ -7,6 +7,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from ..appctx import the_app
 from ..database import write_transaction
 from ..extensions import db
 from ..inventory import reserve_stock
@@ -14,6 +15,7 @@ from ..models import Order, OrderItem, Product, utcnow
 from ..order_status import PaymentStatus
 from ..pricing import fingerprint, totals_for
 from ..shipping_rates.quotes import QuoteChanged, ShippingOffer, confirm_quote
+from ..signals import order_placed
 
 # No 0/O, 1/I/L: references are read out over the phone.
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -74,6 +76,7 @@ def place_order(
             if existing is not None:
                 return existing, False
             order = _create_order(quantities, customer, checkout_key, locale, offer, shipping_code, seen_fingerprint)
+            order_placed.send(the_app(), order_id=order.id)  # its e-mail is queued in the order's transaction
         return order, True
     except IntegrityError:
         # The other half of a concurrent double submit committed first (unique checkout_key).

@@ -1,9 +1,11 @@
-"""Which events send which e-mails. Receivers only queue (see outbox.py) and never raise: a failure
-here must not undo or block a payment, an order or a notification."""
+"""Which events send which e-mails. Receivers only queue (see outbox.py), inside the transaction of the
+change that caused the e-mail, and never raise: each runs in a savepoint, so a failure here undoes only
+its own rows, never a payment, an order or a notification."""
 
 import functools
 import logging
 
+from ..database import in_write_transaction
 from ..extensions import db
 from ..models import Order
 from ..order_status import PaymentStatus as S
@@ -35,11 +37,17 @@ def _never_raises(receiver):
     def wrapped(app, **kwargs):
         if "storefront_mail" not in app.extensions:
             return
+        inside = in_write_transaction()
         try:
-            receiver(app, **kwargs)
+            if inside:
+                with db.session.begin_nested():
+                    receiver(app, **kwargs)
+            else:
+                receiver(app, **kwargs)
         except Exception:  # noqa: BLE001 - see the module docstring
             log.exception("could not queue e-mail for %s %s", receiver.__name__, kwargs)
-            db.session.rollback()
+            if not inside:
+                db.session.rollback()
 
     return wrapped
 

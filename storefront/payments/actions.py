@@ -166,8 +166,7 @@ def _cancel_locally(order_id, attempt_id, midtrans_order_id):
         if attempt_id is not None:
             payload = {"status_code": "404", "order_id": midtrans_order_id}
             db.session.add(payment_event(attempt_id, payload, "cancel", None, Outcome(True, message)))
-        attention = order.attention
-    announce_status_change(order_id, S.AWAITING_PAYMENT, S.CANCELLED, attention)
+        announce_status_change(order_id, S.AWAITING_PAYMENT, S.CANCELLED, order.attention)
     return ActionResult(_("Cancelled. Midtrans had no transaction for it yet; the stock was released."))
 
 

@@ -48,14 +48,16 @@ def apply_status(attempt_id, status, *, source, extra_events=()):
             order.payment_status,
             order.attention,
         )
+        # Inside the transaction: the e-mails it causes are queued in it (see signals.py).
+        announce_status_change(order_id, old_status, new_status, attention)
+        if old_status == new_status and attention and attention != old_attention:
+            order_needs_attention.send(the_app(), order_id=order_id, attention=attention)
     log.info("payment %s %s: %s", label, status.transaction_status, outcome.message)
-    announce_status_change(order_id, old_status, new_status, attention)
-    if old_status == new_status and attention and attention != old_attention:
-        order_needs_attention.send(the_app(), order_id=order_id, attention=attention)
     return outcome
 
 
 def announce_status_change(order_id, old_status, new_status, attention):
+    """Send `order_status_changed`; called inside the change's write transaction (see signals.py)."""
     if old_status != new_status:
         order_status_changed.send(
             the_app(),

@@ -105,9 +105,8 @@ def _flag_amount_mismatch(attempt_id, payload):
             order.bump_status_version()
         message = "rejected: gross_amount does not match the order"
         db.session.add(payment_event(attempt_id, payload, "notification", True, Outcome(False, message)))
-        order_id = order.id
-    if newly_flagged:
-        order_needs_attention.send(the_app(), order_id=order_id, attention=states.ATTENTION_AMOUNT_MISMATCH)
+        if newly_flagged:
+            order_needs_attention.send(the_app(), order_id=order.id, attention=states.ATTENTION_AMOUNT_MISMATCH)
 
 
 def _record_only(attempt_id, payload, source, signature_valid, message):

@@ -51,9 +51,8 @@ def recheck_attempt(attempt, *, source="recheck", now=None, grace=EXPIRY_GRACE):
         db.session.add(
             payment_event(attempt_id, {"status_code": "404", "order_id": midtrans_order_id}, source, None, outcome)
         )
-        order_id, attention = order.id, order.attention
-    if expired:
-        announce_status_change(order_id, S.AWAITING_PAYMENT, S.EXPIRED, attention)
+        if expired:
+            announce_status_change(order.id, S.AWAITING_PAYMENT, S.EXPIRED, order.attention)
     return outcome
 
 

@@ -85,7 +85,6 @@ def send_refund(refund_id):
         refund_row.refund_key,
         refund_row.reason or "Refund",
     )
-    order_id = refund_row.order_id
     db.session.rollback()
     try:
         answer = gateway().refund(*args)
@@ -111,7 +110,6 @@ def send_refund(refund_id):
     except GatewayError as exc:
         # The refund is made; its notification (or the next re-check) brings the new status.
         log.warning("status after refund %s unavailable: %s", args[2], exc)
-    _announce_refund(order_id)
     return ActionResult(_("Refund of %(amount)s made through Midtrans.", amount=format_idr(amount)))
 
 
@@ -143,9 +141,9 @@ def record_manual_refund(order_id, request, payout):
         payload = {"refund_key": refund_row.refund_key, "refund_amount": str(amount), "method": "manual"}
         message = f"manual refund of {amount} recorded; order {old_status} -> {order.payment_status}"
         db.session.add(payment_event(attempt.id, payload, "manual_refund", None, Outcome(True, message)))
-        new_status, attention = order.payment_status, order.attention
-    announce_status_change(order_id, old_status, new_status, attention)
-    _announce_refund(order_id)
+        # Inside the transaction: the shopper's e-mails about it are queued in it (see signals.py).
+        announce_status_change(order_id, old_status, order.payment_status, order.attention)
+        _announce_refund(order)
     return ActionResult(_("Manual refund of %(amount)s recorded.", amount=format_idr(amount)))
 
 
@@ -229,10 +227,11 @@ def _close_refund(refund_id, status, *, error=None, midtrans_refund_id=None):
         ).first()
         if order.attention == ATTENTION_REFUND_PENDING and not still_pending:
             order.attention = None
+        if status == "succeeded":
+            db.session.flush()
+            _announce_refund(order)
         return refund_row.amount_idr
 
 
-def _announce_refund(order_id):
-    db.session.rollback()
-    order = db.session.get(Order, order_id)
-    order_refunded.send(the_app(), order_id=order_id, refunded_idr=refund_totals(order).refunded_idr)
+def _announce_refund(order):
+    order_refunded.send(the_app(), order_id=order.id, refunded_idr=refund_totals(order).refunded_idr)

@@ -196,7 +196,7 @@ def pay_again(order_id, now=None):
         order.payment_status = S.AWAITING_PAYMENT
         order.reserved_until = now + timedelta(minutes=current_app.config["PAYMENT_EXPIRY_MINUTES"])
         _new_attempt(order)
-    announce_status_change(order_id, old_status, S.AWAITING_PAYMENT, None)
+        announce_status_change(order_id, old_status, S.AWAITING_PAYMENT, None)
 
 
 def refresh_if_window_passed(order_id, now=None):
