@@ -29,6 +29,7 @@ from wtforms.validators import (
 
 from ..forms import Form
 from ..order_status import PaymentStatus
+from ..status_words import status_label
 
 MAX_STOCK_ADJUSTMENT = 100000
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -64,8 +65,6 @@ ATTENTION_FILTER = "attention"
 
 
 def status_choices():
-    from ..templating import status_label
-
     return [SelectChoice("", _l("All")), SelectChoice(ATTENTION_FILTER, _l("Needs attention"))] + [
         SelectChoice(status.value, status_label(status.value)) for status in PaymentStatus
     ]

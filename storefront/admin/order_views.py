@@ -185,7 +185,7 @@ def _act(reference, action, form, perform, *, form_key=None, audited=True):
         result = perform(order)
     except (actions.MerchantActionError, fulfilment.FulfilmentRefused) as exc:
         if audited:
-            audit.record_now(g.staff.id, action, order_id=order_id, detail=f"not done: {exc}")
+            audit.record_now(g.staff.id, action, order_id=order_id, detail=_("Not done: %(reason)s", reason=exc))
         # Fresh forms: a refund form's token now belongs to a closed (or pending) refund.
         return _after_action(reference, str(exc), "error")
     if audited:

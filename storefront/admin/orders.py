@@ -2,9 +2,8 @@
 
 import re
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import abort, current_app
+from flask import abort
 from sqlalchemy import func, or_
 from sqlalchemy.orm import selectinload
 
@@ -12,19 +11,16 @@ from ..catalog.queries import escape_like
 from ..checkout.forms import normalise_phone
 from ..extensions import db
 from ..models import Order, PaymentAttempt
+from ..store_time import store_zone
 from .forms import ATTENTION_FILTER
 
 PER_PAGE = 25
 MAX_SEARCH_LENGTH = 100
 
 
-def _local_zone():
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Jakarta")
-
-
 def _day_start_utc(day):
     """Midnight of a calendar day in the shop's time zone (the dates staff type are local days)."""
-    return datetime.combine(day, time.min, tzinfo=_local_zone())
+    return datetime.combine(day, time.min, tzinfo=store_zone())
 
 
 def _search(statement, query, date_from, date_to):

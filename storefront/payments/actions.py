@@ -16,6 +16,7 @@ from ..models import Order, PaymentAttempt
 from ..order_status import PaymentStatus as S
 from .apply import Outcome, announce_status_change, apply_status, payment_event
 from .gateway import GatewayError, parse_transaction
+from .outcomes import outcome_label
 from .reads import challenged_attempt, paid_attempt
 from .recheck import recheck_attempt
 from .setup import gateway
@@ -64,7 +65,7 @@ def recheck(order_id, attempt_number=None):
         outcome = recheck_attempt(attempt, source="recheck")
     except GatewayError as exc:
         raise merchant_error(exc) from None
-    return ActionResult(_("Midtrans was asked: %(outcome)s", outcome=outcome.message))
+    return ActionResult(_("Midtrans was asked: %(outcome)s", outcome=outcome_label(outcome.message)))
 
 
 def cancel(order_id):
@@ -91,8 +92,8 @@ def cancel(order_id):
             return ActionResult(
                 _(
                     "Not cancelled: Midtrans says the payment is %(status)s (%(outcome)s).",
-                    status=status.transaction_status,
-                    outcome=outcome.message,
+                    status=transaction_state_label(status.transaction_status),
+                    outcome=outcome_label(outcome.message),
                 ),
                 done=False,
             )
@@ -105,7 +106,7 @@ def cancel(order_id):
         outcome = _apply_answer(attempt_id, midtrans_order_id, answer, source="cancel")
     except GatewayError as exc:
         raise merchant_error(exc) from None
-    return ActionResult(_("Midtrans answered: %(outcome)s", outcome=outcome.message))
+    return ActionResult(_("Midtrans answered: %(outcome)s", outcome=outcome_label(outcome.message)))
 
 
 def void(order_id):
@@ -145,7 +146,7 @@ def void(order_id):
         raise merchant_error(exc) from None
     outcome = _apply_answer(attempt_id, midtrans_order_id, answer, source="void")
     if not outcome.applied:
-        return ActionResult(_("Midtrans answered: %(outcome)s", outcome=outcome.message), done=False)
+        return ActionResult(_("Midtrans answered: %(outcome)s", outcome=outcome_label(outcome.message)), done=False)
     return ActionResult(
         _("Card payment voided: the shopper is not charged, the order is cancelled and the stock released.")
     )
@@ -190,7 +191,7 @@ def _decide_challenge(order_id, decision):
         outcome = _apply_answer(attempt_id, midtrans_order_id, call(midtrans_order_id), source=decision)
     except GatewayError as exc:
         raise merchant_error(exc) from None
-    return ActionResult(_("Midtrans answered: %(outcome)s", outcome=outcome.message))
+    return ActionResult(_("Midtrans answered: %(outcome)s", outcome=outcome_label(outcome.message)))
 
 
 def _apply_answer(attempt_id, midtrans_order_id, answer, *, source):

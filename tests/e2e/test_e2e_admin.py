@@ -204,7 +204,7 @@ def test_paid_order_timeline_recheck_and_ship(shop, page, shots, staff, orders):
         expect(detail.locator(".admin-shipment")).to_contain_text("JNE")
         expect(detail.locator(".admin-shipment strong")).to_have_text("JNE0012345678")
         expect(detail.locator("form.admin-action[action$='/ship']")).to_have_count(0)  # cannot ship twice
-        expect(detail.locator(".admin-audit")).to_contain_text("ship")
+        expect(detail.locator(".admin-audit")).to_contain_text("Shipped")
         expect(detail.locator(".admin-audit")).to_contain_text(staff)
     page.locator("#order-detail .admin-actions").scroll_into_view_if_needed()
     shots(page, "order-shipped")
