@@ -6,6 +6,8 @@ Every setting the README documents is read here and nowhere else. `load_config` 
 
 import logging
 import os
+from collections.abc import Mapping, MutableMapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from .whatsapp import normalise_whatsapp_number
@@ -23,14 +25,14 @@ class ConfigError(RuntimeError):
     """A setting makes it unsafe or impossible to start; the message says what to set."""
 
 
-def _env_bool(name, default=False):
+def _env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _env_int(name, default):
+def _env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         return default
@@ -40,18 +42,18 @@ def _env_int(name, default):
         raise ConfigError(f"{name} must be a whole number, got {value!r}") from exc
 
 
-def _env_list(name):
+def _env_list(name: str) -> list[str]:
     return [item.strip() for item in (os.environ.get(name) or "").split(",") if item.strip()]
 
 
-def _whatsapp_number(name):
+def _whatsapp_number(name: str) -> str:
     number = normalise_whatsapp_number(os.environ.get(name, ""))
     if number is None:
         raise ConfigError(f"{name} must be a phone number, e.g. 0812 3456 7890 or +62 812 3456 7890.")
     return number
 
 
-def normalise_database_url(url):
+def normalise_database_url(url: str) -> str:
     """Accept the `postgres://` URLs that PaaS add-ons hand out and pick the psycopg 3 driver."""
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://") :]
@@ -60,7 +62,7 @@ def normalise_database_url(url):
     return url
 
 
-def load_config(instance_path):
+def load_config(instance_path: str) -> dict[str, Any]:
     database_url = os.environ.get("DATABASE_URL") or ("sqlite:///" + os.path.join(instance_path, "storefront.sqlite3"))
     debug = _env_bool("FLASK_DEBUG")
     return {
@@ -171,7 +173,7 @@ def load_config(instance_path):
 DEV_PUBLIC_URL = "http://127.0.0.1:5000"
 
 
-def apply_public_url(config) -> None:
+def apply_public_url(config: MutableMapping[str, Any]) -> None:
     """Check PUBLIC_URL and derive what depends on it (TRUSTED_HOSTS). Called once the config is final.
 
     Outside debug and testing the shop refuses to start without it: a link built from the Host header
@@ -206,7 +208,7 @@ def apply_public_url(config) -> None:
     config["TRUSTED_HOSTS"] = [parts.hostname, *config.get("ALLOWED_HOSTS", [])]
 
 
-def check_production_safety(config):
+def check_production_safety(config: Mapping[str, Any]) -> None:
     """Refuse to start with settings that are only acceptable on a developer's laptop."""
     if config.get("TESTING") or config.get("DEBUG"):
         return

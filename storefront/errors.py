@@ -2,7 +2,8 @@
 
 import logging
 
-from flask import render_template, request
+from flask import Flask, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError, ServiceUnavailable
@@ -12,32 +13,32 @@ from .extensions import db
 log = logging.getLogger(__name__)
 
 
-def _render(code, error=None):
+def _render(code: int, error: Exception | None = None) -> ResponseReturnValue:
     template = "errors/error.html"
     if request.headers.get("HX-Request") == "true":
         template = "errors/_error_fragment.html"
     return render_template(template, code=code, error=error), code
 
 
-def init_errors(app):
+def init_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def csrf_error(error):
+    def csrf_error(error: CSRFError) -> ResponseReturnValue:
         return _render(400, error)
 
     @app.errorhandler(SecurityError)
-    def untrusted_host(error):
+    def untrusted_host(error: SecurityError) -> ResponseReturnValue:
         # A Host that is not the shop's (TRUSTED_HOSTS): no URL can be built for it, so the page,
         # whose links need one, cannot be rendered. No shopper gets here, only a misdirected client.
         return error
 
     @app.errorhandler(HTTPException)
-    def http_error(error):
+    def http_error(error: HTTPException) -> ResponseReturnValue:
         if error.code is None or error.code < 400:
             return error
         return _render(error.code, error)
 
     @app.errorhandler(OperationalError)
-    def database_unavailable(error):
+    def database_unavailable(error: OperationalError) -> ResponseReturnValue:
         db.session.rollback()
         log.error("database unavailable: %s", type(error).__name__)
         return _render(503, ServiceUnavailable())
@@ -45,6 +46,6 @@ def init_errors(app):
     # For InternalServerError, not Exception: in debug and tests Flask lets a bug raise with its
     # traceback; in production it logs the bug and hands this handler an InternalServerError.
     @app.errorhandler(InternalServerError)
-    def unexpected(error):
+    def unexpected(error: InternalServerError) -> ResponseReturnValue:
         db.session.rollback()
         return _render(500, error)

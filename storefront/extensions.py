@@ -1,6 +1,7 @@
 """Flask extensions, created unbound so any module can import them without importing the app."""
 
 import secrets
+from collections.abc import Callable
 
 from flask import current_app, session
 from flask_babel import Babel
@@ -39,7 +40,7 @@ digest = FlaskStaticDigest()  # content-hashed static names: see storefront/asse
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
-def configured_limit(name):
+def configured_limit(name: str) -> Callable[[], str]:
     """A limit read from the config at request time, e.g. configured_limit("RATELIMIT_CART")."""
     return lambda: current_app.config[name]
 

@@ -10,7 +10,7 @@ from wtforms.i18n import messages_path
 
 
 @lru_cache(maxsize=None)
-def _wtforms_messages(locale):
+def _wtforms_messages(locale: str) -> support.NullTranslations:
     return support.Translations.load(messages_path(), [locale], domain="wtforms")
 
 

@@ -9,6 +9,7 @@ LANGUAGES, so it needs no signature.
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, request, url_for
+from werkzeug.wrappers import Response
 
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 DEFAULT_LANGUAGE = "id"
@@ -18,12 +19,12 @@ LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
 bp = Blueprint("i18n", __name__)
 
 
-def select_locale():
+def select_locale() -> str:
     lang = request.cookies.get(LANGUAGE_COOKIE)
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def safe_next(target, fallback):
+def safe_next(target: str | None, fallback: str) -> str:
     """Only same-site relative paths: an open redirect would let others phish with our domain."""
     if not target:
         return fallback
@@ -34,7 +35,7 @@ def safe_next(target, fallback):
 
 
 @bp.post("/language")
-def set_language():
+def set_language() -> Response:
     lang = request.form.get("lang")
     response = redirect(safe_next(request.form.get("next"), url_for("catalog.index")), code=303)
     if lang in LANGUAGES:

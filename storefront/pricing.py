@@ -12,7 +12,7 @@ class Totals:
     total_idr: int
 
 
-def totals_for(line_totals_idr, shipping_idr=0):
+def totals_for(line_totals_idr: Iterable[int], shipping_idr: int = 0) -> Totals:
     """Subtotal of the lines plus the shipping price the rate provider gave for the chosen service."""
     subtotal = sum(line_totals_idr)
     return Totals(subtotal, shipping_idr, subtotal + shipping_idr)

@@ -8,7 +8,7 @@ import pytest
 
 from storefront.extensions import db
 from storefront.models import Order, Product
-from tests.support.helpers import VALID_CUSTOMER, make_product, sandbox_transaction, the_order
+from tests.support.helpers import VALID_CUSTOMER, checkout_fields, make_product, sandbox_transaction, the_order
 
 FRAGMENT = {"HX-Request": "true", "HX-Target": "checkout-shipping"}
 
@@ -253,3 +253,21 @@ def test_the_fingerprint_the_page_holds_follows_the_chosen_service(shopper, kopi
     # Submitting JNE REG with the digest of the SiCepat summary: the shopper did not see this total.
     response = shopper.checkout(totals_fingerprint=sicepat)
     assert response.status_code == 422 and orders() == []
+
+
+def test_without_javascript_skipping_update_the_total_asks_to_confirm_the_total_with_shipping(shopper, kopi):
+    shopper.add(kopi.id, 1)
+    address = {k: VALID_CUSTOMER[k] for k in ("province", "city", "district")}
+    page = shopper.post("/checkout/", {"step": "district", **address}).get_data(as_text=True)  # services shown
+    chosen = {**VALID_CUSTOMER, **checkout_fields(page), "shipping_service": "jne-reg"}  # then straight to "pay"
+
+    response = shopper.post("/checkout/", chosen)
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Total sekarang termasuk ongkir JNE REG: Rp105.000" in html
+    assert "Harga dalam pesanan Anda berubah" not in html  # nothing changed: the shopper had not seen shipping
+    assert 'id="summary-total">Rp105.000' in html
+    assert orders() == [] and stock_of(kopi) == 10
+    assert shopper.post("/checkout/", {**chosen, **checkout_fields(html)}).status_code == 303
+    assert orders()[0].total_idr == 105000

@@ -111,3 +111,15 @@ class RateForm(Form):
     def price_idr(self) -> int | None:
         """The validated price; None when the rate is to be removed."""
         return None if self.remove.data else int(self.rate_price.data.strip().replace(".", ""))
+
+
+class MissingWeightsForm(Form):
+    """One weight for every product that has none yet."""
+
+    missing_weight_g = IntegerField(
+        _l("Weight to give them (grams, packaging included)"),
+        validators=[
+            InputRequired(_l("Enter the weight in grams.")),
+            NumberRange(min=1, max=100_000, message=_l("Enter a whole number of grams, from 1 to 100,000.")),
+        ],
+    )

@@ -6,6 +6,7 @@ from typing import Any
 from flask import Response, flash, g, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..money import format_idr
 from ..shipping_rates.models import current_settings
@@ -22,7 +23,8 @@ from .shipping import (
     service_id_or_404,
     services_with_rate_counts,
 )
-from .shipping_forms import RateForm, RateUploadForm, ShippingServiceForm, ShippingSettingsForm
+from .shipping_forms import MissingWeightsForm, RateForm, RateUploadForm, ShippingServiceForm, ShippingSettingsForm
+from .weights import fill_missing_weights, unweighed_products
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
 
@@ -55,11 +57,20 @@ def _render(status: int = 200, **forms: Any) -> ResponseReturnValue:
         "rate_form": forms.get("rate_form") or _rate_form(formdata=False),
         "upload_form": forms.get("upload_form") or RateUploadForm(formdata=None),
         "import_errors": forms.get("import_errors") or [],
+        "weights_form": forms.get("weights_form") or MissingWeightsForm(formdata=None),
     }
     edit_forms = {s.id: ShippingServiceForm(formdata=None, obj=s, prefix=f"s{s.id}") for s, _count in services}
     if "edited" in forms:
         edit_forms[forms["edited"][0]] = forms["edited"][1]
-    return render_template("admin/shipping/index.html", services=services, edit_forms=edit_forms, **page_forms), status
+    unweighed_count, unweighed = unweighed_products()
+    return render_template(
+        "admin/shipping/index.html",
+        services=services,
+        edit_forms=edit_forms,
+        unweighed_count=unweighed_count,
+        unweighed=unweighed,
+        **page_forms,
+    ), status
 
 
 @bp.get("/shipping")
@@ -137,18 +148,37 @@ def shipping_rate() -> ResponseReturnValue:
     before = save_rate(form.rate_service.data, form.rate_region.data, price, g.staff.id)
     names = dict(form.rate_service.choices), dict(form.rate_region.choices)
     what = {"service": names[0][form.rate_service.data], "region": names[1][form.rate_region.data].lstrip("— ")}
-    if price is None and before is None:
-        flash(_("%(service)s to %(region)s had no price: nothing changed.", **what), "info")
-    elif price is None:
-        flash(
-            _("%(service)s to %(region)s: price removed (was %(before)s per kg).", before=format_idr(before), **what),
-            "success",
-        )
+    if price is None:
+        if before is None:
+            flash(_("%(service)s to %(region)s had no price: nothing changed.", **what), "info")
+        else:
+            removed = _(
+                "%(service)s to %(region)s: price removed (was %(before)s per kg).", before=format_idr(before), **what
+            )
+            flash(removed, "success")
     elif before is None:
         flash(_("%(service)s to %(region)s: %(price)s per kg (new).", price=format_idr(price), **what), "success")
     else:
         was = {"price": format_idr(price), "before": format_idr(before)}
         flash(_("%(service)s to %(region)s: %(price)s per kg (was %(before)s).", **was, **what), "success")
+    return redirect(url_for("admin.shipping"), code=303)
+
+
+@bp.post("/shipping/weights")
+def shipping_missing_weights() -> ResponseReturnValue:
+    form = MissingWeightsForm()
+    if not form.validate_on_submit():
+        return _render(422, weights_form=form)
+    count = fill_missing_weights(form.missing_weight_g.data, g.staff.id)
+    flash(
+        ngettext(
+            "%(num)d product now weighs %(grams)d g.",
+            "%(num)d products now weigh %(grams)d g.",
+            count,
+            grams=form.missing_weight_g.data,
+        ),
+        "success",
+    )
     return redirect(url_for("admin.shipping"), code=303)
 
 

@@ -52,7 +52,7 @@ def _shown_fingerprint(form, cart):
     return cart.fingerprint(quote.price_idr if quote else 0)
 
 
-def _render(form, cart, shipping_problem, status=200, prices_changed=False):
+def _render(form, cart, shipping_problem, status=200, prices_changed=False, shipping_added=False):
     # The form always carries the fingerprint of the summary it is shown with now.
     form.totals_fingerprint.data = _shown_fingerprint(form, cart)
     # The step buttons sit in <noscript>; htmx parses swapped-in HTML as if scripting were off, which
@@ -65,6 +65,7 @@ def _render(form, cart, shipping_problem, status=200, prices_changed=False):
         quote=form.chosen_quote,
         show_steps=not is_htmx(),
         prices_changed=prices_changed,
+        shipping_added=shipping_added,
     ), status
 
 
@@ -136,8 +137,12 @@ def submit():
     except PricesChanged:
         # Nothing was kept. The page shows the summary as it is now (cart and rates read again); the form,
         # as typed, carries its fingerprint, so confirming again places the order at the prices now shown.
+        # A summary seen with no service chosen is not a price change: without JavaScript the shopper
+        # picked a service and skipped "Update the total", so the page says the total now has shipping.
+        skipped_step = form.totals_fingerprint.data == cart.fingerprint(0)
         cart = load_cart(session)
-        return _render(form, cart, _offer_shipping(form, cart), 422, prices_changed=True)
+        problem = _offer_shipping(form, cart)
+        return _render(form, cart, problem, 422, prices_changed=not skipped_step, shipping_added=skipped_step)
     except OutOfStock as exc:
         flash(
             _(

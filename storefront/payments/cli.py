@@ -2,6 +2,7 @@
 
 import json
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import click
 import requests
@@ -9,7 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..extensions import db
-from ..models import Order
+from ..models import Order, PaymentAttempt
 from .gateway import signature_for
 from .recheck import reconcile
 from .setup import gateway, uses_builtin_sandbox
@@ -35,7 +36,7 @@ SIMULATED_STATUS_CODES = {
     show_default=True,
     help="The running shop's notification URL.",
 )
-def simulate(reference, status, url):
+def simulate(reference: str, status: str, url: str) -> None:
     """Send a correctly signed Midtrans notification for an order to the running shop (like `stripe trigger`).
 
     With the built-in sandbox, the sandbox's transaction is first moved to STATUS, so the shop's check
@@ -54,7 +55,7 @@ def simulate(reference, status, url):
     )
 
 
-def _notification_body(attempt, status):
+def _notification_body(attempt: PaymentAttempt, status: str) -> dict[str, Any]:
     gateway_settings = gateway().config
     if uses_builtin_sandbox(current_app.config):
         response = requests.post(
@@ -63,8 +64,7 @@ def _notification_body(attempt, status):
             timeout=15,
         )
         response.raise_for_status()
-        body = response.json()
-        body = {k: v for k, v in body.items() if k in _NOTIFICATION_FIELDS}
+        body: dict[str, Any] = {k: v for k, v in response.json().items() if k in _NOTIFICATION_FIELDS}
     else:
         body = {
             "transaction_time": datetime.now(timezone(timedelta(hours=7))).strftime("%Y-%m-%d %H:%M:%S"),
@@ -118,7 +118,7 @@ _NOTIFICATION_FIELDS = {
 
 @payments_cli.command("reconcile")
 @click.option("--older-than", type=int, default=None, help="Minutes (default RECONCILE_AFTER_MINUTES).")
-def reconcile_command(older_than):
+def reconcile_command(older_than: int | None) -> None:
     """Re-check unfinished payments with the Midtrans status API and apply what it says."""
     results = reconcile(older_than_minutes=older_than)
     if not results:

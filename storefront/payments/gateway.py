@@ -9,8 +9,10 @@ safe to log: it never contains the server key.
 import hashlib
 import hmac
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from typing import Any
 from urllib.parse import quote
 
 import midtransclient
@@ -26,7 +28,15 @@ _NOT_LOGGED = {"signature_key"}
 class GatewayError(Exception):
     """Midtrans could not be used. `retryable` is True when trying again later may work."""
 
-    def __init__(self, message, *, http_status=None, api_status=None, retryable=True, messages=()):
+    def __init__(
+        self,
+        message: str,
+        *,
+        http_status: int | None = None,
+        api_status: str | None = None,
+        retryable: bool = True,
+        messages: tuple[str, ...] | list[str] = (),
+    ) -> None:
         super().__init__(message)
         self.http_status = http_status
         self.api_status = api_status
@@ -34,7 +44,7 @@ class GatewayError(Exception):
         self.messages = tuple(messages)
 
     @property
-    def order_id_taken(self):
+    def order_id_taken(self) -> bool:
         """Snap refused the order_id because a payment attempt already exists (or was paid)."""
         text = " ".join(self.messages).lower()
         return "order_id" in text and ("taken" in text or "sudah digunakan" in text or "utilized" in text)
@@ -49,7 +59,7 @@ class GatewayConfig:
     connect_timeout: float = 5.0
     read_timeout: float = 10.0
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         # The default repr would print the server key into logs and tracebacks.
         return f"GatewayConfig(is_production={self.is_production}, snap_base_url={self.snap_base_url!r})"
 
@@ -66,8 +76,8 @@ class SnapItem:
 class SnapRequest:
     order_id: str
     gross_amount_idr: int
-    items: tuple
-    customer: dict
+    items: tuple[SnapItem, ...]
+    customer: dict[str, str]
     finish_url: str
     start_time: datetime
     expiry_minutes: int
@@ -93,20 +103,20 @@ class TransactionStatus:
     payment_type: str | None = None
     currency: str | None = None
     refund_amount: str | None = None
-    raw: dict = field(default_factory=dict, compare=False)
+    raw: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
-    def gross_amount_idr(self):
+    def gross_amount_idr(self) -> int | None:
         return parse_amount(self.gross_amount)
 
     @property
-    def refunded_idr(self):
+    def refunded_idr(self) -> int | None:
         return parse_amount(self.refund_amount) if self.refund_amount else 0
 
-    def loggable(self):
+    def loggable(self) -> dict[str, Any]:
         return {k: v for k, v in self.raw.items() if k not in _NOT_LOGGED}
 
-    def instructions(self):
+    def instructions(self) -> dict[str, str] | None:
         return payment_instructions(self.raw)
 
 
@@ -118,7 +128,7 @@ _AMOUNT = re.compile(r"(\d{1,15})(?:\.(\d{1,2}))?")
 MAX_FIELD_LENGTH = 200
 
 
-def parse_amount(text):
+def parse_amount(text: object) -> int | None:
     """'150000.00' -> 150000. None if it is not a whole rupiah amount (IDR has no minor unit)."""
     match = _AMOUNT.fullmatch(str(text)) if isinstance(text, (str, int)) and not isinstance(text, bool) else None
     if match is None or (match.group(2) or "0").strip("0"):
@@ -126,13 +136,13 @@ def parse_amount(text):
     return int(match.group(1))
 
 
-def signature_for(order_id, status_code, gross_amount, server_key):
+def signature_for(order_id: str, status_code: str, gross_amount: str, server_key: str) -> str:
     """SHA-512 of order_id + status_code + gross_amount + server key, over the strings as received."""
     text = f"{order_id}{status_code}{gross_amount}{server_key}"
     return hashlib.sha512(text.encode("utf-8")).hexdigest()
 
 
-def verify_signature(payload, server_key):
+def verify_signature(payload: Any, server_key: str) -> bool:
     """Constant-time check of a notification's `signature_key`. Never raises on odd input."""
     try:
         claimed = payload["signature_key"]
@@ -142,11 +152,12 @@ def verify_signature(payload, server_key):
     if not isinstance(claimed, str) or not all(_plain_value(f) for f in fields):
         return False
     # Some Midtrans samples send numbers; the signature is over their text form.
-    expected = signature_for(*(str(f) for f in fields), server_key)
+    order_id, status_code, gross_amount = (str(f) for f in fields)
+    expected = signature_for(order_id, status_code, gross_amount, server_key)
     return hmac.compare_digest(expected.encode(), claimed.strip().lower().encode("utf-8", "replace"))
 
 
-def parse_transaction(payload):
+def parse_transaction(payload: object) -> TransactionStatus | None:
     """A TransactionStatus from a notification or status body; None if required fields are missing."""
     if not isinstance(payload, dict):
         return None
@@ -154,7 +165,7 @@ def parse_transaction(payload):
     if any(not _plain_value(payload.get(k)) for k in required):
         return None
 
-    def text(key):
+    def text(key: str) -> str | None:
         value = payload.get(key)
         return str(value) if _plain_value(value) else None
 
@@ -172,7 +183,7 @@ def parse_transaction(payload):
     )
 
 
-def _plain_value(value):
+def _plain_value(value: object) -> bool:
     """A short string or number that can be signed, logged and looked up: no NUL (PostgreSQL text
     cannot hold it), no lone surrogate (not encodable as UTF-8), no thousands of digits."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
@@ -188,7 +199,7 @@ def _plain_value(value):
     return True
 
 
-def payment_instructions(raw):
+def payment_instructions(raw: dict[str, Any]) -> dict[str, str] | None:
     """How the shopper pays, from a verified body: VA number, bill key, store code, or e-wallet."""
     payment_type = raw.get("payment_type")
     if payment_type == "bank_transfer":
@@ -217,9 +228,9 @@ def payment_instructions(raw):
     return None
 
 
-def build_snap_payload(request):
+def build_snap_payload(request: SnapRequest) -> dict[str, Any]:
     """The Snap body. item_details must sum exactly to gross_amount (Midtrans rejects otherwise)."""
-    items = [
+    items: list[dict[str, Any]] = [
         {
             "id": item.id[:MAX_NAME],
             "name": item.name[:MAX_NAME],
@@ -266,7 +277,7 @@ def build_snap_payload(request):
     return payload
 
 
-def split_name(full_name):
+def split_name(full_name: str) -> tuple[str, str]:
     """Midtrans wants first/last; BCA VA shows at most 30 characters of both together."""
     parts = full_name.strip().split(None, 1)
     first = parts[0] if parts else ""
@@ -277,11 +288,11 @@ def split_name(full_name):
 class _TimeoutSession(requests.Session):
     """midtransclient passes no timeout, so a hung Midtrans would pin a worker forever."""
 
-    def __init__(self, timeout):
+    def __init__(self, timeout: tuple[float, float]) -> None:
         super().__init__()
         self._timeout = timeout
 
-    def request(self, method, url, **kwargs):
+    def request(self, method: str | bytes, url: str | bytes, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         kwargs.setdefault("timeout", self._timeout)
         return super().request(method, url, **kwargs)
 
@@ -292,7 +303,7 @@ class MidtransGateway:
         self._session = _TimeoutSession((config.connect_timeout, config.read_timeout))
         self._core = self._client(midtransclient.CoreApi, {})
 
-    def _client(self, cls, headers):
+    def _client(self, cls: Any, headers: dict[str, str]) -> Any:
         # Always pass a fresh headers dict: the library's default dict is shared by every client.
         client = cls(is_production=self.config.is_production, server_key=self.config.server_key, custom_headers=headers)
         client.http_client.http_client = self._session
@@ -305,7 +316,7 @@ class MidtransGateway:
         return client
 
     # -- Snap ---------------------------------------------------------------------------------------
-    def create_snap_session(self, snap_request, notification_url=None):
+    def create_snap_session(self, snap_request: SnapRequest, notification_url: str | None = None) -> SnapSession:
         payload = build_snap_payload(snap_request)
         headers = {"X-Override-Notification": notification_url} if notification_url else {}
         # A client per call: the notification header differs per call and threads share the gateway.
@@ -317,7 +328,7 @@ class MidtransGateway:
         return SnapSession(token=token, redirect_url=redirect_url)
 
     # -- Core API -----------------------------------------------------------------------------------
-    def get_status(self, order_id):
+    def get_status(self, order_id: str) -> TransactionStatus | None:
         """The transaction's status, or None if Midtrans has none (Snap: no method chosen yet)."""
         try:
             body = self._call("status", self._core.transactions.status, quote(order_id, safe=""))
@@ -330,26 +341,27 @@ class MidtransGateway:
             raise GatewayError("status: response without the transaction fields", retryable=True)
         return status
 
-    def cancel(self, order_id):
+    def cancel(self, order_id: str) -> Any:
         return self._action("cancel", self._core.transactions.cancel, order_id)
 
-    def expire(self, order_id):
+    def expire(self, order_id: str) -> Any:
         return self._action("expire", self._core.transactions.expire, order_id)
 
-    def approve(self, order_id):
+    def approve(self, order_id: str) -> Any:
         return self._action("approve", self._core.transactions.approve, order_id)
 
-    def deny(self, order_id):
+    def deny(self, order_id: str) -> Any:
         return self._action("deny", self._core.transactions.deny, order_id)
 
-    def refund(self, order_id, amount_idr, refund_key, reason):
+    def refund(self, order_id: str, amount_idr: int, refund_key: str, reason: str) -> Any:
         params = {"refund_key": refund_key, "amount": int(amount_idr), "reason": reason[:255]}
         return self._call("refund", self._core.transactions.refund, quote(order_id, safe=""), params)
 
-    def _action(self, name, method, order_id):
+    def _action(self, name: str, method: Callable[..., Any], order_id: str) -> Any:
         return self._call(name, method, quote(order_id, safe=""))
 
-    def _call(self, what, method, *args):
+    def _call(self, what: str, method: Callable[..., Any], *args: Any) -> Any:
+        """The JSON Midtrans answered, as the library decoded it (callers check its shape)."""
         try:
             return method(*args)
         except midtransclient.error_midtrans.MidtransAPIError as exc:

@@ -1,13 +1,15 @@
 """What the shopper's browser gets when it is time to pay: Midtrans's page, or a clear way back."""
 
 from flask import flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from ..htmx import is_htmx, redirect_after_post
+from ..models import Order
 from .snap import NotPayable, PaymentUnavailable, ensure_snap_session
 
 
-def send_to_payment(order):
+def send_to_payment(order: Order) -> ResponseReturnValue:
     order_id, token = order.id, order.access_token
     try:
         attempt = ensure_snap_session(order_id)

@@ -1,6 +1,8 @@
 """What search engines and link previews read: robots.txt, sitemap.xml, /favicon.ico, and the
 structured data (JSON-LD) of a product page."""
 
+from typing import Any
+
 from flask import Blueprint, current_app
 from markupsafe import Markup
 
@@ -12,7 +14,7 @@ bp.add_app_template_global(public_url, "public_url")
 
 
 @bp.app_template_global("product_json_ld")
-def product_json_ld_tag(product, url: str, image_url: str | None) -> Markup:
+def product_json_ld_tag(product: Any, url: str, image_url: str | None) -> Markup:
     return json_ld_script(product_json_ld(product, url, image_url, current_app.config["STORE_NAME"]))
 
 

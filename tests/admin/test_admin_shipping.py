@@ -205,3 +205,47 @@ def test_a_bad_rate_is_refused_beside_its_field_and_nothing_changes(admin, data,
     if data.get("rate_price") not in ("", None):
         assert f'value="{data["rate_price"]}"' in html or data["rate_price"] == "sepuluh ribu"  # kept as typed
     assert rates() == before
+
+
+def test_products_without_a_weight_are_listed_and_given_one_weight_so_shoppers_can_check_out(admin, shopper):
+    from storefront.models import Product
+    from tests.support.helpers import make_product
+
+    tenun = make_product("Kain Tenun", price=300000, stock=3, weight_g=0)
+    make_product("Batik Tulis", price=250000, stock=2, weight_g=0, active=False)
+    make_product("Kopi Gayo", price=85000, stock=5, weight_g=300)
+    page = admin.get("/admin/shipping").get_data(as_text=True)
+    warning = page[page.index('id="products-without-weight"') :]
+    assert "2 products have no shipping weight" in warning
+    assert 'href="/admin/products/kain-tenun"' in warning and "Batik Tulis" in warning
+    assert "Kopi Gayo" not in warning[: warning.index("</section>")]
+    shopper.add(tenun.id, 1)
+    assert shopper.checkout().status_code == 422  # no weight: shipping cannot be priced
+
+    assert admin.post("/admin/shipping/weights", {"missing_weight_g": "1200"}).status_code == 303
+
+    db.session.rollback()
+    weights = dict(db.session.execute(db.select(Product.name, Product.weight_g)).all())
+    assert weights == {"Kain Tenun": 1200, "Batik Tulis": 1200, "Kopi Gayo": 300}
+    assert 'id="products-without-weight"' not in admin.get("/admin/shipping").get_data(as_text=True)
+    actions = db.session.execute(db.select(AuditEntry.action, AuditEntry.product_id)).all()
+    assert sorted(pid for action, pid in actions if action == "product_weight_filled") == sorted(
+        db.session.execute(db.select(Product.id).where(Product.name != "Kopi Gayo")).scalars()
+    )
+    assert shopper.checkout().status_code == 303
+    from tests.support.helpers import the_order
+
+    assert (the_order().weight_g, the_order().shipping_idr) == (1200, 20000)  # 1,200 g is 1 kg (300 g tolerance)
+
+
+@pytest.mark.parametrize("grams", ["", "0", "100001", "satu kilo"])
+def test_a_bad_weight_for_products_without_one_is_refused_beside_the_field(admin, grams):
+    from storefront.models import Product
+    from tests.support.helpers import make_product
+
+    make_product("Kain Tenun", price=300000, stock=3, weight_g=0)
+    response = admin.post("/admin/shipping/weights", {"missing_weight_g": grams})
+    assert response.status_code == 422
+    assert 'id="missing_weight_g-error"' in response.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.execute(db.select(Product.weight_g)).scalar_one() == 0
