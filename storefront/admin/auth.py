@@ -111,8 +111,3 @@ def logout():
     sign_out()
     flash(_("You are signed out."), "info")
     return redirect(url_for("admin.login"), code=303)
-
-
-@bp.get("/")
-def index():
-    return redirect(url_for("admin.orders"))

@@ -86,6 +86,22 @@ class OrderFilterForm(Form):
         self.status.choices = status_choices()
 
 
+class ExportForm(Form):
+    """Orders to export as CSV: a range of store days (a GET form: nothing changes)."""
+
+    class Meta:
+        csrf = False
+
+    date_from = DateField(_l("From"), validators=[InputRequired(_l("Enter the first day."))])
+    date_to = DateField(_l("To"), validators=[InputRequired(_l("Enter the last day."))])
+
+    def validate_date_to(self, field):
+        if self.date_from.data and field.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The last day comes before the first."))
+        if self.date_from.data and field.data and (field.data - self.date_from.data).days > 366:
+            raise ValidationError(_l("At most a year at a time."))
+
+
 class ProductForm(Form):
     name = StringField(_l("Name"), validators=[InputRequired(_l("Enter a name.")), Length(max=120)])
     slug = StringField(

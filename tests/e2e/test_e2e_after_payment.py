@@ -125,7 +125,9 @@ def test_a_qris_order_is_refunded_one_line_of_two_then_shipped_and_delivered(sho
     refund.get_by_label(BATIK[0]).fill("1")
     refund.get_by_label("Yes, I am sure").check()
     refund.get_by_role("button", name="Refund through Midtrans").click()
-    expect(detail.locator(".notice[role=status]")).to_contain_text(re.compile(r"Refund of Rp[\d.]+ made through Midtrans"))
+    expect(detail.locator(".notice[role=status]")).to_contain_text(
+        re.compile(r"Refund of Rp[\d.]+ made through Midtrans")
+    )
     expect(detail).to_have_attribute("data-order-status", "partially_refunded")
     refunded = re.search(r"Rp[\d.]+", detail.locator(".notice[role=status]").inner_text()).group(0)
 
