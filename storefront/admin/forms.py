@@ -92,8 +92,8 @@ class ExportForm(Form):
     class Meta:
         csrf = False
 
-    date_from = DateField(_l("From"), validators=[InputRequired(_l("Enter the first day."))])
-    date_to = DateField(_l("To"), validators=[InputRequired(_l("Enter the last day."))])
+    date_from = DateField(_l("From"), validators=[DataRequired(_l("Enter the first day."))])
+    date_to = DateField(_l("To"), validators=[DataRequired(_l("Enter the last day."))])
 
     def validate_date_to(self, field):
         if self.date_from.data and field.data and field.data < self.date_from.data:

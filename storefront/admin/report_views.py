@@ -13,8 +13,12 @@ from .forms import ExportForm
 
 @bp.get("/")
 def index():
-    form = ExportForm(formdata=None, date_from=reports.today() - timedelta(days=29), date_to=reports.today())
-    return _home(form)
+    return _home(_default_range())
+
+
+def _default_range():
+    """The last 30 store days, today included: what the export form starts with."""
+    return ExportForm(formdata=None, date_from=reports.today() - timedelta(days=29), date_to=reports.today())
 
 
 def _home(export_form, status=200):
@@ -34,7 +38,8 @@ def _home(export_form, status=200):
 
 @bp.get("/orders/export.csv")
 def orders_export():
-    form = ExportForm(request.args)
+    # Without dates (a bookmarked link), the last 30 days, as the form offers.
+    form = ExportForm(request.args) if request.args else _default_range()
     if not form.validate():
         # The home page again, with the message beside the date that is wrong.
         return _home(form, 422)

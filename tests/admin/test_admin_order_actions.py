@@ -42,7 +42,7 @@ def test_recheck_applies_what_the_status_api_says(admin, sandbox, placed):
 
 def test_recheck_before_a_method_is_chosen_changes_nothing(admin, placed):
     response = admin.act(placed.reference, "recheck", confirm=False)
-    assert "no transaction at Midtrans yet" in response.get_data(as_text=True)
+    assert "No transaction at Midtrans yet" in response.get_data(as_text=True)
     assert the_order().payment_status == "awaiting_payment"
 
 

@@ -32,8 +32,8 @@ def test_timeline_shows_each_event_with_its_source_signature_and_outcome(client,
     assert html.count('class="admin-timeline__event') == 3
     assert html.count('data-source="notification"') == 2 and html.count('data-source="status"') == 1
     assert "admin-timeline__event--applied" in html
-    assert "order awaiting_payment -&gt; paid" in html
-    assert "rejected: gross_amount does not match the order" in html
+    assert "Order: Awaiting payment → Paid" in html
+    assert "Rejected: the amount does not match the order" in html
     assert "not signed (our call)" in html and ">valid<" in html
     assert "signature_key" not in html
 
