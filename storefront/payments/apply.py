@@ -37,6 +37,9 @@ def apply_status(attempt_id, status, *, source, extra_events=()):
     with write_transaction():
         attempt = db.session.get(PaymentAttempt, attempt_id)
         order = Order.lock(attempt.order_id)
+        # Read again under the order's lock: a concurrent notification may have recorded a newer state
+        # on this attempt while we waited (the lock serialises every change of the order's attempts).
+        db.session.refresh(attempt)
         old_status, old_attention = order.payment_status, order.attention
         for event in extra_events:
             db.session.add(event)
