@@ -23,17 +23,17 @@ class AccountError(ValueError):
     """The account cannot be created or changed as asked; the message says why."""
 
 
-def normalise_email(email):
+def normalise_email(email: str | None) -> str:
     return (email or "").strip().lower()
 
 
-def hash_password(password):
+def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
     return generate_password_hash(password, method="scrypt")
 
 
-def create_staff(email, password):
+def create_staff(email: str, password: str) -> StaffUser:
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
         raise AccountError("Give the staff member's e-mail address.")
@@ -46,7 +46,7 @@ def create_staff(email, password):
     return staff
 
 
-def set_password(email, password):
+def set_password(email: str, password: str) -> None:
     """A new password; every session signed in with the old one ends (it may be why it changed)."""
     password_hash = hash_password(password)
     with write_transaction():
@@ -56,14 +56,14 @@ def set_password(email, password):
         staff_sessions.end_all(staff.id, "password_changed")
 
 
-def deactivate(email):
+def deactivate(email: str) -> None:
     with write_transaction():
         staff = _by_email(email)
         staff.active = False
         staff_sessions.end_all(staff.id, "deactivated")
 
 
-def _by_email(email):
+def _by_email(email: str) -> StaffUser:
     staff = db.session.execute(
         db.select(StaffUser).where(StaffUser.email == normalise_email(email))
     ).scalar_one_or_none()
@@ -72,7 +72,7 @@ def _by_email(email):
     return staff
 
 
-def authenticate(email, password):
+def authenticate(email: str | None, password: str | None) -> StaffUser | None:
     """The active account with this e-mail and password, or None. The same work is done either way."""
     staff = db.session.execute(
         db.select(StaffUser).where(StaffUser.email == normalise_email(email))
@@ -83,7 +83,7 @@ def authenticate(email, password):
     return staff
 
 
-def sign_in(staff):
+def sign_in(staff: StaffUser) -> None:
     """Start a server-side session and put only its id in the cookie.
 
     The id is new at every sign-in, and the CSRF token is dropped so Flask-WTF makes a new one: a
@@ -94,11 +94,11 @@ def sign_in(staff):
         session.pop(key, None)
     with write_transaction():
         token = staff_sessions.start(staff.id)
-        db.session.get(StaffUser, staff.id).last_login_at = utcnow()
+        db.session.get_one(StaffUser, staff.id).last_login_at = utcnow()
     session[staff_sessions.COOKIE_KEY] = token
 
 
-def sign_out():
+def sign_out() -> None:
     _end_current("signed_out")
 
 
@@ -109,7 +109,7 @@ def _end_current(reason: str) -> None:
             staff_sessions.end(row.id, reason)
 
 
-def signed_in_staff():
+def signed_in_staff() -> StaffUser | None:
     """The staff member of this browser's live server-side session, or None (also ends a timed-out one).
 
     Only a session that went through `sign_in` has a row; the cookie is signed, and the row is found

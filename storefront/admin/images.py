@@ -13,9 +13,12 @@ from functools import lru_cache
 
 from flask import Blueprint, abort, current_app, send_from_directory, url_for
 from flask_babel import gettext as _
+from werkzeug.datastructures import FileStorage
+from werkzeug.wrappers import Response
 
 from .. import renditions
 from ..extensions import digest
+from ..models import Product
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 UPLOAD_PREFIX = "uploads/products/"
@@ -31,7 +34,7 @@ class ImageRejected(ValueError):
     """Not an image we accept; the message says why."""
 
 
-def image_type(data):
+def image_type(data: bytes) -> str | None:
     """'png', 'jpg' or 'webp' from the file's first bytes (its magic number), else None.
 
     The browser's filename and Content-Type are the uploader's word; the bytes are not. SVG is never
@@ -46,7 +49,7 @@ def image_type(data):
     return None
 
 
-def upload_folder():
+def upload_folder() -> str:
     return current_app.config["UPLOAD_FOLDER"]
 
 
@@ -54,7 +57,7 @@ def rendition_folder() -> str:
     return os.path.join(upload_folder(), "renditions")
 
 
-def store_image(file_storage):
+def store_image(file_storage: FileStorage) -> str:
     """Check and store an uploaded image; returns the value for `Product.image`."""
     data = file_storage.stream.read(MAX_IMAGE_BYTES + 1)
     if not data:
@@ -83,7 +86,7 @@ def store_image(file_storage):
 
 
 @media_bp.get("/uploads/products/<name>")
-def product_image(name):
+def product_image(name: str) -> Response:
     match = _STORED_NAME.match(name)
     if match is None:
         abort(404)
@@ -93,7 +96,7 @@ def product_image(name):
 
 
 @media_bp.get("/media/<name>")
-def rendition(name: str):
+def rendition(name: str) -> Response:
     match = _RENDITION_NAME.match(name)
     if match is None:
         abort(404)
@@ -144,7 +147,7 @@ class Picture:
 
 
 @media_bp.app_template_global()
-def product_picture(product, width: int = 400) -> Picture:
+def product_picture(product: Product, width: int = 400) -> Picture:
     image = product.image or "img/placeholder.svg"
     key = _rendition_key(image)
     jpegs = renditions.existing_renditions(rendition_folder(), key, "jpg") if key else []
@@ -161,7 +164,7 @@ def product_picture(product, width: int = 400) -> Picture:
 
 
 @media_bp.app_template_global()
-def product_image_url(product):
+def product_image_url(product: Product) -> str:
     image = product.image or "img/placeholder.svg"
     if image.startswith(UPLOAD_PREFIX):
         return url_for("media.product_image", name=image[len(UPLOAD_PREFIX) :])

@@ -14,7 +14,7 @@ POSTAL_CODE = re.compile(r"\d{5}")
 _PHONE_PATTERN = re.compile(r"^(?:\+62|62|0)(8\d{7,12})$")
 
 
-def normalise_phone(raw):
+def normalise_phone(raw: str | None) -> str | None:
     """'0812-3456 789', '62812…', '+62812…' -> '+62812…'; None if it is not an Indonesian mobile."""
     compact = re.sub(r"[\s\-().]", "", raw or "")
     match = _PHONE_PATTERN.match(compact)
@@ -114,18 +114,18 @@ class CheckoutForm(Form):
         if self.place is not None and self.chosen_quote is None:
             raise ValidationError(_l("This service is not available for your address. Please choose one of the list."))
 
-    def validate_phone(self, field):
+    def validate_phone(self, field: Field) -> None:
         normalised = normalise_phone(field.data)
         if normalised is None:
             raise ValidationError(_l("Enter an Indonesian mobile number, e.g. 0812 3456 7890."))
         field.data = normalised
 
-    def validate_postal_code(self, field):
+    def validate_postal_code(self, field: Field) -> None:
         field.data = (field.data or "").strip()
         if not POSTAL_CODE.fullmatch(field.data):
             raise ValidationError(_l("A postal code has 5 digits."))
 
-    def customer(self):
+    def customer(self) -> dict[str, str]:
         return {
             "customer_name": self.name.data.strip(),
             "email": self.email.data.strip(),

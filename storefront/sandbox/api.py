@@ -2,9 +2,12 @@
 
 import hmac
 import uuid
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from flask import Blueprint, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
 
 from .app import current_engine
 from .engine import InvalidAmount, NotAllowed, NotFound, SnapRejected
@@ -49,10 +52,13 @@ def _authorized() -> bool:
     )
 
 
-def requires_server_key(unauthorized_body):
-    def decorator(view):
+View = Callable[..., ResponseReturnValue]
+
+
+def requires_server_key(unauthorized_body: dict[str, Any]) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(*args, **kwargs):
+        def wrapped(*args: Any, **kwargs: Any) -> ResponseReturnValue:
             if not _authorized():
                 return jsonify(unauthorized_body), 401
             return view(*args, **kwargs)
@@ -75,16 +81,16 @@ def notification_urls() -> list[str]:
     return ([default] if default else []) + _url_list(request.headers.get("X-Append-Notification"))
 
 
-def public_url(endpoint: str, **values) -> str:
+def public_url(endpoint: str, **values: Any) -> str:
     base = current_engine().settings.public_base_url or request.host_url.rstrip("/")
     return base + url_for(endpoint, **values)
 
 
 @snap_api.post("/transactions")
 @requires_server_key(SNAP_UNAUTHORIZED)
-def create_transaction():
+def create_transaction() -> ResponseReturnValue:
     snap_request, errors = parse_snap_request(request.get_json(silent=True))
-    if errors:
+    if errors or snap_request is None:
         return jsonify(error_messages=errors), 400
     try:
         order = current_engine().create_snap(snap_request, notification_urls())
@@ -94,13 +100,13 @@ def create_transaction():
     return jsonify(token=order.token, redirect_url=redirect_url), 201
 
 
-def _not_found():
+def _not_found() -> ResponseReturnValue:
     return jsonify(status_code="404", status_message="Transaction doesn't exist.", id=str(uuid.uuid4())), 404
 
 
 @core_api.get("/<id_>/status")
 @requires_server_key(CORE_UNAUTHORIZED)
-def status(id_):
+def status(id_: str) -> ResponseReturnValue:
     # A Snap order whose customer has not picked a method has no transaction yet: 404, like Midtrans.
     tx = current_engine().find(id_)
     if tx is None:
@@ -110,7 +116,7 @@ def status(id_):
 
 @core_api.post("/<id_>/<any(cancel, expire, approve, deny):name>")
 @requires_server_key(CORE_UNAUTHORIZED)
-def transaction_action(id_, name):
+def transaction_action(id_: str, name: str) -> ResponseReturnValue:
     action, status_code, message = CORE_ACTIONS[name]
     try:
         tx = current_engine().act(id_, action)
@@ -123,7 +129,7 @@ def transaction_action(id_, name):
 
 @core_api.post("/<id_>/refund")
 @requires_server_key(CORE_UNAUTHORIZED)
-def refund(id_):
+def refund(id_: str) -> ResponseReturnValue:
     body = request.get_json(silent=True) or {}
     if not isinstance(body, dict):
         body = {}

@@ -17,8 +17,8 @@ MAX_CONTENT_LENGTH = 64 * 1024
 def create_sandbox_app(
     server_key: str = SANDBOX_SERVER_KEY,
     *,
-    db_path,
-    retry_delays=DEFAULT_RETRY_DELAYS,
+    db_path: str,
+    retry_delays: tuple[float, ...] = DEFAULT_RETRY_DELAYS,
     notification_timeout: float = DEFAULT_NOTIFICATION_TIMEOUT,
     default_notification_url: str | None = None,
     public_base_url: str | None = None,
@@ -52,14 +52,15 @@ def create_sandbox_app(
         app.register_blueprint(blueprint)
 
     @app.get("/")
-    def index():
+    def index() -> str:
         return render_template("sandbox/index.html")
 
     return app
 
 
 def engine_of(app: Flask) -> SandboxEngine:
-    return app.extensions[EXTENSION_KEY]
+    engine: SandboxEngine = app.extensions[EXTENSION_KEY]
+    return engine
 
 
 def current_engine() -> SandboxEngine:

@@ -3,17 +3,21 @@
 Real Midtrans has nothing like these; a shop must only call them when it is configured for the sandbox.
 """
 
+from typing import Any
+
 from flask import Blueprint, jsonify, request
+from flask.typing import ResponseReturnValue
 
 from .api import public_url
 from .app import current_engine
 from .engine import NotFound
 from .payloads import amount_str, status_body
+from .store import SnapOrder, Transaction
 
 control = Blueprint("control", __name__, url_prefix="/sandbox")
 
 
-def transaction_json(order, transactions) -> dict:
+def transaction_json(order: SnapOrder, transactions: list[Transaction]) -> dict[str, Any]:
     """The order's latest attempt as GET status would show it, plus what only the sandbox knows."""
     key = current_engine().settings.server_key
     latest = transactions[-1] if transactions else None
@@ -41,12 +45,12 @@ def transaction_json(order, transactions) -> dict:
     return {**head, "snap": snap, "attempts": [tx.fields for tx in transactions]}
 
 
-def _no_such_order(order_id):
+def _no_such_order(order_id: str) -> ResponseReturnValue:
     return jsonify(error=f"no sandbox transaction for order_id {order_id!r}"), 404
 
 
 @control.get("/transactions/<order_id>")
-def show_transaction(order_id):
+def show_transaction(order_id: str) -> ResponseReturnValue:
     try:
         order, transactions = current_engine().snapshot(order_id)
     except NotFound:
@@ -55,7 +59,7 @@ def show_transaction(order_id):
 
 
 @control.post("/transactions/<order_id>/state")
-def force_state(order_id):
+def force_state(order_id: str) -> ResponseReturnValue:
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("transaction_status"), str):
         return jsonify(error="send JSON with a transaction_status"), 400
@@ -74,5 +78,5 @@ def force_state(order_id):
 
 
 @control.get("/notifications")
-def notifications():
+def notifications() -> ResponseReturnValue:
     return jsonify(current_engine().deliveries(request.args.get("order_id")))

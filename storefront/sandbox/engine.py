@@ -8,9 +8,11 @@ these exceptions back into Midtrans-shaped answers.
 import logging
 import time
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import partial
+from typing import Any
 
 from .methods import (
     METHODS,
@@ -22,8 +24,11 @@ from .methods import (
     method_for_payment_type,
     normalise_card_number,
 )
+from .notifier import Notifier
 from .payloads import amount_str, midtrans_time, notification_body
-from .store import SnapOrder, Transaction
+from .settings import SandboxSettings
+from .snap_request import SnapRequest
+from .store import SnapOrder, Store, StoreSession, Transaction
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +44,7 @@ class NotFound(Exception):
 
 
 class SnapRejected(Exception):
-    def __init__(self, messages):
+    def __init__(self, messages: list[str]) -> None:
         super().__init__("; ".join(messages))
         self.messages = messages
 
@@ -47,7 +52,7 @@ class SnapRejected(Exception):
 class NotAllowed(Exception):
     """The transaction's state does not allow the action (Midtrans answers 412)."""
 
-    def __init__(self, transaction: Transaction):
+    def __init__(self, transaction: Transaction) -> None:
         super().__init__(transaction.status)
         self.transaction = transaction
 
@@ -66,12 +71,12 @@ class UnknownTestCard(PageError):
 
 @dataclass(frozen=True)
 class Action:
-    from_statuses: frozenset
+    from_statuses: frozenset[str]
     to_status: str
     when_fraud: str | None = None
     sets_fraud: str | None = None
 
-    def allows(self, fields: dict) -> bool:
+    def allows(self, fields: dict[str, Any]) -> bool:
         return fields["transaction_status"] in self.from_statuses and (
             self.when_fraud is None or fields.get("fraud_status") == self.when_fraud
         )
@@ -105,7 +110,9 @@ def parse_idr(amount: str) -> int:
 
 
 class SandboxEngine:
-    def __init__(self, settings, store, notifier, clock=time.time):
+    def __init__(
+        self, settings: SandboxSettings, store: Store, notifier: Notifier, clock: Callable[[], float] = time.time
+    ) -> None:
         self.settings = settings
         self._store = store
         self._notifier = notifier
@@ -118,7 +125,7 @@ class SandboxEngine:
         return self._notifier.wait_idle(timeout)
 
     # --- Snap -------------------------------------------------------------------------------
-    def create_snap(self, request, notification_urls) -> SnapOrder:
+    def create_snap(self, request: SnapRequest, notification_urls: Iterable[str]) -> SnapOrder:
         now = self._clock()
         with self._store.write() as s:
             if s.order(request.order_id) is not None:
@@ -150,7 +157,7 @@ class SandboxEngine:
         return order
 
     @staticmethod
-    def _page_lifetime(request, now) -> float:
+    def _page_lifetime(request: SnapRequest, now: float) -> float:
         # Priority: page_expiry > expiry > default (midtrans.md §2.2).
         if request.page_expiry_seconds:
             return request.page_expiry_seconds
@@ -183,7 +190,7 @@ class SandboxEngine:
         if outcome is None:
             raise UnknownTestCard("Use one of the sandbox test cards, e.g. 4811 1111 1111 1114.")
 
-        def build(order, now):
+        def build(order: SnapOrder, now: float) -> Transaction:
             return self._new_transaction(
                 order,
                 now,
@@ -195,7 +202,9 @@ class SandboxEngine:
 
         return self._start_attempt(token, METHODS["credit_card"], build)
 
-    def _start_attempt(self, token: str, method: PaymentMethod, build) -> tuple[SnapOrder, Transaction]:
+    def _start_attempt(
+        self, token: str, method: PaymentMethod, build: Callable[[SnapOrder, float], Transaction]
+    ) -> tuple[SnapOrder, Transaction]:
         now = self._clock()
         with self._store.write() as s:
             order = s.order_by_token(token)
@@ -207,7 +216,7 @@ class SandboxEngine:
             s.after_commit(partial(self._notify, order, tx))
         return order, tx
 
-    def _ensure_can_start(self, order, latest, method) -> None:
+    def _ensure_can_start(self, order: SnapOrder, latest: Transaction | None, method: PaymentMethod) -> None:
         # Snap allows another attempt after a declined one (e.g. a second card), nothing else.
         if latest is not None and latest.status != "deny":
             raise PageError("A payment method was already chosen for this order.")
@@ -234,13 +243,13 @@ class SandboxEngine:
             raise NotFound(id_)
         return self._apply(tx.transaction_id, action)
 
-    def refund(self, id_: str, refund_key: str | None, amount, reason: str | None) -> dict:
+    def refund(self, id_: str, refund_key: str | None, amount: object, reason: str | None) -> dict[str, Any]:
         tx = self.find(id_)
         if tx is None:
             raise NotFound(id_)
         refund_key = refund_key or f"sandbox-{uuid.uuid4().hex}"
         with self._store.write() as s:
-            tx = s.transaction(tx.transaction_id)
+            tx = s.known_transaction(tx.transaction_id)
             # A repeated refund_key answers like the first call and refunds nothing more (idempotency).
             earlier = s.refund_response(tx.transaction_id, refund_key)
             if earlier is not None:
@@ -250,7 +259,7 @@ class SandboxEngine:
                 or tx.fields["payment_type"] not in REFUNDABLE_PAYMENT_TYPES
             ):
                 raise NotAllowed(tx)
-            order = s.order(tx.order_id)
+            order = s.known_order(tx.order_id)
             remaining = order.gross_amount - _refunded_idr(tx.fields)
             if amount is None:
                 amount = remaining
@@ -281,7 +290,9 @@ class SandboxEngine:
             s.after_commit(partial(self._notify, order, tx))
         return response
 
-    def _with_refund(self, s, order, tx, amount: int, refund_key: str, reason: str):
+    def _with_refund(
+        self, s: StoreSession, order: SnapOrder, tx: Transaction, amount: int, refund_key: str, reason: str
+    ) -> tuple[Transaction, dict[str, Any]]:
         when = midtrans_time(self._clock())
         entry = {
             "refund_chargeback_id": s.add_refund(tx.transaction_id, refund_key),
@@ -304,14 +315,14 @@ class SandboxEngine:
 
     # --- control (sandbox-only) -------------------------------------------------------------------
     def snapshot(self, order_id: str) -> tuple[SnapOrder, list[Transaction]]:
-        latest = self.find(order_id)  # lets a due expiry happen before anyone looks
+        self.find(order_id)  # lets a due expiry happen before anyone looks
         with self._store.read() as s:
             order = s.order(order_id)
-            if order is None and latest is None:
+            if order is None:  # also when a transaction id is given for the order id
                 raise NotFound(order_id)
             return order, s.transactions(order_id)
 
-    def deliveries(self, order_id: str | None = None) -> list[dict]:
+    def deliveries(self, order_id: str | None = None) -> list[dict[str, Any]]:
         with self._store.read() as s:
             return s.deliveries(order_id)
 
@@ -341,7 +352,7 @@ class SandboxEngine:
                 s.after_commit(partial(self._notify, order, tx))
         return tx
 
-    def _forced_attempt(self, order, now, method) -> Transaction:
+    def _forced_attempt(self, order: SnapOrder, now: float, method: PaymentMethod) -> Transaction:
         if method.key != "credit_card":
             return self._new_transaction(order, now, method=method)
         number = "4811111111111114"
@@ -378,7 +389,7 @@ class SandboxEngine:
         action = ACTIONS[name]
         now = self._clock()
         with self._store.write() as s:
-            tx = s.transaction(transaction_id)
+            tx = s.known_transaction(transaction_id)
             if not action.allows(tx.fields):
                 raise NotAllowed(tx)
             fields = dict(tx.fields, transaction_status=action.to_status)
@@ -388,11 +399,11 @@ class SandboxEngine:
                 fields = self._settled(fields, now)
             tx = replace(tx, fields=fields)
             s.save_transaction(tx)
-            s.after_commit(partial(self._notify, s.order(tx.order_id), tx))
+            s.after_commit(partial(self._notify, s.known_order(tx.order_id), tx))
         return tx
 
     @staticmethod
-    def _settled(fields: dict, now: float) -> dict:
+    def _settled(fields: dict[str, Any], now: float) -> dict[str, Any]:
         when = midtrans_time(now)
         fields = dict(fields, settlement_time=when)
         if "payment_amounts" in fields:
@@ -407,7 +418,7 @@ class SandboxEngine:
         method: PaymentMethod,
         status: str = "pending",
         fraud_status: str = "accept",
-        extra: dict | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> Transaction:
         transaction_id = str(uuid.uuid4())
         fields = {
@@ -438,5 +449,5 @@ class SandboxEngine:
         self._notifier.send(order.order_id, tx.transaction_id, order.notification_urls, body)
 
 
-def _refunded_idr(fields: dict) -> int:
+def _refunded_idr(fields: dict[str, Any]) -> int:
     return sum(parse_idr(entry["refund_amount"]) for entry in fields.get("refunds", []))

@@ -3,6 +3,7 @@
 import itertools
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 
 def _digits(count: int) -> str:
@@ -21,7 +22,7 @@ class PaymentMethod:
     # Set for VA methods whose notifications carry va_numbers/payment_amounts.
     va_bank: str | None = None
 
-    def new_fields(self) -> dict:
+    def new_fields(self) -> dict[str, Any]:
         """Method-specific transaction fields, fixed when the customer picks the method."""
         if self.va_bank:
             return {
@@ -135,7 +136,7 @@ def normalise_card_number(text: str) -> str:
     return "".join(ch for ch in text if ch not in " -")
 
 
-def card_fields(card_number: str, outcome: CardOutcome) -> dict:
+def card_fields(card_number: str, outcome: CardOutcome) -> dict[str, Any]:
     fields = {
         "masked_card": f"{card_number[:8]}-{card_number[-4:]}",
         "bank": "bni",
@@ -150,7 +151,7 @@ def card_fields(card_number: str, outcome: CardOutcome) -> dict:
     return fields
 
 
-def method_of(fields: dict) -> PaymentMethod | None:
+def method_of(fields: dict[str, Any]) -> PaymentMethod | None:
     """The simulated method behind a transaction (payment_type alone cannot tell BCA from BNI)."""
     if fields.get("va_numbers"):
         return METHODS.get(f"{fields['va_numbers'][0]['bank']}_va")

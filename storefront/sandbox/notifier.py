@@ -11,10 +11,14 @@ import logging
 import threading
 import time
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin
 
 import requests
+
+from .store import Store
 
 log = logging.getLogger(__name__)
 
@@ -40,21 +44,21 @@ class Job:
     order_id: str
     transaction_id: str
     url: str
-    body: dict  # snapshot taken when the state changed, so a late retry still describes that event
+    body: dict[str, Any]  # snapshot taken when the state changed, so a late retry still describes that event
 
 
 class Notifier:
-    def __init__(self, store, retry_delays, timeout: float):
+    def __init__(self, store: Store, retry_delays: Iterable[float], timeout: float) -> None:
         self._store = store
         self._retry_delays = tuple(retry_delays)
         self._timeout = timeout
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
-        self._queues: dict[tuple[str, str], deque] = {}
+        self._queues: dict[tuple[str, str], deque[Job]] = {}
         self._workers: dict[tuple[str, str], threading.Thread] = {}
         self._closing = threading.Event()
 
-    def send(self, order_id: str, transaction_id: str, urls, body: dict) -> None:
+    def send(self, order_id: str, transaction_id: str, urls: Iterable[str], body: dict[str, Any]) -> None:
         with self._lock:
             if self._closing.is_set():
                 return
@@ -82,7 +86,7 @@ class Notifier:
         for worker in workers:
             worker.join(max(0.0, deadline - time.monotonic()))
 
-    def _drain(self, key) -> None:
+    def _drain(self, key: tuple[str, str]) -> None:
         while True:
             with self._lock:
                 queue = self._queues.get(key)
@@ -109,7 +113,7 @@ class Notifier:
                     return
                 attempt += 1
 
-    def _attempt(self, session, job: Job, attempt: int) -> int:
+    def _attempt(self, session: requests.Session, job: Job, attempt: int) -> int:
         """POST once, following 307/308 with the same body; record each hop; return the retries still allowed."""
         data = json.dumps(job.body).encode()
         url = job.url
@@ -133,7 +137,9 @@ class Notifier:
             url = urljoin(url, location)
             redirects += 1
 
-    def _record(self, job: Job, url, attempt, http_status, error, outcome) -> None:
+    def _record(
+        self, job: Job, url: str, attempt: int, http_status: int | None, error: str | None, outcome: str
+    ) -> None:
         with self._store.write() as session:
             session.add_delivery(
                 order_id=job.order_id,

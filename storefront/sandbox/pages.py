@@ -7,11 +7,14 @@ because it holds nothing but a sandbox payment.
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response
 
 from .app import current_engine
-from .engine import NotAllowed, NotFound, PageError, UnknownTestCard
+from .engine import NotAllowed, NotFound, PageError, PageState, UnknownTestCard
 from .methods import grouped, method_of
 from .payloads import event_status_code
+from .store import SnapOrder, Transaction
 
 pages = Blueprint("pages", __name__, url_prefix="/snap/v3/redirection/<token>")
 
@@ -27,7 +30,7 @@ RESULT_TEXT = {
 }
 
 
-def merchant_url(base: str | None, order_id: str, tx=None) -> str | None:
+def merchant_url(base: str | None, order_id: str, tx: Transaction | None = None) -> str | None:
     """The merchant's finish/error URL with the query Midtrans appends (midtrans.md §3)."""
     if not base or not base.startswith(("http://", "https://")):
         return None
@@ -39,7 +42,7 @@ def merchant_url(base: str | None, order_id: str, tx=None) -> str | None:
     return urlunsplit(parts._replace(query=query))
 
 
-def render_state(state, notice: str | None = None, status: int = 200):
+def render_state(state: PageState, notice: str | None = None, status: int = 200) -> ResponseReturnValue:
     order, tx = state.order, state.transaction
     context = {
         "order": order,
@@ -58,25 +61,27 @@ def render_state(state, notice: str | None = None, status: int = 200):
     return render_template("sandbox/result.html", heading=heading, text=text, **context), status
 
 
-def card_page(order, notice=None, declined=False, status=200):
+def card_page(
+    order: SnapOrder, notice: str | None = None, declined: bool = False, status: int = 200
+) -> ResponseReturnValue:
     back_url = merchant_url(order.finish_url, order.order_id)
     return render_template(
         "sandbox/card.html", order=order, notice=notice, declined=declined, back_url=back_url
     ), status
 
 
-def token_not_found():
+def token_not_found() -> ResponseReturnValue:
     return render_template("sandbox/not_found.html"), 404
 
 
-def after_change(token, tx, merchant_base):
+def after_change(token: str, tx: Transaction, merchant_base: str | None) -> Response:
     """303 to the merchant like Snap does, or back to this page when the merchant gave no URL."""
     target = merchant_url(merchant_base, tx.order_id, tx)
     return redirect(target or url_for("pages.payment_page", token=token), 303)
 
 
 @pages.get("")
-def payment_page(token):
+def payment_page(token: str) -> ResponseReturnValue:
     try:
         return render_state(current_engine().page(token))
     except NotFound:
@@ -84,7 +89,7 @@ def payment_page(token):
 
 
 @pages.post("/method")
-def choose_method(token):
+def choose_method(token: str) -> ResponseReturnValue:
     method = request.form.get("method", "")
     engine = current_engine()
     try:
@@ -100,7 +105,7 @@ def choose_method(token):
 
 
 @pages.get("/credit-card")
-def card_form(token):
+def card_form(token: str) -> ResponseReturnValue:
     engine = current_engine()
     try:
         state = engine.check_card_page(token)
@@ -112,7 +117,7 @@ def card_form(token):
 
 
 @pages.post("/credit-card")
-def pay_card(token):
+def pay_card(token: str) -> ResponseReturnValue:
     engine = current_engine()
     try:
         order, tx = engine.charge_card(token, request.form.get("card_number", ""))
@@ -129,7 +134,7 @@ def pay_card(token):
 
 
 @pages.post("/<any(pay, deny, expire):action>")
-def simulate(token, action):
+def simulate(token: str, action: str) -> ResponseReturnValue:
     engine = current_engine()
     try:
         order, tx = engine.page_action(token, action)

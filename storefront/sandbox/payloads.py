@@ -5,6 +5,7 @@ Everything a merchant's code parses or hashes is produced here, so the exact wir
 
 import hashlib
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 # Midtrans reports every timestamp in Western Indonesian Time, without a zone suffix.
 WIB = timezone(timedelta(hours=7), "WIB")
@@ -47,14 +48,14 @@ def signature_key(order_id: str, status_code: str, gross_amount: str, server_key
     return hashlib.sha512(f"{order_id}{status_code}{gross_amount}{server_key}".encode()).hexdigest()
 
 
-def event_status_code(fields: dict) -> str:
+def event_status_code(fields: dict[str, Any]) -> str:
     """status_code of a notification or a finish redirect for this transaction state."""
     if fields["transaction_status"] == "capture" and fields.get("fraud_status") == "challenge":
         return "201"
     return _EVENT_STATUS_CODES[fields["transaction_status"]]
 
 
-def status_api_code(fields: dict) -> str:
+def status_api_code(fields: dict[str, Any]) -> str:
     # GET status answers an expired transaction with the non-standard "407" (midtrans.md §4.3, §6.1),
     # while the expire notification itself carries "202".
     if fields["transaction_status"] == "expire":
@@ -62,7 +63,7 @@ def status_api_code(fields: dict) -> str:
     return event_status_code(fields)
 
 
-def _signed(fields: dict, status_code: str, status_message: str, server_key: str) -> dict:
+def _signed(fields: dict[str, Any], status_code: str, status_message: str, server_key: str) -> dict[str, Any]:
     body = {
         "status_code": status_code,
         "status_message": status_message,
@@ -72,14 +73,14 @@ def _signed(fields: dict, status_code: str, status_message: str, server_key: str
     return body
 
 
-def notification_body(fields: dict, server_key: str) -> dict:
+def notification_body(fields: dict[str, Any], server_key: str) -> dict[str, Any]:
     return _signed(fields, event_status_code(fields), NOTIFICATION_MESSAGE, server_key)
 
 
-def status_body(fields: dict, server_key: str) -> dict:
+def status_body(fields: dict[str, Any], server_key: str) -> dict[str, Any]:
     return _signed(fields, status_api_code(fields), STATUS_FOUND_MESSAGE, server_key)
 
 
-def action_body(fields: dict, status_code: str, status_message: str) -> dict:
+def action_body(fields: dict[str, Any], status_code: str, status_message: str) -> dict[str, Any]:
     """Response of a Core API action (cancel, expire, approve, deny): the transaction, unsigned."""
     return {"status_code": status_code, "status_message": status_message, **fields}

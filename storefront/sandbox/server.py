@@ -3,11 +3,13 @@
 import logging
 import socket
 import threading
+from typing import Any
 
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, get_sockaddr, make_server, select_address_family
 
 from .app import create_sandbox_app, engine_of
+from .engine import SandboxEngine
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +20,7 @@ SHUTDOWN_POLL_SECONDS = 0.05
 class _QuietHandler(WSGIRequestHandler):
     # Werkzeug would print every request to stderr; the sandbox's traffic belongs in a logger the
     # host application can switch on.
-    def log_request(self, code="-", size="-"):
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         log.debug('%s "%s" %s', self.address_string(), self.requestline, code)
 
 
@@ -43,8 +45,13 @@ class SandboxServer:
     """`start()` binds first and raises OSError (EADDRINUSE) when the port is taken."""
 
     def __init__(
-        self, host: str = "127.0.0.1", port: int = 0, *, sweep_interval: float = SWEEP_INTERVAL_SECONDS, **app_options
-    ):
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        sweep_interval: float = SWEEP_INTERVAL_SECONDS,
+        **app_options: Any,
+    ) -> None:
         self.host = host
         self.port = port
         self._sweep_interval = sweep_interval
@@ -60,7 +67,9 @@ class SandboxServer:
         return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
 
     @property
-    def engine(self):
+    def engine(self) -> SandboxEngine:
+        if self.app is None:
+            raise RuntimeError("sandbox server not started")
         return engine_of(self.app)
 
     def start(self) -> "SandboxServer":
@@ -103,10 +112,10 @@ class SandboxServer:
         """For tests: wait until every notification sent so far is delivered or given up."""
         return self.engine.wait_for_notifications(timeout)
 
-    def __enter__(self):
+    def __enter__(self) -> "SandboxServer":
         return self.start()
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
     def _sweep(self) -> None:

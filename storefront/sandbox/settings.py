@@ -19,13 +19,13 @@ DEFAULT_NOTIFICATION_TIMEOUT = 10.0
 class SandboxSettings:
     server_key: str
     db_path: str
-    retry_delays: tuple = DEFAULT_RETRY_DELAYS
+    retry_delays: tuple[float, ...] = DEFAULT_RETRY_DELAYS
     notification_timeout: float = DEFAULT_NOTIFICATION_TIMEOUT
     default_notification_url: str | None = None
     public_base_url: str | None = None
     merchant_id: str = SANDBOX_MERCHANT_ID
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not self.server_key:
             raise ValueError("the sandbox needs a server key")
         if not self.db_path:

@@ -9,7 +9,7 @@ The others follow the same pattern and are the sandbox's best guess.
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeGuard, cast
+from typing import Any, TypeGuard, cast
 
 ORDER_ID_RE = re.compile(r"[A-Za-z0-9\-_.~]+")
 ORDER_ID_MAX = 50
@@ -29,14 +29,14 @@ class Expiry:
 class SnapRequest:
     order_id: str
     gross_amount: int
-    item_details: list
-    customer_details: dict | None
+    item_details: list[Any]
+    customer_details: dict[str, Any] | None
     finish_url: str | None
     error_url: str | None
     expiry: Expiry | None
     page_expiry_seconds: int | None
-    custom_fields: dict
-    enabled_payments: list | None
+    custom_fields: dict[str, Any]
+    enabled_payments: list[Any] | None
 
 
 def _is_int(value: object) -> TypeGuard[int]:
@@ -45,12 +45,12 @@ def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _is_number(value) -> bool:
+def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-class _Errors(list):
-    def integer(self, obj: dict, key: str, label: str) -> bool:
+class _Errors(list[Any]):
+    def integer(self, obj: dict[str, Any], key: str, label: str) -> bool:
         """Check that obj[key] is an integer amount/count; IDR has no minor unit, so decimals are refused."""
         value = obj.get(key)
         if value is None:
@@ -63,7 +63,7 @@ class _Errors(list):
             return True
         return False
 
-    def text(self, obj: dict, key: str, label: str, limit: int, required: bool = False):
+    def text(self, obj: dict[str, Any], key: str, label: str, limit: int, required: bool = False) -> str | None:
         value = obj.get(key)
         if value is None:
             if required:
@@ -81,7 +81,7 @@ class _Errors(list):
         return value
 
 
-def _duration(errors: _Errors, obj, label: str) -> int | None:
+def _duration(errors: _Errors, obj: object, label: str) -> int | None:
     if not isinstance(obj, dict):
         errors.append(f"{label} must be an object")
         return None
@@ -98,7 +98,7 @@ def _duration(errors: _Errors, obj, label: str) -> int | None:
     return duration * seconds_per_unit
 
 
-def _expiry(errors: _Errors, obj) -> Expiry | None:
+def _expiry(errors: _Errors, obj: object) -> Expiry | None:
     seconds = _duration(errors, obj, "expiry")
     start = None
     if isinstance(obj, dict) and obj.get("start_time") is not None:
@@ -109,7 +109,7 @@ def _expiry(errors: _Errors, obj) -> Expiry | None:
     return Expiry(seconds, start) if seconds is not None else None
 
 
-def _items(errors: _Errors, items) -> list:
+def _items(errors: _Errors, items: object) -> list[dict[str, Any]]:
     if not isinstance(items, list):
         errors.append("item_details must be an array")
         return []
@@ -131,7 +131,7 @@ def _items(errors: _Errors, items) -> list:
     return cleaned
 
 
-def _customer(errors: _Errors, customer) -> dict | None:
+def _customer(errors: _Errors, customer: object) -> dict[str, Any] | None:
     if customer is None:
         return None
     if not isinstance(customer, dict):
@@ -142,7 +142,7 @@ def _customer(errors: _Errors, customer) -> dict | None:
     return customer
 
 
-def parse_snap_request(body) -> tuple[SnapRequest | None, list[str]]:
+def parse_snap_request(body: object) -> tuple[SnapRequest | None, list[str]]:
     """Return (request, []) when Midtrans would accept the body, else (None, error_messages)."""
     errors = _Errors()
     if not isinstance(body, dict):
@@ -190,7 +190,7 @@ def parse_snap_request(body) -> tuple[SnapRequest | None, list[str]]:
         errors.append("enabled_payments must be an array of strings")
         enabled = None
 
-    if errors:
+    if errors or order_id is None:  # a missing order_id is one of the errors
         return None, list(errors)
     return SnapRequest(
         order_id=order_id,

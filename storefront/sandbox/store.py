@@ -9,10 +9,11 @@ racing to expire the same transaction cannot both succeed.
 import json
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 BUSY_TIMEOUT_SECONDS = 10.0
 
@@ -64,15 +65,15 @@ class SnapOrder:
     order_id: str
     token: str
     gross_amount: int  # integer rupiah
-    item_details: list
-    customer_details: dict | None
+    item_details: list[Any]
+    customer_details: dict[str, Any] | None
     finish_url: str | None
     error_url: str | None
-    custom_fields: dict
-    enabled_payments: list | None
+    custom_fields: dict[str, Any]
+    enabled_payments: list[Any] | None
     expiry_seconds: int | None
     expiry_start: float | None
-    notification_urls: list
+    notification_urls: list[Any]
     created_at: float
     page_expires_at: float
 
@@ -84,14 +85,15 @@ class Transaction:
     transaction_id: str
     order_id: str
     expires_at: float | None
-    fields: dict
+    fields: dict[str, Any]
 
     @property
     def status(self) -> str:
-        return self.fields["transaction_status"]
+        status: str = self.fields["transaction_status"]
+        return status
 
 
-def _transaction(row) -> Transaction | None:
+def _transaction(row: sqlite3.Row | None) -> Transaction | None:
     if row is None:
         return None
     return Transaction(row["transaction_id"], row["order_id"], row["expires_at"], json.loads(row["fields"]))
@@ -100,11 +102,11 @@ def _transaction(row) -> Transaction | None:
 class StoreSession:
     """Queries over one connection; inside a write session they form one atomic transaction."""
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
         self._after_commit: list[Callable[[], None]] = []
 
-    def after_commit(self, callback) -> None:
+    def after_commit(self, callback: Callable[[], None]) -> None:
         """Run `callback` once the write is durable (e.g. queue its notification), never on rollback."""
         self._after_commit.append(callback)
 
@@ -129,6 +131,20 @@ class StoreSession:
         return _transaction(
             self._conn.execute("SELECT * FROM transactions WHERE transaction_id = ?", (transaction_id,)).fetchone()
         )
+
+    def known_transaction(self, transaction_id: str) -> Transaction:
+        """A transaction found a moment ago (rows are never deleted)."""
+        tx = self.transaction(transaction_id)
+        if tx is None:
+            raise LookupError(f"no sandbox transaction {transaction_id}")
+        return tx
+
+    def known_order(self, order_id: str) -> SnapOrder:
+        """The Snap order of a transaction found a moment ago (every transaction has one)."""
+        order = self.order(order_id)
+        if order is None:
+            raise LookupError(f"no sandbox order {order_id}")
+        return order
 
     def latest_transaction(self, order_id: str) -> Transaction | None:
         return _transaction(
@@ -161,7 +177,7 @@ class StoreSession:
         )
 
     # --- refunds ledger (idempotency by refund_key, ids for refund_chargeback_id) ---------------
-    def refund_response(self, transaction_id: str, refund_key: str) -> dict | None:
+    def refund_response(self, transaction_id: str, refund_key: str) -> dict[str, Any] | None:
         row = self._conn.execute(
             "SELECT response FROM refunds WHERE transaction_id = ? AND refund_key = ?", (transaction_id, refund_key)
         ).fetchone()
@@ -174,14 +190,25 @@ class StoreSession:
         assert cursor.lastrowid is not None  # always set after an INSERT
         return cursor.lastrowid
 
-    def set_refund_response(self, refund_chargeback_id: int, response: dict) -> None:
+    def set_refund_response(self, refund_chargeback_id: int, response: dict[str, Any]) -> None:
         self._conn.execute(
             "UPDATE refunds SET response = ? WHERE refund_chargeback_id = ?",
             (json.dumps(response), refund_chargeback_id),
         )
 
     # --- notification delivery log -------------------------------------------------------------
-    def add_delivery(self, *, order_id, transaction_id, body, url, attempt, http_status, error, outcome) -> None:
+    def add_delivery(
+        self,
+        *,
+        order_id: str,
+        transaction_id: str,
+        body: dict[str, Any],
+        url: str,
+        attempt: int,
+        http_status: int | None,
+        error: str | None,
+        outcome: str,
+    ) -> None:
         self._conn.execute(
             "INSERT INTO deliveries (order_id, transaction_id, transaction_status, status_code, url, attempt,"
             " http_status, error, outcome, attempted_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -200,9 +227,9 @@ class StoreSession:
             ),
         )
 
-    def deliveries(self, order_id: str | None = None, limit: int = 500) -> list[dict]:
+    def deliveries(self, order_id: str | None = None, limit: int = 500) -> list[dict[str, Any]]:
         sql = "SELECT * FROM deliveries"
-        params: tuple = ()
+        params: tuple[Any, ...] = ()
         if order_id is not None:
             sql += " WHERE order_id = ?"
             params = (order_id,)
@@ -211,7 +238,7 @@ class StoreSession:
 
 
 class Store:
-    def __init__(self, path: str):
+    def __init__(self, path: str) -> None:
         self.path = path
         # Serialises this process's writers so they queue on a lock instead of spinning in busy_timeout;
         # other processes are still held off by SQLite's own file lock.
@@ -231,7 +258,7 @@ class Store:
         return conn
 
     @contextmanager
-    def read(self):
+    def read(self) -> Iterator[StoreSession]:
         conn = self._connect()
         try:
             yield StoreSession(conn)
@@ -239,7 +266,7 @@ class Store:
             conn.close()
 
     @contextmanager
-    def write(self):
+    def write(self) -> Iterator[StoreSession]:
         """One atomic read-modify-write. After-commit callbacks run while the lock is still held,
         so notifications are queued in the same order as the changes they describe."""
         with self._write_lock:

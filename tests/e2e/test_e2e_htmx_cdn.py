@@ -1,5 +1,7 @@
-"""htmx from its CDN never holds the shop up: when the CDN fails, or never answers, the shop's own copy
-takes over within 300 ms, the catalog is usable in under a second, and htmx runs exactly once.
+"""htmx from its CDN never holds the shop up: when the CDN fails the shop's own copy takes over at once;
+when it never answers, the loader's 300 ms timer (not the browser's network timeout, tens of seconds) brings
+the shop's copy; either way htmx runs exactly once. The order of events is asserted, not wall-clock
+budgets (a busy CI box is no measure of speed); the figures are in the failure messages.
 
 A shop of its own with HTMX_CDN_URL set (the other browser tests run without the CDN), pointing at a
 CDN double over real HTTP (this machine cannot reach the real CDN).
@@ -82,26 +84,34 @@ def htmx_scripts(page):
 def test_cdn_request_failing_the_shops_copy_takes_over_at_once(cdn_shop, cdn, new_context):
     page = new_context(expected_console_errors=[CDN_FAILED]).new_page()
     cdn.drop()
-    elapsed = open_catalog_and_time_htmx(page, cdn_shop.url)
-    assert elapsed < 1.0, f"htmx ready after {elapsed:.2f}s: {timings(page)}"
+    open_catalog_and_time_htmx(page, cdn_shop.url)
     assert cdn.requests == 1
+    # Taken over on the CDN's error event, not by the 300 ms timer.
+    after_error = page.evaluate(
+        """() => performance.getEntriesByType('resource').find(e => e.name.includes('/static/vendor/htmx-')).startTime
+                 - window.__cdnFailedAt"""
+    )
+    assert after_error < 250, f"local copy requested {after_error:.0f} ms after the CDN failed: {timings(page)}"
     [local] = htmx_scripts(page)  # the CDN's <script> was moved out of the page, never to run
     assert "/static/vendor/htmx-2.0.11.min-" in local
     add_from_grid(page, "Keripik Tempe Malang 250 g", expected_badge=1)
 
 
-def test_cdn_never_answering_the_shops_copy_starts_within_300_ms(cdn_shop, cdn, new_context):
+def test_cdn_never_answering_the_shops_copy_takes_over_after_300_ms(cdn_shop, cdn, new_context):
     page = new_context().new_page()
     cdn.hang()
-    elapsed = open_catalog_and_time_htmx(page, cdn_shop.url)
+    open_catalog_and_time_htmx(page, cdn_shop.url)
     assert cdn.requests == 1, "the page did not ask the CDN"
-    assert elapsed < 1.0, f"htmx ready after {elapsed:.2f}s: {timings(page)}"
-    # The local copy is asked for 300 ms after the CDN was (and no later than a busy main thread allows).
+    # The CDN was given its 300 ms first, and htmx is working while the CDN's request still hangs.
     delay = page.evaluate(
         """() => performance.getEntriesByType('resource').find(e => e.name.includes('/static/vendor/htmx-')).startTime
                  - window.__cdnRequestedAt"""
     )
-    assert 250 <= delay < 450, f"local copy requested {delay:.0f} ms after the CDN: {timings(page)}"
+    assert delay >= 250, f"local copy requested {delay:.0f} ms after the CDN: {timings(page)}"
+    cdn_ended = page.evaluate(
+        "() => performance.getEntriesByType('resource').some(e => e.name.includes('/npm/htmx.org@'))"
+    )
+    assert not cdn_ended and not page.evaluate("() => window.__cdnFailedAt"), timings(page)
     add_from_grid(page, "Keripik Tempe Malang 250 g", expected_badge=1)
 
 
