@@ -392,7 +392,7 @@ def shop_endpoints(server, fixtures, cookie, csrf, prefix=""):
                 "X-CSRFToken": csrf,
                 "Content-Type": "application/x-www-form-urlencoded",
             },
-            body=f"product_id={fixtures.product_id}&quantity=1&variant=grid",
+            body=f"variant_id={fixtures.product_id}&quantity=1&layout=grid",
         ),
         Endpoint(
             prefix + "notification",

@@ -12,7 +12,7 @@ from scale_load import EXPECTED, Record
 from sqlalchemy import create_engine, insert
 
 from storefront.config import normalise_database_url
-from storefront.models import Product
+from storefront.models import Product, Variant
 
 # Name, price (integer rupiah), stock: a few scarce products, so shoppers compete for the last units.
 # The two scarcest sell out within seconds; the others last about as long as the 60-second run.
@@ -48,9 +48,13 @@ def seed(url: str, stock_scale: float) -> tuple[list[int], int, dict[int, int]]:
             for n, (name, price, units) in enumerate(rows, 1):
                 product_id = conn.execute(
                     insert(Product)
-                    .values(slug=f"scale-{n}", name=name, price_idr=price, stock=units, active=True, weight_g=500)
+                    .values(slug=f"scale-{n}", name=name, price_idr=price, active=True, weight_g=500)
                     .returning(Product.id)
                 ).scalar_one()
+                # Sold through its implicit variant, which holds the stock.
+                conn.execute(
+                    insert(Variant).values(product_id=product_id, label="", stock=units, active=True, position=0)
+                )
                 stock[product_id] = units
     finally:
         engine.dispose()
@@ -79,7 +83,7 @@ def _unrecorded(url: str, settled: list[str]) -> int:
 def database_checks(url: str, stock: dict[int, int], settled: list[str]) -> list[Check]:
     with connect(url) as conn:
         products = conn.execute(
-            "SELECT p.id, p.stock,"
+            "SELECT p.id, (SELECT sum(v.stock) FROM product_variants v WHERE v.product_id = p.id),"
             " coalesce(sum(i.quantity) FILTER (WHERE o.payment_status = 'paid'), 0),"
             " coalesce(sum(i.quantity) FILTER (WHERE o.stock_reserved), 0)"
             " FROM products p LEFT JOIN order_items i ON i.product_id = p.id LEFT JOIN orders o ON o.id = i.order_id"

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from sqlalchemy import create_engine, insert
 
-from storefront.models import Category, Order, OrderItem, PaymentAttempt, PaymentEvent, Product, utcnow
+from storefront.models import Category, Order, OrderItem, PaymentAttempt, PaymentEvent, Product, Variant, utcnow
 
 CATEGORIES = ["Kopi & Teh", "Kain & Batik", "Camilan", "Bumbu & Sambal", "Kerajinan", "Perawatan"]
 STATUS_MIX = [("paid", 70), ("expired", 20), ("cancelled", 10)]
@@ -45,13 +45,17 @@ def seed(database_url, products=500, orders=10_000, snap_base_url="http://127.0.
             "name": f"Produk Nusantara {n:04d}",
             "description": f"Produk pilihan nomor {n} dari pengrajin lokal. " * 3,
             "price_idr": rng.randrange(10_000, 500_000, 500),
-            "stock": 1_000,
             "image": "img/placeholder.svg",
             "active": True,
         }
         for n in range(1, products + 1)
     ]
     prices = {row["id"]: row["price_idr"] for row in product_rows}
+    # Each product's implicit variant, with the same id (so a product id is also its variant's id here).
+    variant_rows = [
+        {"id": row["id"], "product_id": row["id"], "label": "", "stock": 1_000, "active": True, "position": 0}
+        for row in product_rows
+    ]
 
     order_rows, item_rows, attempt_rows, event_rows = [], [], [], []
     statuses = [status for status, weight in STATUS_MIX for _ in range(weight)]
@@ -70,6 +74,7 @@ def seed(database_url, products=500, orders=10_000, snap_base_url="http://127.0.
                     "id": item_id,
                     "order_id": order_id,
                     "product_id": product_id,
+                    "variant_id": product_id,
                     "product_name": f"Produk Nusantara {product_id:04d}",
                     "unit_price_idr": prices[product_id],
                     "quantity": quantity,
@@ -148,6 +153,7 @@ def seed(database_url, products=500, orders=10_000, snap_base_url="http://127.0.
     with engine.begin() as conn:
         conn.execute(insert(Category.__table__), category_rows)
         conn.execute(insert(Product.__table__), product_rows)
+        conn.execute(insert(Variant.__table__), variant_rows)
         conn.execute(insert(Order.__table__), order_rows)
         conn.execute(insert(OrderItem.__table__), item_rows)
         conn.execute(insert(PaymentAttempt.__table__), attempt_rows)

@@ -73,7 +73,7 @@ def prepare(env):
 
     path = env["DATABASE_URL"].removeprefix("sqlite:///")
     with sqlite3.connect(path) as connection:
-        connection.execute("UPDATE products SET stock = 1000000 WHERE active = 1")
+        connection.execute("UPDATE product_variants SET stock = 1000000 WHERE active = 1")
 
 
 def start_gunicorn(env, port, workers, log_path):

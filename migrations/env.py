@@ -89,33 +89,24 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # SQLite: batch mode rebuilds a table (copy, drop, rename) while rows of other tables point at it;
+        # with foreign keys enforced the drop fails. They are switched off around the migrations (only
+        # possible outside a transaction), checked afterwards, and switched on again before the
+        # connection goes back to the pool.
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
-            # A batch migration rebuilds a table (copy, drop, rename); with foreign keys enforced, dropping
-            # a table other rows point at fails. SQLite's documented procedure for such changes: switch them
-            # off outside any transaction, change, check every key, switch them on again.
-            _sqlite_pragma(connection, "PRAGMA foreign_keys=OFF")
-        try:
-            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+            # On the driver's connection: SQLAlchemy's would BEGIN first (storefront/database.py).
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
-            with context.begin_transaction():
-                context.run_migrations()
-            if sqlite:
-                broken = _sqlite_pragma(connection, "PRAGMA foreign_key_check")
-                if broken:
-                    raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
-        finally:
-            if sqlite:
-                _sqlite_pragma(connection, "PRAGMA foreign_keys=ON")
-
-
-def _sqlite_pragma(connection, pragma):
-    # On the DBAPI connection (autocommit, see storefront/database.py): a PRAGMA inside a transaction is ignored.
-    cursor = connection.connection.cursor()
-    try:
-        return cursor.execute(pragma).fetchall()
-    finally:
-        cursor.close()
+        with context.begin_transaction():
+            context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+            connection.commit()
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
 
 
 if context.is_offline_mode():

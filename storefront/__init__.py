@@ -116,7 +116,15 @@ def register_payments(app):
 
 
 def register_blueprints(app):
-    from .admin import auth, labels, order_views, product_views, report_views, shipping_views  # noqa: F401  (their routes join the admin blueprint)
+    from .admin import (  # noqa: F401  (their routes join the admin blueprint)
+        auth,
+        labels,
+        order_views,
+        product_views,
+        report_views,
+        shipping_views,
+        variant_views,
+    )
     from .admin.blueprint import bp as admin_bp
     from .admin.images import media_bp
     from .cart.views import bp as cart_bp

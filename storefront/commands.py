@@ -6,6 +6,7 @@ import click
 from .database import write_transaction
 from .extensions import db
 from .models import Category, Product
+from .products import add_variants
 from .regions import PROVINCE, Region, load_regions
 
 
@@ -26,19 +27,20 @@ def seed_demo_data():
                 if existing[data["slug"]].weight_g == 0:
                     existing[data["slug"]].weight_g = data["weight_g"]
                 continue
-            db.session.add(
-                Product(
-                    slug=data["slug"],
-                    name=data["name"],
-                    description=data["description"],
-                    price_idr=data["price_idr"],
-                    weight_g=data["weight_g"],
-                    stock=data["stock"],
-                    image=data["image"],
-                    category=categories[data["category"]],
-                    active=True,
-                )
+            product = Product(
+                slug=data["slug"],
+                name=data["name"],
+                description=data["description"],
+                price_idr=data["price_idr"],
+                weight_g=data["weight_g"],
+                stock=data["stock"],
+                image=data["image"],
+                category=categories[data["category"]],
+                active=True,
             )
+            db.session.add(product)
+            if "variants" in data:
+                db.session.add_all(add_variants(product, data["variants"]["option"], data["variants"]["rows"]))
             created += 1
     return created
 

@@ -4,7 +4,8 @@ Pure data: this module imports nothing from the app, so seed commands and tests 
 without an application context. Prices are whole rupiah (``int``), never floats. Product names
 stay within 50 characters because Midtrans rejects longer ``item_details[].name`` values.
 Exactly one product is sold out (stock 0) and two are low on stock (stock <= 3), so every
-stock state of the catalogue can be seen without editing data. Weights are shipping weights in
+stock state of the catalogue can be seen without editing data; a shirt comes in sizes and a coffee in
+three weights (variants, each with its own stock). Weights are shipping weights in
 grams, packaging included.
 """
 
@@ -33,6 +34,24 @@ PRODUCTS = [
             "rempah, dan keasaman yang lembut. Kemasan 250 g berkatup satu arah, cocok untuk "
             "diseduh dengan V60, French press, maupun tubruk."
         ),
+    },
+    {
+        # Sold by weight: three bags, each its own price, stock and shipping weight.
+        "slug": "kopi-gayo-wine-process",
+        "name": "Kopi Gayo Wine Process",
+        "category": "kopi-teh",
+        "price_idr": 85000,
+        "weight_g": 300,
+        "stock": 0,
+        "image": "img/products/kopi-gayo-arabika-250g.svg",
+        "description": (
+            "Biji kopi arabika Gayo yang difermentasi lebih lama dalam buahnya, sehingga beraroma buah "
+            "dan anggur dengan keasaman lembut. Sangrai medium, dikirim dalam bentuk biji utuh."
+        ),
+        "variants": {
+            "option": "Berat",
+            "rows": [("250 g", None, 20, None), ("500 g", 160000, 12, 560), ("1 kg", 290000, 5, 1100)],
+        },
     },
     {
         "slug": "kopi-toraja-sapan-250g",
@@ -204,6 +223,26 @@ PRODUCTS = [
             "geometris dan berwarna cerah. Dikerjakan dengan canting oleh pembatik selama "
             "sekitar tiga minggu. Ukuran 2 × 1,15 m, cocok dijahit menjadi kemeja atau dipakai sebagai jarik."
         ),
+    },
+    {
+        # Sold by size: each size its own stock; XL costs more (more cloth). The product's own stock
+        # is its implicit variant's, which goes off sale when the sizes are made.
+        "slug": "kemeja-batik-parang-solo",
+        "name": "Kemeja Batik Parang Solo",
+        "category": "kain-batik",
+        "price_idr": 325000,
+        "weight_g": 350,
+        "stock": 0,
+        "image": "img/products/batik-tulis-pekalongan-jlamprang.svg",
+        "description": (
+            "Kemeja batik cap motif parang dari Solo, katun halus yang adem dipakai seharian. "
+            "Lengan pendek, potongan reguler. Pilih ukuran: lebar dada S 50 cm, M 53 cm, L 56 cm, XL 59 cm."
+        ),
+        # (value, own price or None for the product's, stock, own weight in grams or None)
+        "variants": {
+            "option": "Ukuran",
+            "rows": [("S", None, 6, None), ("M", None, 9, None), ("L", None, 4, None), ("XL", 345000, 2, 380)],
+        },
     },
     {
         "slug": "kain-tenun-ikat-sumba",

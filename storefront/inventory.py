@@ -1,26 +1,27 @@
-"""Stock: reservations (take units out of `Product.stock` at checkout, give them back exactly once) and
-the record of every other change of stock (`StockMovement`)."""
+"""Stock, per variant: reservations (take units out of `Variant.stock` at checkout, give them back exactly
+once) and the record of every other change of stock (`StockMovement`)."""
 
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Integer, String, update
+from sqlalchemy import ForeignKey, Integer, String, select, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
-from .models import Product, UTCDateTime, utcnow
+from .models import Product, UTCDateTime, Variant, utcnow
 
 if TYPE_CHECKING:
     from .admin.models import StaffUser
 
 
 class StockMovement(db.Model):
-    """One change of `Product.stock` made by the back office (adjustment, restock after a refund, ...)."""
+    """One change of a variant's stock made by the back office (adjustment, restock after a refund, ...)."""
 
     __tablename__ = "stock_movements"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    variant_id: Mapped[int] = mapped_column(ForeignKey("product_variants.id"), index=True)
     delta: Mapped[int] = mapped_column(Integer)
     # The stock right after this movement, as the atomic UPDATE returned it.
     stock_after: Mapped[int | None] = mapped_column(Integer)
@@ -31,47 +32,59 @@ class StockMovement(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     product: Mapped[Product] = relationship()
+    variant: Mapped[Variant] = relationship()
     # Staff accounts belong to the back office, which sits above this module: the relationship is named
     # by string, and the type is imported for type checkers only.
     staff: Mapped["StaffUser | None"] = relationship("StaffUser")
 
 
+# A variant is on sale only while its product is too; the reservation checks both in its one UPDATE.
+_ON_SALE_PRODUCTS = select(Product.id).where(Product.active.is_(True))
+
+
 def reserve_stock(quantities):
-    """Take units out of stock with conditional UPDATEs, in product id order.
+    """Take units out of stock for {variant_id: quantity} with conditional UPDATEs, in variant id order.
 
     `stock >= n` in the WHERE clause makes each decrement atomic (PostgreSQL re-checks it after a
     concurrent commit; SQLite serialises writers), and the fixed order prevents deadlocks between
-    checkouts with overlapping products. Returns the ids that could not be reserved.
+    checkouts with overlapping variants. Returns the variant ids that could not be reserved.
     """
     short = []
-    for product_id in sorted(quantities):
-        quantity = quantities[product_id]
+    for variant_id in sorted(quantities):
+        quantity = quantities[variant_id]
         result = db.session.execute(
-            update(Product)
-            .where(Product.id == product_id, Product.active.is_(True), Product.stock >= quantity)
-            .values(stock=Product.stock - quantity)
+            update(Variant)
+            .where(
+                Variant.id == variant_id,
+                Variant.active.is_(True),
+                Variant.stock >= quantity,
+                Variant.product_id.in_(_ON_SALE_PRODUCTS),
+            )
+            .values(stock=Variant.stock - quantity)
         )
         if result.rowcount != 1:
-            short.append(product_id)
+            short.append(variant_id)
     return short
+
+
+def _give_back(variant_id, quantity):
+    db.session.execute(update(Variant).where(Variant.id == variant_id).values(stock=Variant.stock + quantity))
 
 
 def release_stock(order):
     """Give an order's units back, exactly once (guarded by `stock_reserved`). Caller holds the order lock."""
     if not order.stock_reserved:
         return False
-    for item in sorted(order.items, key=lambda i: i.product_id):
-        db.session.execute(
-            update(Product).where(Product.id == item.product_id).values(stock=Product.stock + item.quantity)
-        )
+    for item in sorted(order.items, key=lambda i: i.variant_id):
+        _give_back(item.variant_id, item.quantity)
     order.stock_reserved = False
     return True
 
 
-def release_units(product_id, quantity):
-    """Give `quantity` units of one product back (refunded units put back on sale); returns the new stock."""
+def release_units(variant_id, quantity):
+    """Give `quantity` units of one variant back (refunded units put back on sale); returns the new stock."""
     return db.session.execute(
-        update(Product).where(Product.id == product_id).values(stock=Product.stock + quantity).returning(Product.stock)
+        update(Variant).where(Variant.id == variant_id).values(stock=Variant.stock + quantity).returning(Variant.stock)
     ).scalar_one()
 
 
@@ -79,14 +92,20 @@ def rereserve_stock(order):
     """Hold an order's units again (pay again, or money arrived after release). False if short."""
     if order.stock_reserved:
         return True
-    short = reserve_stock({item.product_id: item.quantity for item in order.items})
+    short = reserve_stock(ordered_quantities(order))
     if short:
         # Undo the lines that did succeed: the caller's transaction continues.
-        for item in order.items:
-            if item.product_id not in short:
-                db.session.execute(
-                    update(Product).where(Product.id == item.product_id).values(stock=Product.stock + item.quantity)
-                )
+        for variant_id, quantity in sorted(ordered_quantities(order).items()):
+            if variant_id not in short:
+                _give_back(variant_id, quantity)
         return False
     order.stock_reserved = True
     return True
+
+
+def ordered_quantities(order):
+    """{variant_id: units} of an order (two lines of one variant cannot exist, but add up if they did)."""
+    quantities: dict[int, int] = {}
+    for item in order.items:
+        quantities[item.variant_id] = quantities.get(item.variant_id, 0) + item.quantity
+    return quantities

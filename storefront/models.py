@@ -1,49 +1,31 @@
 """Database models. Money columns end in `_idr` and hold integer rupiah (IDR has no minor unit)."""
 
-from datetime import datetime, timezone
+from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Boolean,
-    CheckConstraint,
-    DateTime,
-    Enum,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    TypeDecorator,
-    UniqueConstraint,
-)
+from sqlalchemy import JSON, BigInteger, Boolean, Enum, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
+from .model_base import TimestampMixin, UTCDateTime, utcnow
 from .order_status import FulfilmentStatus, PaymentStatus
+from .products import Category, OptionValue, Product, ProductOption, Variant, variant_name
 
-
-def utcnow():
-    return datetime.now(timezone.utc)
-
-
-class UTCDateTime(TypeDecorator):
-    """Stores naive UTC, returns aware UTC: SQLite keeps no zone, PostgreSQL must not convert."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        return value.replace(tzinfo=timezone.utc)
+# Catalogue models live in products.py; they are named here too, where the rest of the shop looks for models.
+__all__ = [
+    "Category",
+    "OptionValue",
+    "Order",
+    "OrderItem",
+    "PaymentAttempt",
+    "PaymentEvent",
+    "Product",
+    "ProductOption",
+    "TimestampMixin",
+    "UTCDateTime",
+    "Variant",
+    "utcnow",
+]
 
 
 def _state_enum(states: type[StrEnum], name: str) -> Enum:
@@ -56,44 +38,6 @@ def _state_enum(states: type[StrEnum], name: str) -> Enum:
         length=24,
         values_callable=lambda members: [member.value for member in members],
     )
-
-
-class TimestampMixin:
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-
-
-class Category(db.Model):
-    __tablename__ = "categories"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(80), unique=True)
-    name: Mapped[str] = mapped_column(String(80))
-    position: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class Product(TimestampMixin, db.Model):
-    __tablename__ = "products"
-    __table_args__ = (
-        CheckConstraint("stock >= 0", name="stock_not_negative"),
-        CheckConstraint("price_idr >= 0", name="price_not_negative"),
-        CheckConstraint("weight_g >= 0", name="weight_not_negative"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
-    slug: Mapped[str] = mapped_column(String(120), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
-    description: Mapped[str] = mapped_column(Text, default="")
-    price_idr: Mapped[int] = mapped_column(BigInteger)
-    # Units available for sale. Checkout reserves by decrementing it; an unpaid end releases it back.
-    stock: Mapped[int] = mapped_column(Integer, default=0)
-    image: Mapped[str] = mapped_column(String(200), default="img/placeholder.svg")
-    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
-    # Shipping weight in grams, packaging included; 0 means "not set" and blocks checkout with a message.
-    weight_g: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-
-    category: Mapped[Category | None] = relationship()
 
 
 class Order(TimestampMixin, db.Model):
@@ -141,7 +85,7 @@ class Order(TimestampMixin, db.Model):
     subtotal_idr: Mapped[int] = mapped_column(BigInteger)
     shipping_idr: Mapped[int] = mapped_column(BigInteger)
     total_idr: Mapped[int] = mapped_column(BigInteger)
-    # True while the order's units are held out of Product.stock; flipped exactly once per release.
+    # True while the order's units are held out of their variants' stock; flipped exactly once per release.
     stock_reserved: Mapped[bool] = mapped_column(Boolean, default=True)
     reserved_until: Mapped[datetime] = mapped_column(UTCDateTime)
     # Why a merchant must look at this order (e.g. paid after its reservation was released); None if fine.
@@ -188,14 +132,24 @@ class OrderItem(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    # The variant whose stock the line holds (lines from before variants: the product's implicit one).
+    variant_id: Mapped[int] = mapped_column(ForeignKey("product_variants.id"), index=True)
     # Snapshots: what the shopper agreed to, whatever happens to the product later.
     product_name: Mapped[str] = mapped_column(String(120))
+    variant_label: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    sku: Mapped[str | None] = mapped_column(String(50))
     unit_price_idr: Mapped[int] = mapped_column(BigInteger)
     quantity: Mapped[int] = mapped_column(Integer)
     line_total_idr: Mapped[int] = mapped_column(BigInteger)
 
     order: Mapped[Order] = relationship(back_populates="items")
     product: Mapped[Product] = relationship()
+    variant: Mapped[Variant] = relationship()
+
+    @property
+    def name(self) -> str:
+        """ "Kopi Gayo — 500 g" as it was when ordered."""
+        return variant_name(self.product_name, self.variant_label)
 
 
 class PaymentAttempt(TimestampMixin, db.Model):

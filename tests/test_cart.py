@@ -96,7 +96,7 @@ def test_cart_page_shows_line_totals_and_a_total_before_shipping_which_is_chosen
 
 def test_htmx_update_changes_quantity_and_returns_cart_with_badge(shopper, client, product):
     shopper.add(product.id, 1)
-    response = shopper.post("/cart/update", {"product_id": product.id, "quantity": 4}, htmx=True)
+    response = shopper.post("/cart/update", {"variant_id": product.variants[0].id, "quantity": 4}, htmx=True)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert html.lstrip().startswith('<section id="cart"')
@@ -107,23 +107,23 @@ def test_htmx_update_changes_quantity_and_returns_cart_with_badge(shopper, clien
 @pytest.mark.parametrize("bad", ["0", "-1", "1.5", "abc", str(10**9), "11"])
 def test_bad_update_shows_the_message_at_the_line_and_keeps_the_cart(shopper, client, product, bad):
     shopper.add(product.id, 2)
-    response = shopper.post("/cart/update", {"product_id": product.id, "quantity": bad}, htmx=True)
+    response = shopper.post("/cart/update", {"variant_id": product.variants[0].id, "quantity": bad}, htmx=True)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert f'id="qty-error-{product.id}"' in html
+    assert f'id="qty-error-{product.variants[0].id}"' in html
     assert f'value="{bad}"' in html  # what was typed is kept
     assert cart_of(client) == {product.id: 2}
 
 
 def test_update_without_javascript_redirects_with_303(shopper, client, product):
     shopper.add(product.id, 1)
-    response = shopper.post("/cart/update", {"product_id": product.id, "quantity": 3})
+    response = shopper.post("/cart/update", {"variant_id": product.variants[0].id, "quantity": 3})
     assert response.status_code == 303 and response.headers["Location"].endswith("/cart/")
 
 
 def test_remove_line(shopper, client, product):
     shopper.add(product.id, 2)
-    response = shopper.post("/cart/remove", {"product_id": product.id}, htmx=True)
+    response = shopper.post("/cart/remove", {"variant_id": product.variants[0].id}, htmx=True)
     assert response.status_code == 200
     assert ">0</span>" in response.get_data(as_text=True)
     assert cart_of(client) == {}
@@ -134,7 +134,7 @@ def test_line_that_became_unavailable_blocks_checkout(shopper, client, app):
 
     product = make_product("Dodol Garut", stock=5)
     shopper.add(product.id, 4)
-    product.stock = 2
+    product.variants[0].stock = 2
     db.session.commit()
     html = client.get("/cart/").get_data(as_text=True)
     assert "cart-line--problem" in html

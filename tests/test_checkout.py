@@ -2,7 +2,7 @@ import pytest
 
 from storefront.checkout.forms import normalise_phone
 from storefront.extensions import db
-from storefront.models import Order, Product
+from storefront.models import Order, Product, Variant
 from tests.support.helpers import DIRECT_CUSTOMER, VALID_CUSTOMER, checkout_fields, gondomanan_offer, make_product
 
 
@@ -112,7 +112,7 @@ def sandbox_transaction(sandbox, order):
 def test_stock_that_ran_out_meanwhile_is_reported_and_the_cart_kept(shopper, client, app):
     product = make_product("Songket Palembang", stock=2)
     shopper.add(product.id, 2)
-    product.stock = 1
+    product.variants[0].stock = 1
     db.session.commit()
     # The cart page would now block; force the race by posting directly.
     response = shopper.checkout()
@@ -121,7 +121,7 @@ def test_stock_that_ran_out_meanwhile_is_reported_and_the_cart_kept(shopper, cli
     db.session.refresh(product)
     assert product.stock == 1
     with client.session_transaction() as session:
-        assert session["cart"] == {str(product.id): 2}
+        assert session["lines"] == {str(product.variants[0].id): 2}
 
 
 def test_reservation_is_all_or_nothing_across_lines(app):
@@ -133,9 +133,16 @@ def test_reservation_is_all_or_nothing_across_lines(app):
     scarce = make_product("Teh", stock=1)
     with current_app.test_request_context():
         with pytest.raises(OutOfStock) as excinfo:
-            place_order({plenty.id: 3, scarce.id: 2}, DIRECT_CUSTOMER, "key-1", "id", gondomanan_offer(), "jne-reg")
+            place_order(
+                {plenty.variants[0].id: 3, scarce.variants[0].id: 2},
+                DIRECT_CUSTOMER,
+                "key-1",
+                "id",
+                gondomanan_offer(),
+                "jne-reg",
+            )
     assert excinfo.value.product_names == ["Teh"]
-    stocks = dict(db.session.execute(db.select(Product.name, Product.stock)).all())
+    stocks = dict(db.session.execute(db.select(Product.name, Variant.stock).join(Product.variants)).all())
     assert stocks == {"Kopi": 10, "Teh": 1}
 
 
@@ -147,10 +154,10 @@ def test_same_checkout_key_twice_returns_the_first_order(app):
     product = make_product("Kopi", stock=10)
     with current_app.test_request_context():
         first, created_first = place_order(
-            {product.id: 2}, DIRECT_CUSTOMER, "same-key", "id", gondomanan_offer(), "jne-reg"
+            {product.variants[0].id: 2}, DIRECT_CUSTOMER, "same-key", "id", gondomanan_offer(), "jne-reg"
         )
         second, created_second = place_order(
-            {product.id: 2}, DIRECT_CUSTOMER, "same-key", "id", gondomanan_offer(), "jne-reg"
+            {product.variants[0].id: 2}, DIRECT_CUSTOMER, "same-key", "id", gondomanan_offer(), "jne-reg"
         )
     assert (created_first, created_second) == (True, False)
     assert first.id == second.id

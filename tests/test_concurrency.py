@@ -9,12 +9,13 @@ import pytest
 import requests
 
 from storefront.extensions import db
-from storefront.models import Order, PaymentEvent, Product
+from storefront.models import Order, OrderItem, PaymentEvent, Product, Variant
 from tests.support.helpers import (
     BrowserShopper,
     force_sandbox_state,
     http_checkout_form,
     make_product,
+    make_variants,
     sandbox_transaction,
     signed_notification,
     the_order,
@@ -35,17 +36,17 @@ def all_at_once(calls):
         return list(pool.map(run, calls))
 
 
-def checkout_form(shop_url, product_ids):
+def checkout_form(shop_url, product_ids, field="product_id"):
     """A shopper with a filled cart standing on the checkout page, and the form it would submit."""
     browser = BrowserShopper(shop_url)
-    for product_id in product_ids:
-        browser.post(shop_url + "/cart/add", {"product_id": product_id, "quantity": 1})
+    for line_id in product_ids:
+        browser.post(shop_url + "/cart/add", {field: line_id, "quantity": 1})
     return browser, http_checkout_form(browser.http, shop_url)
 
 
-def prepared_checkout(shop_url, product_ids):
+def prepared_checkout(shop_url, product_ids, field="product_id"):
     """As checkout_form, with a callable that submits the form."""
-    browser, form = checkout_form(shop_url, product_ids)
+    browser, form = checkout_form(shop_url, product_ids, field)
     return browser, lambda: browser.post(shop_url + "/checkout/", form)
 
 
@@ -72,6 +73,32 @@ def test_last_units_are_sold_exactly_once(live_shop, sandbox, app):
         # Told (a flash, and the line marked sold out), with the cart left as it was.
         assert "Songket Palembang" in page and "cart-line--problem" in page
         assert re.search(r'class="flash flash--(error|warning)"', page)
+
+
+def test_last_units_of_one_variant_are_sold_exactly_once_and_its_siblings_keep_theirs(live_shop, sandbox, app):
+    batik = make_product("Batik Tulis Lasem", price=250000, stock=0)
+    small, medium = make_variants(batik, [("S", None, 30), ("M", 290000, 5)])
+    shoppers = [prepared_checkout(live_shop.url, [medium.id], field="variant_id") for _ in range(40)]
+    responses = all_at_once([submit for _browser, submit in shoppers])
+
+    assert all(r.status_code == 303 for r in responses), {r.status_code for r in responses}
+    to_snap = [r for r in responses if r.headers["Location"].startswith(sandbox.base_url)]
+    assert len(to_snap) == 5
+    assert order_count() == 5
+    assert (db.session.get(Variant, medium.id).stock, db.session.get(Variant, small.id).stock) == (0, 30)
+    lines = db.session.execute(db.select(OrderItem.variant_id, OrderItem.unit_price_idr)).all()
+    assert set(lines) == {(medium.id, 290000)} and len(lines) == 5
+
+
+def test_opposite_variant_orders_never_deadlock(live_shop, sandbox, app):
+    batik = make_product("Batik Tulis Lasem", stock=0)
+    small, large = make_variants(batik, [("S", None, 100), ("L", None, 100)])
+    pairs = [[small.id, large.id] if i % 2 else [large.id, small.id] for i in range(16)]
+    shoppers = [prepared_checkout(live_shop.url, pair, field="variant_id") for pair in pairs]
+    responses = all_at_once([submit for _browser, submit in shoppers])
+    assert [r.status_code for r in responses] == [303] * 16
+    assert order_count() == 16
+    assert {db.session.get(Variant, v.id).stock for v in (small, large)} == {84}
 
 
 def test_opposite_line_orders_never_deadlock(live_shop, sandbox, app):

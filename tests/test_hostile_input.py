@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from storefront.cart.cart import MAX_QUANTITY, get_items
 from storefront.extensions import db
-from storefront.models import Order, Product
+from storefront.models import Order, Product, Variant
 from storefront.payments.gateway import parse_amount
 from tests.support.helpers import force_sandbox_state, make_product, signed_notification, the_order
 
@@ -43,7 +43,7 @@ def awaiting(placed_order):
 
 def unchanged():
     order = the_order()
-    return order.payment_status == "awaiting_payment" and db.session.execute(db.select(Product.stock)).scalar_one() == 8
+    return order.payment_status == "awaiting_payment" and db.session.execute(db.select(Variant.stock)).scalar_one() == 8
 
 
 @FUZZ

@@ -78,20 +78,22 @@ def test_gross_amount_is_parsed_by_shape_and_length(text, expected):
     "path, field",
     [
         ("/cart/add", "product_id"),
+        ("/cart/add", "variant_id"),
         ("/cart/add", "quantity"),
-        ("/cart/update", "product_id"),
+        ("/cart/update", "variant_id"),
         ("/cart/update", "quantity"),
-        ("/cart/remove", "product_id"),
+        ("/cart/remove", "variant_id"),
     ],
 )
 def test_a_4301_digit_number_on_the_cart_is_answered_without_error_and_changes_nothing(shopper, client, path, field):
     product = make_product("Kopi Gayo", stock=10)
     shopper.add(product.id, 2)
-    data = {"product_id": str(product.id), "quantity": "1", field: HUGE}
+    line = {"product_id": str(product.id)} if field == "product_id" else {"variant_id": str(product.variants[0].id)}
+    data = {**line, "quantity": "1", field: HUGE}
     response = shopper.post(path, data)
     assert response.status_code in (303, 422)
     with client.session_transaction() as session:
-        assert get_items(session) == {product.id: 2}
+        assert get_items(session) == {product.variants[0].id: 2}
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,10 @@ def test_migrations_upgrade_to_the_models_schema_and_back(app, db_kind):
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
+# The revision before orders got payment_status and fulfilment_status.
+BEFORE_STATES = "b7e1c4a9d2f0"
+
+
 def _legacy_order(connection, order_id, status):
     connection.execute(
         text(
@@ -45,7 +49,7 @@ def test_the_state_migration_keeps_payment_states_and_ships_orders_that_have_a_s
     db.drop_all()
     with db.engine.begin() as connection:
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    upgrade(revision="7173692d08fe")
+    upgrade(revision=BEFORE_STATES)
     with db.engine.begin() as connection:
         _legacy_order(connection, 1, "paid")
         _legacy_order(connection, 2, "partially_refunded")
@@ -67,7 +71,7 @@ def test_the_state_migration_keeps_payment_states_and_ships_orders_that_have_a_s
     # The CHECK constraint refuses a code that is no state.
     with pytest.raises(IntegrityError), db.engine.begin() as connection:
         connection.execute(text("UPDATE orders SET fulfilment_status = 'lost' WHERE id = 3"))
-    downgrade(revision="7173692d08fe")
+    downgrade(revision=BEFORE_STATES)
     with db.engine.connect() as connection:
         assert connection.execute(text("SELECT status FROM orders WHERE id = 2")).scalar_one() == "partially_refunded"
     downgrade(revision="base")

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from storefront.extensions import db
-from storefront.models import PaymentEvent, Product
+from storefront.models import PaymentEvent, Variant
 from tests.support.helpers import (
     closed_port_url,
     force_sandbox_state,
@@ -31,7 +31,7 @@ def settle(client, sandbox, order_id, payment_type="bank_transfer"):
 
 def stock():
     db.session.rollback()
-    return db.session.execute(db.select(Product.stock)).scalar_one()
+    return db.session.execute(db.select(Variant.stock)).scalar_one()
 
 
 def events():
@@ -204,7 +204,7 @@ def test_settlement_after_expiry_is_recorded_and_stock_taken_again(client, sandb
 def test_settlement_after_expiry_without_stock_is_flagged_for_the_merchant(client, sandbox, awaiting):
     force_sandbox_state(sandbox, awaiting, "expire", "bank_transfer")
     notify(client, signed_notification(awaiting, "expire", "190000.00"))
-    db.session.execute(db.update(Product).values(stock=1))
+    db.session.execute(db.update(Variant).values(stock=1))
     db.session.commit()
     settle(client, sandbox, awaiting)
     order = the_order()

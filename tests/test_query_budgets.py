@@ -16,15 +16,16 @@ from flask import template_rendered
 from sqlalchemy import event, insert
 
 from storefront.extensions import db
-from storefront.models import Order, Product
+from storefront.models import OptionValue, Order, Product, ProductOption, Variant
+from storefront.products import variant_option_values
 from tests.support.helpers import make_category, make_product, poll
 
 # Statements that are transaction control or connection set-up, not queries.
 NOT_QUERIES = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA")
 
 # The budgets. Raise one only on purpose, and say why in the commit.
-CATALOG_PAGE_QUERIES = 3  # one page of products + their total count + the category chips
-PRODUCT_PAGE_QUERIES = 1  # the product with its category
+CATALOG_PAGE_QUERIES = 4  # one page of products + their variants (one IN query) + the total count + the chips
+PRODUCT_PAGE_QUERIES = 1  # the product with its category, variants and options
 CART_PAGE_QUERIES = 1  # every product in the cart at once
 CART_ADD_QUERIES = 1  # the product being added
 STATUS_POLL_QUERIES = 1  # the order with its current payment attempt
@@ -75,8 +76,12 @@ def recording_templates(app):
         yield rendered
 
 
+SIZES = ("S", "M", "L", "XL")
+
+
 def add_products(count, category_id=None, start=0):
-    """Bulk-insert `count` active, in-stock products in one statement."""
+    """Bulk-insert `count` active products, each sold in four sizes (one option, four values, four variants
+    with their own price and stock), in a few statements."""
     rows = [
         {
             "name": f"Produk {n:04d}",
@@ -84,14 +89,50 @@ def add_products(count, category_id=None, start=0):
             "description": f"Deskripsi produk {n}",
             "price_idr": 10000 + n * 100,
             "weight_g": 200,
-            "stock": 50,
             "category_id": category_id,
             "active": True,
         }
         for n in range(start, start + count)
     ]
-    db.session.execute(insert(Product), rows)
+    ids = db.session.execute(insert(Product).returning(Product.id, sort_by_parameter_order=True), rows).scalars().all()
+    options = (
+        db.session.execute(
+            insert(ProductOption).returning(ProductOption.id, sort_by_parameter_order=True),
+            [{"product_id": pid, "name": "Ukuran", "position": 0} for pid in ids],
+        )
+        .scalars()
+        .all()
+    )
+    value_rows = [{"option_id": oid, "value": size, "position": i} for oid in options for i, size in enumerate(SIZES)]
+    values = (
+        db.session.execute(insert(OptionValue).returning(OptionValue.id, sort_by_parameter_order=True), value_rows)
+        .scalars()
+        .all()
+    )
+    variant_rows = [
+        {"product_id": pid, "label": size, "price_idr": 10000 + i * 5000, "stock": 50, "active": True, "position": i}
+        for pid in ids
+        for i, size in enumerate(SIZES)
+    ]
+    variants = (
+        db.session.execute(insert(Variant).returning(Variant.id, sort_by_parameter_order=True), variant_rows)
+        .scalars()
+        .all()
+    )
+    db.session.execute(
+        insert(variant_option_values),
+        [{"variant_id": vid, "value_id": value_id} for vid, value_id in zip(variants, values, strict=True)],
+    )
     db.session.commit()
+
+
+def first_variants():
+    """The first size of every product, in product order."""
+    return (
+        db.session.execute(db.select(Variant.id).where(Variant.label == SIZES[0]).order_by(Variant.product_id))
+        .scalars()
+        .all()
+    )
 
 
 def grow_catalog_to(total, category_id):
@@ -124,7 +165,9 @@ def test_catalog_page_costs_the_same_few_queries_with_10_or_500_products(client,
 
     grow_catalog_to(500, category_id)
     large, response = queries_for(client, "/")
-    assert response.get_data(as_text=True).count('<li class="product-card') == 12  # one page
+    html = response.get_data(as_text=True)
+    assert html.count('<li class="product-card') == 12  # one page
+    assert html.count("Rp10.000 – Rp25.000") == 12  # each card's price range, from its four variants
 
     assert len(small) == len(large) == CATALOG_PAGE_QUERIES, (small, large)
 
@@ -150,6 +193,19 @@ def test_product_page_is_one_query_with_10_or_500_products(client, category_id):
     assert len(small) == len(large) == PRODUCT_PAGE_QUERIES, (small, large)
 
 
+def test_choosing_a_size_costs_the_same_one_query_as_the_page(client, category_id):
+    grow_catalog_to(500, category_id)
+    product = db.session.execute(db.select(Product).where(Product.slug == "produk-0444")).scalar_one()
+    large = next(v for v in product.variants if v.label == "L")
+    option_id, value_id = large.values[0].option_id, large.values[0].id
+    url = f"/products/produk-0444?option-{option_id}={value_id}"
+    page, response = queries_for(client, url)
+    assert f'name="variant_id" value="{large.id}"' in response.get_data(as_text=True)
+    panel, response = queries_for(client, url, headers={"HX-Request": "true", "HX-Target": "variant-panel"})
+    assert response.get_data(as_text=True).lstrip().startswith('<div id="variant-panel"')
+    assert len(page) == len(panel) == PRODUCT_PAGE_QUERIES, (page, panel)
+
+
 def test_product_without_a_category_is_also_one_query(client, app):
     product = make_product("Kopi Gayo 250 g")
     log, response = queries_for(client, f"/products/{product.slug}")
@@ -164,14 +220,14 @@ def test_product_without_a_category_is_also_one_query(client, app):
 
 def test_cart_page_costs_one_query_whether_it_holds_1_or_10_lines(shopper, client, category_id):
     grow_catalog_to(20, category_id)
-    ids = db.session.execute(db.select(Product.id).order_by(Product.id)).scalars().all()
+    ids = first_variants()
 
-    shopper.add(ids[0])
+    shopper.add_variant(ids[0])
     one, response = queries_for(client, "/cart/")
     assert response.get_data(as_text=True).count('id="cart-line-') == 1
 
-    for product_id in ids[1:10]:
-        shopper.add(product_id)
+    for variant_id in ids[1:10]:
+        shopper.add_variant(variant_id)
     ten, response = queries_for(client, "/cart/")
     assert response.get_data(as_text=True).count('id="cart-line-') == 10
 
@@ -180,15 +236,15 @@ def test_cart_page_costs_one_query_whether_it_holds_1_or_10_lines(shopper, clien
 
 def test_adding_to_a_full_cart_costs_no_more_than_adding_to_an_empty_one(shopper, category_id):
     grow_catalog_to(20, category_id)
-    ids = db.session.execute(db.select(Product.id).order_by(Product.id)).scalars().all()
+    ids = first_variants()
     assert shopper.token  # fetch the CSRF token outside the measurement
 
     with counting_queries() as first:
-        assert shopper.add(ids[0], htmx=True).status_code == 200
-    for product_id in ids[1:10]:
-        shopper.add(product_id)
+        assert shopper.add_variant(ids[0], htmx=True).status_code == 200
+    for variant_id in ids[1:10]:
+        shopper.add_variant(variant_id)
     with counting_queries() as eleventh:
-        assert shopper.add(ids[10], htmx=True).status_code == 200
+        assert shopper.add_variant(ids[10], htmx=True).status_code == 200
 
     assert len(first) == len(eleventh) == CART_ADD_QUERIES, (first, eleventh)
 
@@ -219,11 +275,11 @@ def test_unchanged_status_answers_304_with_one_query_and_no_template(app, client
 
 def test_order_page_costs_the_same_with_1_or_5_items(shopper, client, category_id):
     grow_catalog_to(5, category_id)
-    ids = db.session.execute(db.select(Product.id).order_by(Product.id)).scalars().all()
+    ids = first_variants()
     logs = []
     for lines in (1, 5):
-        for product_id in ids[:lines]:
-            shopper.add(product_id)
+        for variant_id in ids[:lines]:
+            shopper.add_variant(variant_id)
         assert shopper.checkout().status_code == 303
         db.session.rollback()
         token = db.session.execute(db.select(Order.access_token).order_by(Order.id.desc())).scalars().first()

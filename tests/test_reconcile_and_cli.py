@@ -6,7 +6,7 @@ import pytest
 
 from storefront import create_app
 from storefront.extensions import db
-from storefront.models import Product, utcnow
+from storefront.models import Variant, utcnow
 from storefront.payments.recheck import reconcile
 from tests.support.helpers import closed_port_url, force_sandbox_state, point_gateway_at, the_order
 
@@ -30,7 +30,7 @@ def test_reconcile_expires_an_unused_snap_page_after_its_window(app, sandbox, aw
     assert "expired" in results[0][1]
     order = the_order()
     assert order.payment_status == "expired" and not order.stock_reserved
-    assert db.session.execute(db.select(Product.stock)).scalar_one() == 10
+    assert db.session.execute(db.select(Variant.stock)).scalar_one() == 10
 
 
 def test_reconcile_leaves_a_young_unused_snap_page_alone(app, sandbox, awaiting):

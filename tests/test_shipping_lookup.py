@@ -51,7 +51,9 @@ def another_writer_can_update(url, product_id):
         with engine.begin() as connection:
             if not sqlite:
                 connection.execute(text("SET LOCAL lock_timeout = '200ms'"))
-            connection.execute(text("UPDATE products SET stock = stock WHERE id = :id"), {"id": product_id})
+            connection.execute(
+                text("UPDATE product_variants SET stock = stock WHERE product_id = :id"), {"id": product_id}
+            )
         return True
     except Exception:
         return False

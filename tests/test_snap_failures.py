@@ -4,7 +4,7 @@ Midtrans transaction when the retry succeeds."""
 import time
 
 from storefront.extensions import db
-from storefront.models import Product
+from storefront.models import Variant
 from storefront.sandbox import SANDBOX_SERVER_KEY
 from tests.support.helpers import closed_port_url, make_product, point_gateway_at, sandbox_transaction, the_order
 
@@ -21,7 +21,7 @@ def assert_saved_with_retry(response):
     assert response.status_code == 503
     order = the_order()
     assert order.payment_status == "awaiting_payment" and order.stock_reserved
-    assert db.session.execute(db.select(Product.stock)).scalar_one() == 8
+    assert db.session.execute(db.select(Variant.stock)).scalar_one() == 8
     assert f'action="/orders/{order.access_token}/pay"' in html  # the retry button
     assert order.reference in html
     attempt = order.current_attempt

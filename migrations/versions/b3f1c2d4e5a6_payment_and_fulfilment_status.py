@@ -4,7 +4,7 @@ Both are non-native enums (VARCHAR + CHECK) so a later state is a constraint cha
 Orders that already have a shipment become `shipped`; every other order starts `unfulfilled`.
 
 Revision ID: b3f1c2d4e5a6
-Revises: 7173692d08fe
+Revises: b7e1c4a9d2f0
 Create Date: 2026-12-01 03:30:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b3f1c2d4e5a6'
-down_revision = '7173692d08fe'
+down_revision = 'b7e1c4a9d2f0'
 branch_labels = None
 depends_on = None
 

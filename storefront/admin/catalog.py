@@ -10,7 +10,7 @@ from ..catalog.queries import escape_like
 from ..database import write_transaction
 from ..extensions import db
 from ..inventory import StockMovement
-from ..models import Category, Product
+from ..models import Category, Product, Variant
 from . import audit
 from .forms import slugify
 
@@ -107,34 +107,38 @@ def save_product(product_id, data, *, image=None, initial_stock=0, staff_id=None
                 detail=f"{product.name}, {product.price_idr}, active={product.active}",
             )
             if product_id is None and initial_stock:
-                _move_stock(product.id, initial_stock, "initial", "", staff_id)
+                move_stock(product.variants[0].id, initial_stock, "initial", "", staff_id)
             return product.slug
     except IntegrityError:
         # A concurrent save took the slug between our check and our write.
         raise CatalogError(_("Another product already uses this address name."), "slug") from None
 
 
-def adjust_stock(product_id, delta, reason, note, staff_id):
-    """Add or remove units with one conditional UPDATE: concurrent checkouts can never be overwritten,
-    and the stock never goes below zero. Returns the new stock."""
+def adjust_stock(variant_id, delta, reason, note, staff_id):
+    """Add or remove units of one variant with one conditional UPDATE: concurrent checkouts can never be
+    overwritten, and the stock never goes below zero. Returns the new stock."""
     with write_transaction():
-        stock_after = _move_stock(product_id, delta, reason, note, staff_id)
-        audit.record(staff_id, "stock_adjust", product_id=product_id, detail=f"{delta:+d} {reason} {note}".strip())
+        stock_after, product_id = move_stock(variant_id, delta, reason, note, staff_id)
+        audit.record(
+            staff_id, "stock_adjust", product_id=product_id, detail=f"#{variant_id} {delta:+d} {reason} {note}".strip()
+        )
         return stock_after
 
 
-def _move_stock(product_id, delta, reason, note, staff_id):
-    stock_after = db.session.execute(
-        update(Product)
-        .where(Product.id == product_id, Product.stock + delta >= 0)
-        .values(stock=Product.stock + delta)
-        .returning(Product.stock)
-    ).scalar_one_or_none()
-    if stock_after is None:
+def move_stock(variant_id, delta, reason, note, staff_id):
+    row = db.session.execute(
+        update(Variant)
+        .where(Variant.id == variant_id, Variant.stock + delta >= 0)
+        .values(stock=Variant.stock + delta)
+        .returning(Variant.stock, Variant.product_id)
+    ).one_or_none()
+    if row is None:
         raise CatalogError(_("Not enough units in stock to remove that many."), "delta")
+    stock_after, product_id = row
     db.session.add(
         StockMovement(
             product_id=product_id,
+            variant_id=variant_id,
             delta=delta,
             stock_after=stock_after,
             reason=reason,
@@ -142,11 +146,11 @@ def _move_stock(product_id, delta, reason, note, staff_id):
             staff_id=staff_id,
         )
     )
-    # The ORM copy of the product (if loaded) must not show the old figure.
-    product = db.session.get(Product, product_id)
-    if product is not None:
-        db.session.refresh(product, ["stock"])
-    return stock_after
+    # The ORM copy of the variant (if loaded) must not show the old figure.
+    variant = db.session.get(Variant, variant_id)
+    if variant is not None:
+        db.session.refresh(variant, ["stock"])
+    return stock_after, product_id
 
 
 def save_category(category_id, name, slug, position, staff_id):

@@ -67,7 +67,7 @@ def rows(date_from: date, date_to: date) -> Iterator[list]:
                 str(method),
                 order.customer_name,
                 order.email,
-                item.product_name,
+                item.name,
                 item.unit_price_idr,
                 item.quantity,
                 item.line_total_idr,

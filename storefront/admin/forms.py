@@ -9,6 +9,7 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    HiddenField,
     IntegerField,
     PasswordField,
     SearchField,
@@ -161,6 +162,8 @@ STOCK_REASONS = {
 
 
 class StockAdjustForm(Form):
+    # Which variant's stock changes; its choices are the product's variants (set by the view).
+    variant_id = SelectField(_l("Variant"), coerce=int, validate_choice=True)
     delta = IntegerField(
         _l("Change (+ to add, - to remove)"),
         validators=[
@@ -174,6 +177,56 @@ class StockAdjustForm(Form):
     def validate_delta(self, field):
         if field.data == 0:
             raise ValidationError(_l("A change of 0 changes nothing."))
+
+
+class OptionForm(Form):
+    name = StringField(
+        _l("Option"), validators=[InputRequired(_l("Enter the option's name, e.g. Ukuran.")), Length(max=40)]
+    )
+    values = StringField(
+        _l("Values, separated by commas"),
+        validators=[InputRequired(_l("Enter at least one value, separated by commas.")), Length(max=800)],
+    )
+
+
+class VariantRowForm(Form):
+    """One row of the variants table, read with the prefix `v<id>-`; the table's form carries the CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    sku = StringField(
+        _l("SKU"),
+        validators=[
+            Optional(),
+            Length(max=50),
+            Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Letters, digits, dots, dashes and underscores only.")),
+        ],
+    )
+    price_idr = IntegerField(
+        _l("Price (rupiah)"),
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=10**12, message=_l("Enter a whole number of rupiah, 0 or more.")),
+        ],
+    )
+    weight_g = IntegerField(
+        _l("Weight (grams)"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=100_000, message=_l("Enter a whole number of grams, from 1 to 100,000.")),
+        ],
+    )
+    stock = IntegerField(
+        _l("Stock"),
+        validators=[
+            InputRequired(_l("Enter the stock.")),
+            NumberRange(min=0, max=MAX_STOCK_ADJUSTMENT, message=_l("Enter a whole number, 0 or more.")),
+        ],
+    )
+    # The stock the merchant saw: the difference to `stock` is what changes (see admin/variants.py).
+    stock_seen = HiddenField()
+    active = BooleanField(_l("For sale"))
 
 
 def category_choices(categories):

@@ -2,6 +2,7 @@
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from wtforms import SelectChoice
 
 from ..extensions import db
 from ..htmx import render_page_or_fragment, wants_fragment
@@ -28,6 +29,7 @@ from .forms import (
     category_choices,
 )
 from .images import ImageRejected, store_image
+from .variant_page import variants_context
 
 STOCK_ID = "product-stock"
 
@@ -89,29 +91,40 @@ def _product_form(product):
             flash(_("Product saved."), "success")
             return redirect(url_for("admin.product_edit", slug=saved_slug), code=303)
     status = 422 if request.method == "POST" else 200
-    return _render_product_page(product, form, StockAdjustForm(formdata=None), status)
+    return render_product_page(product, status, form=form)
 
 
 @bp.post("/products/<slug>/stock")
 def product_stock(slug):
     product = _product_or_404(slug)
-    form = StockAdjustForm()
+    form = stock_form(product, formdata=request.form)
     if form.validate_on_submit():
         try:
             stock = adjust_stock(
-                product.id, form.delta.data, form.reason.data, (form.note.data or "").strip(), g.staff.id
+                form.variant_id.data, form.delta.data, form.reason.data, (form.note.data or "").strip(), g.staff.id
             )
         except CatalogError as exc:
             form.delta.errors = [str(exc)]
         else:
             message = _("Stock is now %(num)d.", num=stock)
             if wants_fragment(STOCK_ID):
-                return _render_stock(product, StockAdjustForm(formdata=None), notice=message)
+                fresh = stock_form(product)
+                fresh.variant_id.data = form.variant_id.data
+                return _render_stock(product, fresh, notice=message)
             flash(message, "success")
             return redirect(url_for("admin.product_edit", slug=slug), code=303)
     if wants_fragment(STOCK_ID):
         return _render_stock(product, form, status=422)
-    return _render_product_page(product, _with_categories(ProductForm(formdata=None, obj=product), product), form, 422)
+    return render_product_page(product, 422, stock_form_=form)
+
+
+def stock_form(product, formdata=None):
+    """The adjustment form, its variant list the product's variants (the implicit one named "—")."""
+    form = StockAdjustForm(formdata=formdata) if formdata is not None else StockAdjustForm(formdata=None)
+    form.variant_id.choices = [SelectChoice(v.id, v.label or "—") for v in product.variants]
+    if formdata is None and product.variants:
+        form.variant_id.data = (product.sole_variant or product.variants[0]).id
+    return form
 
 
 def _with_categories(form, product):
@@ -134,15 +147,21 @@ def _render_stock(product, form, notice=None, status=200):
     ), status
 
 
-def _render_product_page(product, form, stock_form, status):
+def render_product_page(product, status, form=None, stock_form_=None, variants=None):
+    """The whole product page; the forms not given are shown fresh (the product's current values)."""
+    if form is None:
+        form = _with_categories(ProductForm(formdata=None, obj=product), product)
+    context = {"product": product}
+    if product is not None:
+        context = variants_context(product, **(variants or {}))  # the product, with its variants loaded
+        context["stock_form"] = stock_form_ or stock_form(context["product"])
     return render_template(
         "admin/products/edit.html",
-        product=product,
         form=form,
-        stock_form=stock_form,
         movements=movements_for(product.id) if product else [],
         reasons=STOCK_REASONS,
         notice=None,
+        **context,
     ), status
 
 

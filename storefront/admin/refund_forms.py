@@ -67,7 +67,7 @@ def refund_form(form_class, lines, **kwargs):
     fields = {}
     for item, left in lines:
         fields[f"line_{item.id}"] = IntegerField(
-            item.product_name,
+            item.name,
             validators=[Optional(), NumberRange(min=0, max=left, message=_l("From 0 to %(max)s.", max=left))],
         )
     with_lines = type(form_class.__name__, (form_class,), fields)

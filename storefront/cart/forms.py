@@ -4,13 +4,15 @@ from ..forms import Form
 
 
 class CartLineForm(Form):
-    """product_id + quantity. Checked by hand in the view because the limits depend on the product."""
+    """variant_id + quantity. Checked by hand in the view because the limits depend on the variant."""
 
+    variant_id = HiddenField()
+    # Add forms on pages rendered before variants existed name the product; it means its only variant.
     product_id = HiddenField()
     quantity = StringField(default="1")
     # Which add form sent this (grid card or product page), so the same one is re-rendered.
-    variant = HiddenField(default="detail")
+    layout = HiddenField(default="detail")
 
 
 class RemoveLineForm(Form):
-    product_id = HiddenField()
+    variant_id = HiddenField()

@@ -1,10 +1,12 @@
 from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, selectinload
 
+from ..catalog.choice import choice_of
 from ..extensions import configured_limit, db, limiter, per_session_key
 from ..htmx import is_htmx
 from ..i18n import safe_next
-from ..models import Product
+from ..models import Product, Variant
 from ..numbers import whole_number
 from .blueprint import bp
 from .cart import get_items, load_cart, parse_quantity, remove, set_quantity
@@ -14,12 +16,32 @@ from .forms import CartLineForm, RemoveLineForm
 _MAX_ID = 2**31 - 1
 
 
-def _find_product(raw_id):
-    product_id = whole_number(raw_id, _MAX_ID)
-    if product_id is None:
+def _find_variant(raw_id):
+    """The variant on sale with this id, with its product (one query), or None."""
+    variant_id = whole_number(raw_id, _MAX_ID)
+    if variant_id is None:
         return None
-    product = db.session.get(Product, product_id)
-    return product if product is not None and product.active else None
+    variant = db.session.execute(
+        db.select(Variant).options(joinedload(Variant.product)).where(Variant.id == variant_id)
+    ).scalar_one_or_none()
+    return variant if variant is not None and variant.on_sale else None
+
+
+def _chosen(form):
+    """(product, variant) an add form names: a variant, or (older pages) a product with a single variant.
+    The product alone when it needs a choice; (None, None) when nothing on sale is named."""
+    if form.variant_id.data:
+        variant = _find_variant(form.variant_id.data)
+        return (variant.product, variant) if variant else (None, None)
+    product_id = whole_number(form.product_id.data, _MAX_ID)
+    if product_id is None:
+        return None, None
+    product = db.session.execute(
+        db.select(Product).options(selectinload(Product.variants)).where(Product.id == product_id)
+    ).scalar_one_or_none()
+    if product is None or not product.active:
+        return None, None
+    return product, product.sole_variant
 
 
 def _with_badge(html, status=200):
@@ -38,33 +60,44 @@ def show():
 @limiter.limit(configured_limit("RATELIMIT_CART_PER_IP"))
 def add():
     form = CartLineForm()
-    variant = "grid" if form.variant.data == "grid" else "detail"
-    product = _find_product(form.product_id.data)
+    layout = "grid" if form.layout.data == "grid" else "detail"
+    product, variant = _chosen(form)
     if not form.validate_on_submit():
-        return _add_failed(product, variant, form.quantity.data, _("Your session expired. Please try again."))
+        return _add_failed(product, variant, layout, form.quantity.data, _("Your session expired. Please try again."))
     if product is None:
-        return _add_failed(None, variant, form.quantity.data, _("This product is not available."))
-    in_cart = get_items(session).get(product.id, 0)
-    quantity, error = parse_quantity(form.quantity.data, product, in_cart)
+        return _add_failed(None, None, layout, form.quantity.data, _("This product is not available."))
+    if variant is None:
+        return _add_failed(product, None, layout, form.quantity.data, _("Please choose a variant first."))
+    in_cart = get_items(session).get(variant.id, 0)
+    quantity, error = parse_quantity(form.quantity.data, variant, in_cart)
     if error:
-        return _add_failed(product, variant, form.quantity.data, error)
-    set_quantity(session, product.id, in_cart + quantity)
-    message = _("%(name)s added to your cart.", name=product.name)
+        return _add_failed(product, variant, layout, form.quantity.data, error)
+    set_quantity(session, variant.id, in_cart + quantity)
+    message = _("%(name)s added to your cart.", name=variant.name)
     if is_htmx():
-        html = render_template("catalog/_add_form.html", product=product, variant=variant, added_message=message)
+        html = render_template(
+            "catalog/_add_form.html", product=product, chosen=variant, layout=layout, added_message=message
+        )
         return _with_badge(html)
     flash(message, "success")
     return redirect(safe_next(request.form.get("next"), url_for("cart.show")), code=303)
 
 
-def _add_failed(product, variant, entered, error):
+def _add_failed(product, variant, layout, entered, error):
     """Answer 422 with the message next to the add control; the cart is left as it was."""
     if product is None:
         if is_htmx():
             return make_response(render_template("cart/_add_error.html", error=error), 422)
         flash(error, "error")
         return redirect(url_for("catalog.index"), code=303)
-    context = {"product": product, "variant": variant, "add_error": error, "entered_quantity": entered}
+    context = {
+        "product": product,
+        "chosen": variant,
+        "choice": choice_of(variant, product),
+        "layout": layout,
+        "add_error": error,
+        "entered_quantity": entered,
+    }
     if is_htmx():
         return make_response(render_template("catalog/_add_form.html", **context), 422)
     return make_response(render_template("catalog/product.html", **context), 422)
@@ -75,19 +108,19 @@ def _add_failed(product, variant, entered, error):
 @limiter.limit(configured_limit("RATELIMIT_CART_PER_IP"))
 def update():
     form = CartLineForm()
-    product = _find_product(form.product_id.data)
+    variant = _find_variant(form.variant_id.data)
     items = get_items(session)
     error = None
     if not form.validate_on_submit():
         error = _("Your session expired. Please try again.")
-    elif product is None or product.id not in items:
+    elif variant is None or variant.id not in items:
         error = _("This product is not available.")
     else:
-        quantity, error = parse_quantity(form.quantity.data, product)
+        quantity, error = parse_quantity(form.quantity.data, variant)
         if not error:
-            set_quantity(session, product.id, quantity)
+            set_quantity(session, variant.id, quantity)
     if error:
-        line_id = product.id if product is not None else None
+        line_id = variant.id if variant is not None else None
         return _render_cart(status=422, line_errors={line_id: error}, entered={line_id: form.quantity.data})
     if is_htmx():
         return _render_cart()
@@ -100,9 +133,9 @@ def update():
 @limiter.limit(configured_limit("RATELIMIT_CART_PER_IP"))
 def remove_line():
     form = RemoveLineForm()
-    product_id = whole_number(form.product_id.data, _MAX_ID)
-    if form.validate_on_submit() and product_id is not None:
-        remove(session, product_id)
+    variant_id = whole_number(form.variant_id.data, _MAX_ID)
+    if form.validate_on_submit() and variant_id is not None:
+        remove(session, variant_id)
     if is_htmx():
         return _render_cart()
     return redirect(url_for("cart.show"), code=303)

@@ -7,10 +7,10 @@ cache key each time costs more than SQLite takes to answer it.
 
 from flask import abort
 from sqlalchemy import bindparam, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
-from ..models import Category, Product
+from ..models import Category, Product, ProductOption, Variant
 
 MAX_SEARCH_LENGTH = 100
 
@@ -18,10 +18,19 @@ PRODUCT_ORDER = (Product.name, Product.id)
 ACTIVE = Product.active.is_(True)
 
 _CATEGORIES = select(Category).order_by(Category.position, Category.name)
-_ACTIVE_PRODUCTS = select(Product).where(ACTIVE).order_by(*PRODUCT_ORDER)
+# A card shows the price range and the stock of the product's variants: one more query per page, all cards at once.
+WITH_VARIANTS = selectinload(Product.variants)
+_ACTIVE_PRODUCTS = select(Product).options(WITH_VARIANTS).where(ACTIVE).order_by(*PRODUCT_ORDER)
 _ACTIVE_COUNT = select(func.count(Product.id)).where(ACTIVE)
+# The product page's one query: the product, its category, its variants (with their option values) and its options.
 _PRODUCT_BY_SLUG = (
-    select(Product).options(joinedload(Product.category)).where(Product.slug == bindparam("slug"), ACTIVE)
+    select(Product)
+    .options(
+        joinedload(Product.category),
+        joinedload(Product.variants).joinedload(Variant.values),
+        joinedload(Product.options).joinedload(ProductOption.values),
+    )
+    .where(Product.slug == bindparam("slug"), ACTIVE)
 )
 
 
@@ -50,7 +59,7 @@ def _filtered(query, category_slug):
                 func.lower(Product.description).like(pattern, escape="\\"),
             )
         )
-    products = select(Product).where(*conditions).order_by(*PRODUCT_ORDER)
+    products = select(Product).options(WITH_VARIANTS).where(*conditions).order_by(*PRODUCT_ORDER)
     count = select(func.count(Product.id)).where(*conditions)
     if category_slug:
         products, count = products.join(Category), count.select_from(Product).join(Category)
@@ -70,8 +79,8 @@ def search_products(query, category_slug, page, per_page):
 
 
 def product_by_slug(slug):
-    """The product page's only query: the product with its category (for the breadcrumb)."""
-    product = db.session.execute(_PRODUCT_BY_SLUG, {"slug": slug}).scalar_one_or_none()
+    """The product page's only query: the product with its category (for the breadcrumb) and variants."""
+    product = db.session.execute(_PRODUCT_BY_SLUG, {"slug": slug}).unique().scalar_one_or_none()
     if product is None:
         abort(404)
     return product

@@ -1,10 +1,14 @@
-from flask import current_app, render_template, request
+from flask import current_app, request
 
 from ..htmx import render_page_or_fragment
 from ..urls import public_url
 from ..whatsapp import product_chat_url, product_share_url
 from .blueprint import bp
+from .choice import choose
 from .queries import active_categories, product_by_slug, search_products
+
+# The part of a product page that follows the shopper's choice of variant.
+PANEL_ID = "variant-panel"
 
 
 @bp.get("/")
@@ -28,12 +32,17 @@ def index():
 
 @bp.get("/products/<slug>")
 def product(slug):
+    """The product page; with options chosen (`?option-<id>=<value id>`), the chosen variant's price, stock
+    and add button. htmx asks the same address for the panel alone."""
     product = product_by_slug(slug)
     url = public_url("catalog.product", slug=product.slug)
-    return render_template(
+    return render_page_or_fragment(
         "catalog/product.html",
+        "catalog/_variant_panel.html",
+        PANEL_ID,
         product=product,
-        variant="detail",
+        choice=choose(product, request.args),
+        layout="detail",
         whatsapp_share_url=product_share_url(product.name, url),
         whatsapp_chat_url=product_chat_url(product.name, url),
     )

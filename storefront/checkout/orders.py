@@ -6,12 +6,13 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from ..appctx import the_app
 from ..database import write_transaction
 from ..extensions import db
 from ..inventory import reserve_stock
-from ..models import Order, OrderItem, Product, utcnow
+from ..models import Order, OrderItem, Variant, utcnow
 from ..order_status import PaymentStatus
 from ..pricing import fingerprint, totals_for
 from ..shipping_rates.quotes import QuoteChanged, ShippingOffer, confirm_quote
@@ -57,7 +58,7 @@ def find_by_checkout_key(checkout_key):
 def place_order(
     quantities, customer, checkout_key, locale, offer: ShippingOffer, shipping_code: str, seen_fingerprint=None
 ):
-    """Create an order for {product_id: quantity}; returns (order, created).
+    """Create an order for {variant_id: quantity}; returns (order, created).
 
     `offer` is what `look_up` found for the address before this call: the rate provider is never asked
     inside the order's transaction.
@@ -88,21 +89,21 @@ def place_order(
 
 def _create_order(quantities, customer, checkout_key, locale, offer, shipping_code, seen_fingerprint):
     place = offer.destination
-    products = {
-        p.id: p
-        for p in db.session.execute(
-            db.select(Product).where(Product.id.in_(quantities.keys())).order_by(Product.id)
+    variants = {
+        v.id: v
+        for v in db.session.execute(
+            db.select(Variant).options(joinedload(Variant.product)).where(Variant.id.in_(quantities.keys()))
         ).scalars()
     }
-    missing = [pid for pid in quantities if pid not in products or not products[pid].active]
+    missing = [vid for vid in quantities if vid not in variants or not variants[vid].on_sale]
     if missing:
-        raise OutOfStock([products[pid].name if pid in products else str(pid) for pid in missing])
-    # The shipping price is worked out again here, from the database's weights and prices and the rate
-    # provider's answer looked up before, never taken from the form; a service that no longer fits raises
-    # before any stock moves.
-    weight_g = sum(products[pid].weight_g * qty for pid, qty in quantities.items())
-    subtotal = sum(products[pid].price_idr * qty for pid, qty in quantities.items())
-    if any(products[pid].weight_g <= 0 for pid in quantities):
+        raise OutOfStock([variants[vid].name if vid in variants else str(vid) for vid in missing])
+    # The shipping price is worked out again here, from the database's weights (each variant's) and prices
+    # and the rate provider's answer looked up before, never taken from the form; a service that no longer
+    # fits raises before any stock moves.
+    weight_g = sum(variants[vid].shipping_weight_g * qty for vid, qty in quantities.items())
+    subtotal = sum(variants[vid].price * qty for vid, qty in quantities.items())
+    if any(variants[vid].shipping_weight_g <= 0 for vid in quantities):
         raise ShippingUnavailable(no_weight_message())
     try:
         quote = confirm_quote(offer, shipping_code, weight_g, subtotal)
@@ -112,21 +113,11 @@ def _create_order(quantities, customer, checkout_key, locale, offer, shipping_co
         raise ShippingUnavailable(_("This service is not available for your address. Please choose one of the list."))
     short = reserve_stock(quantities)
     if short:
-        names = [products[pid].name if pid in products else str(pid) for pid in short]
-        raise OutOfStock(names)
+        raise OutOfStock([variants[vid].name for vid in short])
     # Prices come from the database, never from the client.
-    items = [
-        OrderItem(
-            product_id=pid,
-            product_name=products[pid].name,
-            unit_price_idr=products[pid].price_idr,
-            quantity=qty,
-            line_total_idr=products[pid].price_idr * qty,
-        )
-        for pid, qty in sorted(quantities.items())
-    ]
+    items = [order_item(variants[vid], qty) for vid, qty in sorted(quantities.items())]
     totals = totals_for((item.line_total_idr for item in items), quote.price_idr)
-    shown = [(item.product_id, item.quantity, item.unit_price_idr) for item in items]
+    shown = [(item.variant_id, item.quantity, item.unit_price_idr) for item in items]
     # The shipping price is in the digest too: a service that got dearer since the page was shown stops here.
     if seen_fingerprint is not None and fingerprint(shown, totals) != seen_fingerprint:
         raise PricesChanged()  # rolls back the stock just reserved
@@ -159,6 +150,20 @@ def _create_order(quantities, customer, checkout_key, locale, offer, shipping_co
     db.session.add(order)
     db.session.flush()
     return order
+
+
+def order_item(variant: Variant, quantity: int) -> OrderItem:
+    """A line as the shopper agreed to it: names, SKU and price copied, whatever the variant becomes later."""
+    return OrderItem(
+        product_id=variant.product_id,
+        variant_id=variant.id,
+        product_name=variant.product.name,
+        variant_label=variant.label,
+        sku=variant.sku,
+        unit_price_idr=variant.price,
+        quantity=quantity,
+        line_total_idr=variant.price * quantity,
+    )
 
 
 def no_weight_message() -> str:

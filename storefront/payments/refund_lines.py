@@ -53,22 +53,36 @@ def add_lines(refund_row, quantities):
 def restock(order, refund_row, staff_id):
     """Put a refund's units back on sale: its lines exactly; for a refund of an amount, every unit of the
     order not put back yet, once (`stock_reserved` guards it, as for an unpaid order's release)."""
+    units: dict[tuple[int, int], int] = {}  # (variant id, product id) -> units
     if refund_row.lines:
-        units = {}
         for line in refund_row.lines:
-            units[line.item.product_id] = units.get(line.item.product_id, 0) + line.quantity
+            key = (line.item.variant_id, line.item.product_id)
+            units[key] = units.get(key, 0) + line.quantity
     else:
         if not order.stock_reserved:
             return False
         back = _restocked_quantities(order.id)
-        units = {}
         for item in order.items:
             left = item.quantity - back.get(item.id, 0)
             if left > 0:
-                units[item.product_id] = units.get(item.product_id, 0) + left
+                key = (item.variant_id, item.product_id)
+                units[key] = units.get(key, 0) + left
         order.stock_reserved = False
-    for product_id, quantity in sorted(units.items()):
-        _record(product_id, quantity, release_units(product_id, quantity), order, staff_id)
+    # In variant id order, as every stock change of the shop (no deadlock between two restocks).
+    for (variant_id, product_id), quantity in sorted(units.items()):
+        stock_after = release_units(variant_id, quantity)
+        db.session.add(
+            StockMovement(
+                product_id=product_id,
+                variant_id=variant_id,
+                delta=quantity,
+                stock_after=stock_after,
+                reason="refund",
+                note=order.reference,
+                order_id=order.id,
+                staff_id=staff_id,
+            )
+        )
     return bool(units)
 
 
@@ -80,17 +94,3 @@ def _restocked_quantities(order_id):
         .group_by(RefundLine.order_item_id)
     )
     return {item_id: int(quantity) for item_id, quantity in rows}
-
-
-def _record(product_id, quantity, stock_after, order, staff_id):
-    db.session.add(
-        StockMovement(
-            product_id=product_id,
-            delta=quantity,
-            stock_after=stock_after,
-            reason="refund",
-            note=order.reference,
-            order_id=order.id,
-            staff_id=staff_id,
-        )
-    )

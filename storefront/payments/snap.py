@@ -16,9 +16,10 @@ from ..inventory import rereserve_stock
 from ..models import Order, PaymentAttempt, utcnow
 from ..order_status import RETRYABLE
 from ..order_status import PaymentStatus as S
+from ..products import NAME_SEPARATOR
 from ..urls import public_url
 from .apply import announce_status_change
-from .gateway import GatewayError, SnapItem, SnapRequest, split_name
+from .gateway import MAX_NAME, GatewayError, SnapItem, SnapRequest, split_name
 from .recheck import recheck_attempt
 from .setup import gateway
 
@@ -123,10 +124,32 @@ def _new_attempt(order):
     return attempt
 
 
+def snap_item_id(item) -> str:
+    """Unique per line (Akulaku rejects repeated ids): the SKU, else product and variant ids; a product
+    without options keeps its own id, as before variants."""
+    if item.sku:
+        return item.sku
+    return f"{item.product_id}-{item.variant_id}" if item.variant_label else str(item.product_id)
+
+
+def snap_item_name(item) -> str:
+    """ "Kopi Gayo — 500 g" within Midtrans's 50 characters: a long product name is shortened, never the
+    variant's label, which is what tells two lines apart on Snap's page and in the dashboard."""
+    name = item.name
+    if len(name) <= MAX_NAME:
+        return name
+    if not item.variant_label:
+        return name[: MAX_NAME - 1].rstrip() + "…"
+    tail = f"{NAME_SEPARATOR}{item.variant_label}"[: MAX_NAME - 2]
+    return item.product_name[: MAX_NAME - len(tail) - 1].rstrip() + "…" + tail
+
+
 def _snap_request(attempt):
     order = attempt.order
     items = [
-        SnapItem(id=str(item.product_id), name=item.product_name, price_idr=item.unit_price_idr, quantity=item.quantity)
+        SnapItem(
+            id=snap_item_id(item), name=snap_item_name(item), price_idr=item.unit_price_idr, quantity=item.quantity
+        )
         for item in order.items
     ]
     if order.shipping_idr:

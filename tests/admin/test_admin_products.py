@@ -201,12 +201,15 @@ def test_only_stored_names_are_served(client, uploads):
 def test_adjust_stock_with_a_reason(admin):
     product = make_product(stock=5)
     response = admin.post(
-        f"/admin/products/{product.slug}/stock", {"delta": "7", "reason": "received", "note": "PO-17"}
+        f"/admin/products/{product.slug}/stock",
+        {"delta": "7", "reason": "received", "note": "PO-17", "variant_id": product.variants[0].id},
     )
     assert response.status_code == 303
     assert the_product(product.slug).stock == 12
     response = admin.post(
-        f"/admin/products/{product.slug}/stock", {"delta": "-2", "reason": "damaged"}, htmx_target="product-stock"
+        f"/admin/products/{product.slug}/stock",
+        {"delta": "-2", "reason": "damaged", "variant_id": product.variants[0].id},
+        htmx_target="product-stock",
     )
     html = response.get_data(as_text=True)
     assert (
@@ -224,7 +227,9 @@ def test_adjust_stock_with_a_reason(admin):
 def test_stock_never_goes_below_zero(admin):
     product = make_product(stock=3)
     response = admin.post(
-        f"/admin/products/{product.slug}/stock", {"delta": "-4", "reason": "correction"}, htmx_target="product-stock"
+        f"/admin/products/{product.slug}/stock",
+        {"delta": "-4", "reason": "correction", "variant_id": product.variants[0].id},
+        htmx_target="product-stock",
     )
     assert response.status_code == 422
     assert "Not enough units in stock" in response.get_data(as_text=True)
@@ -234,21 +239,24 @@ def test_stock_never_goes_below_zero(admin):
 
 def test_a_change_of_zero_is_refused(admin):
     product = make_product(stock=3)
-    response = admin.post(f"/admin/products/{product.slug}/stock", {"delta": "0", "reason": "correction"})
+    response = admin.post(
+        f"/admin/products/{product.slug}/stock",
+        {"delta": "0", "reason": "correction", "variant_id": product.variants[0].id},
+    )
     assert response.status_code == 422
 
 
 def test_concurrent_adjustments_are_all_counted(app, db_kind):
     """The adjustment is one conditional UPDATE: no read-then-write, so no lost update."""
     product = make_product(stock=100)
-    product_id = product.id
+    product_id, variant_id = product.id, product.variants[0].id
     errors = []
 
     def remove_ten():
         with app.app_context():
             try:
                 for _ in range(5):
-                    adjust_stock(product_id, -2, "correction", "", None)
+                    adjust_stock(variant_id, -2, "correction", "", None)
             except Exception as exc:  # noqa: BLE001
                 errors.append(exc)
 

@@ -26,9 +26,11 @@ from tests.support.e2e import (
     go_to_cart,
     htmx_settles,
     open_product,
+    product_id_of,
     search,
     submit_checkout,
     tab_to,
+    variant_id_of,
     wait_for_htmx,
 )
 
@@ -63,7 +65,7 @@ def test_axe_finds_no_serious_problem_on_any_shop_page(shop, a11y_page):
     page.goto(shop.url + "/?category=kerajinan")
     open_product(page, "Cobek & Ulekan Batu Merapi 20 cm")
     check_page(page, "product")
-    product_id = page.locator("form.add-form input[name=product_id]").get_attribute("value")
+    product_id, line_id = product_id_of(page), variant_id_of(page)
     page.locator(f"#qty-{product_id}").fill("0")
     page.locator(f"#add-button-{product_id}").click()
     assert_error_announced(page, f"#qty-{product_id}", f"#add-result-{product_id}")
@@ -75,9 +77,9 @@ def test_axe_finds_no_serious_problem_on_any_shop_page(shop, a11y_page):
 
     page.goto(shop.url + "/cart/")
     check_page(page, "cart")
-    page.locator(f"#qty-line-{product_id}").fill("1000")
-    page.locator(f"#update-button-{product_id}").click()
-    assert_error_announced(page, f"#qty-line-{product_id}", f"#qty-error-{product_id}")
+    page.locator(f"#qty-line-{line_id}").fill("1000")
+    page.locator(f"#update-button-{line_id}").click()
+    assert_error_announced(page, f"#qty-line-{line_id}", f"#qty-error-{line_id}")
     check_page(page, "cart-invalid-quantity")
 
     page.goto(shop.url + "/checkout/")

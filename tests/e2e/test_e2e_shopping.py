@@ -23,16 +23,16 @@ def test_browse_search_filter_and_add_two_products_in_place(shop, page, shots):
     expect(page.locator("html")).to_have_attribute("lang", "id")
     assert_htmx_from_local_copy(page)
     cards = page.locator("#product-results li.product-card")
-    expect(cards).to_have_count(12)  # first page of the 21 demo products
+    expect(cards).to_have_count(12)  # first page of the 23 demo products
     expect(page.locator("#cart-badge")).to_have_text("0")
     shots(page, "catalog")
 
     # Active search: typing filters the grid in place (htmx) and pushes the query into the address bar.
     with stays_on_page(page):
         page.locator("#search-q").press_sequentially("kopi", delay=20)
-        # Names and descriptions: both coffees, and the palm sugar "for coffee".
+        # Names and descriptions: the three coffees, and the palm sugar "for coffee".
         expect(cards.locator("a.product-card__name")).to_have_text(
-            ["Gula Aren Cair 500 ml", "Kopi Gayo Arabika 250 g", "Kopi Toraja Sapan 250 g"]
+            ["Gula Aren Cair 500 ml", "Kopi Gayo Arabika 250 g", "Kopi Gayo Wine Process", "Kopi Toraja Sapan 250 g"]
         )
         expect(page).to_have_url(f"{shop.url}/?q=kopi")
     shots(page, "search")

@@ -96,10 +96,10 @@ def pay_by_card(order, card_number):
 
 
 def stock_of(product_id):
-    from storefront.models import Product
+    from storefront.models import Variant
 
     db.session.rollback()
-    return db.session.execute(db.select(Product.stock).where(Product.id == product_id)).scalar_one()
+    return db.session.execute(db.select(Variant.stock).where(Variant.product_id == product_id)).scalar_one()
 
 
 _sequence = iter(range(1, 10**6))

@@ -165,8 +165,18 @@ def product_card(page: Page, name: str):
     )
 
 
-def product_id_of(form_scope) -> str:
-    return form_scope.locator("input[name=product_id]").first.get_attribute("value")
+def _add_form(scope):
+    return scope.locator("xpath=descendant-or-self::form[contains(concat(' ', @class, ' '), ' add-form ')]").first
+
+
+def product_id_of(scope) -> str:
+    """The product of the add form in `scope` (its ids end in it: add-form-<id>, qty-<id>, add-button-<id>)."""
+    return _add_form(scope).get_attribute("id").removeprefix("add-form-")
+
+
+def variant_id_of(scope) -> str:
+    """The variant the add form in `scope` adds: the cart line's id (cart-line-<id>, qty-line-<id>)."""
+    return _add_form(scope).locator("input[name=variant_id]").get_attribute("value")
 
 
 def search(shop, page: Page, text: str):
@@ -176,15 +186,17 @@ def search(shop, page: Page, text: str):
 
 
 def add_from_grid(page: Page, name: str, expected_badge: int):
-    """Click the card's "add to cart" button; htmx swaps the form and the header badge in place."""
+    """Click the card's "add to cart" button; htmx swaps the form and the header badge in place. Returns
+    the variant added (the id of its cart line)."""
     card = product_card(page, name)
     expect(card).to_have_count(1)
     product_id = product_id_of(card)
+    variant_id = variant_id_of(card)
     with stays_on_page(page):
         card.locator(f"#add-button-{product_id}").click()
         expect(card.locator(f"#add-result-{product_id}")).to_contain_text(name)
         expect(page.locator("#cart-badge")).to_have_text(str(expected_badge))
-    return product_id
+    return variant_id
 
 
 def open_product(page: Page, name: str):

@@ -31,6 +31,17 @@ def make_product(name="Kopi Gayo 250 g", price=85000, stock=10, category=None, a
     return product
 
 
+def make_variants(product, rows, option="Ukuran"):
+    """Give `product` an option and one variant per (value, price or None, stock) row; its implicit variant
+    goes off sale, as when the back office generates the combinations."""
+    from storefront.products import add_variants
+
+    variants = add_variants(product, option, [(value, price, stock, None) for value, price, stock in rows])
+    db.session.add_all(variants)
+    db.session.commit()
+    return variants
+
+
 def make_category(name="Kopi & Teh", slug="kopi-teh"):
     category = Category(name=name, slug=slug)
     db.session.add(category)
@@ -79,7 +90,11 @@ class Shopper:
         return self.client.post(url, data=data, headers=headers, **kwargs)
 
     def add(self, product_id, quantity=1, htmx=False):
+        """As an add form rendered before variants did: the product, meaning its only variant."""
         return self.post("/cart/add", {"product_id": product_id, "quantity": quantity}, htmx=htmx)
+
+    def add_variant(self, variant_id, quantity=1, htmx=False):
+        return self.post("/cart/add", {"variant_id": variant_id, "quantity": quantity}, htmx=htmx)
 
     def checkout(self, **overrides):
         page = self.client.get("/checkout/").get_data(as_text=True)
