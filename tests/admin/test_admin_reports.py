@@ -23,6 +23,7 @@ def paid_order(total, paid_at, payment_type="qris", instructions=None, lines=(("
         order.items.append(
             OrderItem(
                 product_id=product.id,
+                variant_id=product.variants[0].id,
                 product_name=name,
                 unit_price_idr=price,
                 quantity=quantity,
