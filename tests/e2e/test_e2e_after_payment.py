@@ -3,7 +3,8 @@ stock released); a settled QRIS order is refunded one line of two, then shipped 
 shopper's page shows the courier's link, the refund and the delivery; staff pages speak words, not codes;
 on a 390 × 844 phone the orders list and an order page do not scroll sideways.
 
-Products no other browser test counts the stock of (the e2e database is shared by the package).
+Batik Tulis: a product no other browser test buys or counts (the e2e database is shared by the package);
+its stock is counted only within one test, before and after. Madu Hutan is bought elsewhere, never counted.
 """
 
 import re
@@ -96,9 +97,9 @@ def assert_speaks_words(page: Page, where):
 def test_a_captured_card_payment_is_voided_and_its_stock_released(shop, new_context, staff):
     staff_page, shopper = new_context().new_page(), new_context().new_page()
     sign_in(shop, staff_page)
-    before = stock_of(shop, staff_page, MADU[1])
-    reference, _url = buy(shop, shopper, [MADU[0]], "credit_card")
-    assert stock_of(shop, staff_page, MADU[1]) == before - 1
+    before = stock_of(shop, staff_page, BATIK[1])
+    reference, _url = buy(shop, shopper, [BATIK[0]], "credit_card")
+    assert stock_of(shop, staff_page, BATIK[1]) == before - 1
 
     detail = open_order(shop, staff_page, reference)
     expect(detail.locator("[data-transaction-state]")).to_contain_text("card charged, not settled yet")
@@ -107,7 +108,7 @@ def test_a_captured_card_payment_is_voided_and_its_stock_released(shop, new_cont
     expect(detail.locator(".notice[role=status]")).to_contain_text("Card payment voided")
     expect(detail).to_have_attribute("data-order-status", "cancelled")
     assert_speaks_words(staff_page, "voided order")
-    assert stock_of(shop, staff_page, MADU[1]) == before
+    assert stock_of(shop, staff_page, BATIK[1]) == before
 
     shopper.reload()
     expect_status(shopper, "cancelled")
