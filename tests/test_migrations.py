@@ -29,7 +29,7 @@ def test_migrations_upgrade_to_the_models_schema_and_back(app, db_kind):
 
 
 # The revision before orders got payment_status and fulfilment_status.
-BEFORE_STATES = "b7e1c4a9d2f0"
+BEFORE_STATES = "c3d5f7a9b1e2"
 
 
 def _legacy_order(connection, order_id, status):

@@ -144,6 +144,80 @@ def test_the_order_keeps_the_variant_its_price_and_weight(shopper, client, app):
     assert "Kopi Gayo — 1 kg" in page
 
 
+def test_midtrans_and_the_email_name_the_variant(shopper, client, app, sandbox):
+    from storefront.mail.messages import render
+    from storefront.mail.models import OutboxMessage
+    from tests.support.helpers import sandbox_transaction
+
+    kopi = make_product("Kopi Gayo", price=85000, stock=0, weight_g=300)
+    small, big = make_variants(kopi, [("250 g", None, 5), ("1 kg", 290000, 5)], option="Berat")
+    big.sku = "KG-1000"
+    db.session.commit()
+    shopper.add_variant(small.id, 1)
+    shopper.add_variant(big.id, 1)
+    assert shopper.checkout().status_code == 303
+    db.session.rollback()
+    order = db.session.execute(db.select(Order)).scalar_one()
+    items = sandbox_transaction(sandbox, f"{order.reference}-1")["snap"]["item_details"]
+    lines = [(i["id"], i["name"], i["price"], i["quantity"]) for i in items if i["id"] != "shipping"]
+    assert lines == [
+        (f"{kopi.id}-{small.id}", "Kopi Gayo — 250 g", 85000, 1),
+        ("KG-1000", "Kopi Gayo — 1 kg", 290000, 1),
+    ]
+    assert sum(i["price"] * i["quantity"] for i in items) == order.total_idr
+    message = db.session.execute(db.select(OutboxMessage).where(OutboxMessage.kind == "order_placed")).scalar_one()
+    _subject, body = render(message)
+    assert "1 × Kopi Gayo — 250 g" in body and "1 × Kopi Gayo — 1 kg" in body
+
+
+def test_the_product_page_of_a_product_with_sizes_offers_the_range_to_search_engines(client, batik):
+    import json
+    import re
+
+    product, _variants = batik
+    page = client.get(f"/products/{product.slug}").get_data(as_text=True)
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page).group(1))
+    offer = data["offers"]
+    assert (offer["@type"], offer["lowPrice"], offer["highPrice"], offer["offerCount"]) == (
+        "AggregateOffer",
+        "250000",
+        "290000",
+        3,
+    )
+
+
+def test_a_cart_line_links_to_its_variant_on_the_product_page(shopper, client, batik):
+    product, (_small, _medium, large) = batik
+    shopper.add_variant(large.id)
+    cart = client.get("/cart/").get_data(as_text=True)
+    link = f"/products/{product.slug}?variant={large.id}"
+    assert f'href="{link}"' in cart
+    page = client.get(link).get_data(as_text=True)
+    assert f'name="variant_id" value="{large.id}"' in page and "Rp290.000" in page
+
+
+def test_an_order_of_two_variants_gives_each_its_units_back_exactly_once(app):
+    from flask import current_app
+
+    from storefront.checkout.orders import place_order
+    from storefront.inventory import release_stock
+    from tests.support.helpers import DIRECT_CUSTOMER, gondomanan_offer
+
+    batik = make_product("Batik Tulis Lasem", price=250000, stock=0)
+    small, large = make_variants(batik, [("S", None, 4), ("XL", 290000, 3)])
+    with current_app.test_request_context():
+        order, _created = place_order(
+            {large.id: 2, small.id: 1}, DIRECT_CUSTOMER, "k", "id", gondomanan_offer(), "jne-reg"
+        )
+    db.session.commit()
+    assert (db.session.get(Variant, small.id).stock, db.session.get(Variant, large.id).stock) == (3, 1)
+    assert release_stock(order) is True
+    assert release_stock(order) is False  # the second release finds nothing held
+    db.session.commit()
+    db.session.expire_all()
+    assert (db.session.get(Variant, small.id).stock, db.session.get(Variant, large.id).stock) == (4, 3)
+
+
 class _Line:
     def __init__(self, product_name, variant_label):
         from storefront.products import variant_name
@@ -244,3 +318,26 @@ def test_the_catalog_card_shows_the_price_range_and_asks_to_choose(client, batik
     assert f'href="/products/{product.slug}"' in card and "add-button-" not in card.split("</li>")[0]
     kopi = page[page.index("Kopi Gayo") :][:1500]
     assert "Rp85.000" in kopi and "add-button-" in kopi
+
+
+def test_flask_seed_adds_a_batik_in_sizes_and_a_coffee_in_three_weights(app, client):
+    from storefront.commands import seed_demo_data
+    from storefront.models import Product
+
+    seed_demo_data()
+    shirt = db.session.execute(db.select(Product).where(Product.slug == "kemeja-batik-parang-solo")).scalar_one()
+    coffee = db.session.execute(db.select(Product).where(Product.slug == "kopi-gayo-wine-process")).scalar_one()
+    assert [(v.label, v.price, v.stock) for v in shirt.active_variants] == [
+        ("S", 325000, 6),
+        ("M", 325000, 9),
+        ("L", 325000, 4),
+        ("XL", 345000, 2),
+    ]
+    assert [(v.label, v.price, v.shipping_weight_g) for v in coffee.active_variants] == [
+        ("250 g", 85000, 300),
+        ("500 g", 160000, 560),
+        ("1 kg", 290000, 1100),
+    ]
+    assert [o.name for o in shirt.options] == ["Ukuran"] and [o.name for o in coffee.options] == ["Berat"]
+    catalog = client.get("/?category=kopi-teh").get_data(as_text=True)
+    assert "Rp85.000 – Rp290.000" in catalog

@@ -4,7 +4,7 @@ Both are non-native enums (VARCHAR + CHECK) so a later state is a constraint cha
 Orders that already have a shipment become `shipped`; every other order starts `unfulfilled`.
 
 Revision ID: b3f1c2d4e5a6
-Revises: b7e1c4a9d2f0
+Revises: c3d5f7a9b1e2
 Create Date: 2026-12-01 03:30:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b3f1c2d4e5a6'
-down_revision = 'b7e1c4a9d2f0'
+down_revision = 'c3d5f7a9b1e2'
 branch_labels = None
 depends_on = None
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from ..catalog.queries import escape_like
 from ..database import write_transaction
@@ -37,7 +38,8 @@ class ProductData:
 
 
 def list_products(query, page, per_page=PER_PAGE):
-    statement = db.select(Product)
+    # Each row shows the stock over the product's variants: loaded for the whole page in one more query.
+    statement = db.select(Product).options(selectinload(Product.variants))
     query = (query or "").strip()[:100]
     if query:
         statement = statement.where(func.lower(Product.name).like(f"%{escape_like(query.lower())}%", escape="\\"))

@@ -49,6 +49,13 @@ def product_with_variants(product_id: int) -> Product:
     ).scalar_one()
 
 
+def _locked(product_id: int) -> Product:
+    """The product with its options and variants, its row locked: two staff members generating or saving
+    at once are served one after the other (SQLite's BEGIN IMMEDIATE does the same), never interleaved."""
+    db.session.execute(db.select(Product.id).where(Product.id == product_id).with_for_update())
+    return product_with_variants(product_id)
+
+
 def parse_values(text: str) -> list[str]:
     """ "S, M, L" -> ["S", "M", "L"]: trimmed, empty and repeated ones dropped, order kept."""
     values: list[str] = []
@@ -68,7 +75,7 @@ def add_option(product_id: int, name: str, values_text: str, staff_id: int) -> N
     if any(len(v) > 40 for v in values):
         raise CatalogError(_("A value can have at most 40 characters."), "values")
     with write_transaction():
-        product = product_with_variants(product_id)
+        product = _locked(product_id)
         option = next((o for o in product.options if o.name.casefold() == name.casefold()), None)
         if option is None:
             if len(product.options) >= MAX_OPTIONS:
@@ -88,7 +95,7 @@ def generate_variants(product_id: int, staff_id: int) -> int:
     """A variant for every combination of values that has none yet (price and weight the product's, no
     stock); the implicit variant then goes off sale. Returns how many were made."""
     with write_transaction():
-        product = product_with_variants(product_id)
+        product = _locked(product_id)
         if not product.options:
             raise CatalogError(_("Add an option with its values first."))
         existing = {frozenset(v.id for v in variant.values) for variant in product.variants if variant.values}
@@ -113,7 +120,7 @@ def save_variants(product_id: int, rows: list[VariantRow], staff_id: int) -> Non
     """Apply the edited rows in one transaction: all of them, or (on any error) none."""
     try:
         with write_transaction():
-            product = product_with_variants(product_id)
+            product = _locked(product_id)
             variants = {v.id: v for v in product.variants}
             for row in sorted(rows, key=lambda r: r.variant_id):
                 variant = variants.get(row.variant_id)

@@ -17,21 +17,32 @@ def product_json_ld(product: Any, url: str, image_url: str | None, store_name: s
         "description": product.description,
         "sku": product.slug,
         "url": url,
-        "offers": {
-            "@type": "Offer",
-            "url": url,
-            # Integer rupiah: IDR has no minor unit in practice, and schema.org takes a plain number.
-            "price": str(product.price_idr),
-            "priceCurrency": "IDR",
-            "availability": IN_STOCK if product.stock > 0 else OUT_OF_STOCK,
-            "seller": {"@type": "Organization", "name": store_name},
-        },
+        "offers": _offer(product, url, store_name),
     }
     if image_url:
         data["image"] = [image_url]
     if product.category is not None:
         data["category"] = product.category.name
     return data
+
+
+def _offer(product: Any, url: str, store_name: str) -> dict:
+    low, high = product.price_range
+    offer: dict[str, Any] = {
+        "@type": "Offer",
+        "url": url,
+        # Integer rupiah: IDR has no minor unit in practice, and schema.org takes a plain number.
+        "price": str(low),
+        "priceCurrency": "IDR",
+        "availability": IN_STOCK if product.stock > 0 else OUT_OF_STOCK,
+        "seller": {"@type": "Organization", "name": store_name},
+    }
+    if low != high:
+        # Variants at different prices: one offer for the range, as search engines read it.
+        del offer["price"]
+        offer.update({"@type": "AggregateOffer", "lowPrice": str(low), "highPrice": str(high)})
+        offer["offerCount"] = len(product.active_variants)
+    return offer
 
 
 def json_ld_script(data: dict) -> Markup:

@@ -171,3 +171,41 @@ def test_the_product_page_shows_the_variants_section(admin):
     add_option(admin, batik, "Ukuran", "S, M", htmx=False)
     html = admin.get(f"/admin/products/{batik.slug}").get_data(as_text=True)
     assert 'id="product-variants"' in html and "Ukuran" in html and "S, M" in html
+
+
+def test_the_products_list_costs_the_same_queries_for_3_or_30_products(admin):
+    from sqlalchemy import event
+
+    def count(url):
+        statements = []
+
+        def record(_conn, _cursor, statement, *_args):
+            statements.append(statement)
+
+        db.session.remove()
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            assert admin.get(url).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        return len(statements)
+
+    for n in range(3):
+        make_product(f"Kopi {n}", stock=n)
+    few = count("/admin/products")
+    for n in range(3, 30):
+        make_product(f"Kopi {n}", stock=n)
+    assert count("/admin/products") == few
+
+
+def test_the_back_office_order_shows_the_variant_and_its_sku(admin, shopper):
+    from tests.support.helpers import make_variants, the_order
+
+    batik = make_product("Batik Tulis Lasem", price=250000, stock=0)
+    _small, large = make_variants(batik, [("S", None, 4), ("XL", 290000, 3)])
+    large.sku = "BTL-XL"
+    db.session.commit()
+    shopper.add_variant(large.id)
+    assert shopper.checkout().status_code == 303
+    html = admin.get(f"/admin/orders/{the_order().reference}").get_data(as_text=True)
+    assert "Batik Tulis Lasem — XL" in html and "BTL-XL" in html

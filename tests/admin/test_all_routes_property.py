@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from storefront.admin.accounts import create_staff
 from tests.support.admin import STAFF_EMAIL, STAFF_PASSWORD, StaffBrowser
-from tests.support.helpers import Shopper, make_product, the_order
+from tests.support.helpers import Shopper, make_product, make_variants, the_order
 
 EXAMPLES = 600
 # Besides the random examples, every rule and method once with each of these, so no rule is left out.
@@ -85,8 +85,16 @@ json_values = st.recursive(
 # Names the shop's forms and views read, so hostile values reach the code behind them.
 FIELD_NAMES = [
     "product_id",
+    "variant_id",
     "quantity",
     "variant",
+    "layout",
+    "option-1",
+    "values",
+    "v1-stock",
+    "v1-stock_seen",
+    "v1-price_idr",
+    "v1-sku",
     "next",
     "q",
     "category",
@@ -164,6 +172,9 @@ def world(app):
     product = make_product("Kopi Gayo", stock=50)
     shopper.add(product.id, 1)
     assert shopper.checkout().status_code == 303
+    # Sizes from now on: hostile option and variant values reach the product page's choice and the back
+    # office's variants table (option 1, variants 1 to 3).
+    make_variants(product, [("S", None, 5), ("M", None, 5)])
     create_staff(STAFF_EMAIL, STAFF_PASSWORD)
     staff = StaffBrowser(app.test_client())
     assert staff.sign_in().status_code == 303
