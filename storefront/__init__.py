@@ -120,6 +120,7 @@ def register_blueprints(app):
         product_views,
         shipping_views,
         variant_views,
+        voucher_views,
     )
     from .admin.blueprint import bp as admin_bp
     from .admin.images import media_bp

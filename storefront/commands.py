@@ -1,5 +1,6 @@
-"""`flask seed`: the regions, the demo catalogue (with raster renditions of its images) and demo shipping
-rates, each safe to run again; `flask seed regions`: the official regions alone, for a production database."""
+"""`flask seed`: the regions, the demo catalogue (with raster renditions of its images), demo shipping rates
+and the demo voucher HEMAT10, each safe to run again; `flask seed regions`: the official regions alone, for a
+production database."""
 
 import click
 
@@ -8,6 +9,7 @@ from .extensions import db
 from .models import Category, Product
 from .products import add_variants
 from .regions import PROVINCE, Region, load_regions
+from .vouchers.models import KIND_PERCENT, Voucher
 
 
 def seed_demo_data():
@@ -43,6 +45,26 @@ def seed_demo_data():
                 db.session.add_all(add_variants(product, data["variants"]["option"], data["variants"]["rows"]))
             created += 1
     return created
+
+
+def seed_demo_voucher() -> int:
+    """HEMAT10: 10 % off (at most Rp25.000) from a Rp100.000 subtotal, 100 uses, one per customer. Only
+    when no voucher has that code, so a merchant's own HEMAT10 is never changed."""
+    with write_transaction():
+        if db.session.execute(db.select(Voucher.id).where(Voucher.code == "HEMAT10")).first():
+            return 0
+        db.session.add(
+            Voucher(
+                code="HEMAT10",
+                kind=KIND_PERCENT,
+                percent=10,
+                max_discount_idr=25000,
+                min_subtotal_idr=100000,
+                usage_limit=100,
+                per_customer_limit=1,
+            )
+        )
+        return 1
 
 
 def seed_regions() -> int:
@@ -113,6 +135,7 @@ def init_commands(app):
         click.echo(f"Seeded {seed_demo_data()} new products.")
         click.echo(f"Raster renditions ready for {make_missing_renditions()} product images.")
         click.echo(f"Seeded {seed_demo_shipping()} demo shipping services.")
+        click.echo(f"Seeded {seed_demo_voucher()} demo voucher (HEMAT10).")
 
     @seed_command.command("shipping")
     def seed_shipping_command():

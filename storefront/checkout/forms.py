@@ -5,20 +5,13 @@ from wtforms import EmailField, Field, HiddenField, RadioField, SelectField, Str
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 from ..forms import Form
+from ..phones import normalise_phone
 from ..regions import Place, Region, children, place_for
 from ..shipping_rates.quotes import ShippingOffer, find_quote
 from ..shipping_rates.rules import Quote
 
 _TOO_LONG = _l("This is too long (at most %(max)d characters).")
 POSTAL_CODE = re.compile(r"\d{5}")
-_PHONE_PATTERN = re.compile(r"^(?:\+62|62|0)(8\d{7,12})$")
-
-
-def normalise_phone(raw: str | None) -> str | None:
-    """'0812-3456 789', '62812…', '+62812…' -> '+62812…'; None if it is not an Indonesian mobile."""
-    compact = re.sub(r"[\s\-().]", "", raw or "")
-    match = _PHONE_PATTERN.match(compact)
-    return "+62" + match.group(1) if match else None
 
 
 class CheckoutForm(Form):

@@ -1,0 +1,22 @@
+"""Sharing a discount over order lines, for per-line refunds and for what each line really cost."""
+
+
+def allocate(discount_idr: int, line_totals: list[int]) -> list[int]:
+    """Each line's share of `discount_idr`, pro rata to its total and rounded down; what the rounding
+    leaves goes on the last line (and, should it not fit there, on the lines before it), so the shares
+    sum exactly to the discount and no share exceeds its line. Lines outside the voucher are given 0
+    by the caller passing 0 as their total."""
+    whole = sum(line_totals)
+    if discount_idr <= 0 or whole <= 0:
+        return [0] * len(line_totals)
+    discount_idr = min(discount_idr, whole)
+    shares = [discount_idr * total // whole for total in line_totals]
+    left = discount_idr - sum(shares)
+    for index in reversed(range(len(shares))):
+        room = line_totals[index] - shares[index]
+        taken = min(room, left)
+        shares[index] += taken
+        left -= taken
+        if not left:
+            break
+    return shares
