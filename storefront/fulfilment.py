@@ -45,6 +45,20 @@ def ship(order_id: int, carrier: str, tracking_number: str, staff_id: int | None
     return _("Marked as shipped.")
 
 
+def mark_returned(order_id: int, record: Recorder) -> str:
+    """The parcel came back (refused, undeliverable, or returned by the shopper). Money and stock are not
+    touched here: staff refund (and restock) with the refund forms, as they decide."""
+    with write_transaction():
+        order = Order.lock(order_id)
+        shipment = shipment_for(order_id)
+        if shipment is None or not can_move_fulfilment(order.fulfilment_status, F.RETURNED):
+            raise FulfilmentRefused(_("Only a shipped or delivered order can be marked as returned."))
+        order.fulfilment_status = F.RETURNED
+        order.bump_status_version()
+        record(shipment.tracking_number)
+    return _("Marked as returned.")
+
+
 def mark_delivered(order_id: int, record: Recorder) -> str:
     with write_transaction():
         order = Order.lock(order_id)

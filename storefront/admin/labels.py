@@ -51,6 +51,7 @@ AUDIT_ACTIONS = {
     "manual_refund": _l("Manual refund"),
     "ship": _l("Shipped"),
     "deliver": _l("Delivered"),
+    "return": _l("Returned"),
     "resolve_attention": _l("Marked as handled"),
 }
 LANGUAGES = {"id": _l("Bahasa Indonesia"), "en": _l("English")}

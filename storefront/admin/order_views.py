@@ -144,6 +144,14 @@ def order_deliver(reference):
     return _act(reference, "deliver", ConfirmForm(prefix="deliver"), deliver, audited=False)
 
 
+@bp.post("/orders/<reference>/return")
+def order_return(reference):
+    def returned(order):
+        return actions.ActionResult(fulfilment.mark_returned(order.id, _recorder("return", order)))
+
+    return _act(reference, "return", ConfirmForm(prefix="return"), returned, audited=False)
+
+
 def _recorder(action, order):
     order_id, staff_id = order.id, g.staff.id
     return lambda detail: audit.record(staff_id, action, order_id=order_id, detail=detail)
@@ -220,6 +228,7 @@ def _fresh_forms(order):
         # The courier the shopper chose at checkout is the one the parcel goes with.
         "ship": ShipForm(formdata=None, prefix="ship", carrier=order.shipping_label or ""),
         "deliver": ConfirmForm(formdata=None, prefix="deliver"),
+        "return": ConfirmForm(formdata=None, prefix="return"),
         "resolve": ConfirmForm(formdata=None, prefix="resolve"),
     }
     for refund in reads.refunds_for(order.id):
@@ -251,6 +260,7 @@ def _render_detail(order, *, forms=None, notice=None, status=200):
         # Goods leave once paid, also after a partial refund; shipping never waits on money matters.
         "can_ship": order.payment_status in SHIPPABLE and order.fulfilment_status == FulfilmentStatus.UNFULFILLED,
         "can_deliver": order.fulfilment_status == FulfilmentStatus.SHIPPED,
+        "can_return": order.fulfilment_status in (FulfilmentStatus.SHIPPED, FulfilmentStatus.DELIVERED),
         "audit_entries": audit.entries_for_order(order.id),
     }
     return render_page_or_fragment(

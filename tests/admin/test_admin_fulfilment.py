@@ -137,3 +137,23 @@ def test_shipped_and_delivered_e_mails_link_to_the_order_page(admin, sandbox, pl
         with app.test_request_context():
             _subject, body = render(message)
         assert f"/orders/{order.access_token}" in body
+
+
+def test_a_shipped_or_delivered_parcel_can_be_marked_returned_once(admin, sandbox, placed, kopi):
+    from tests.support.admin import stock_of
+
+    order = paid_order(admin, sandbox, placed, "gopay")
+    assert "Mark as returned" not in admin.order_page(order.reference)
+    assert admin.act(order.reference, "return").status_code == 422
+    admin.act(order.reference, "ship", {"tracking_number": "SCP123"})
+    admin.act(order.reference, "deliver")
+    stock = stock_of(kopi.id)
+    response = admin.act(order.reference, "return")
+    assert response.status_code == 200
+    assert 'data-fulfilment-status="returned"' in response.get_data(as_text=True)
+    order = the_order()
+    # Money and stock stay as they were: staff refund and restock with the refund form.
+    assert (order.payment_status, order.fulfilment_status) == ("paid", "returned")
+    assert stock_of(kopi.id) == stock
+    assert admin.act(order.reference, "return").status_code == 422
+    assert "Mark as returned" not in admin.order_page(order.reference)
