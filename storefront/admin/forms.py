@@ -29,8 +29,8 @@ from wtforms.validators import (
 )
 
 from ..forms import Form
-from ..order_status import PaymentStatus
-from ..status_words import status_label
+from ..order_status import FulfilmentStatus, PaymentStatus
+from ..status_words import fulfilment_label, status_label
 
 MAX_STOCK_ADJUSTMENT = 100000
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -78,6 +78,7 @@ class OrderFilterForm(Form):
         csrf = False
 
     status = SelectField(_l("Status"), validators=[Optional()])
+    fulfilment = SelectField(_l("Shipping"), validators=[Optional()])
     q = SearchField(_l("Reference, e-mail or phone"), validators=[Optional(), Length(max=100)])
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
@@ -85,6 +86,9 @@ class OrderFilterForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.status.choices = status_choices()
+        self.fulfilment.choices = [SelectChoice("", _l("All"))] + [
+            SelectChoice(state.value, fulfilment_label(state.value)) for state in FulfilmentStatus
+        ]
 
 
 class ExportForm(Form):

@@ -37,16 +37,18 @@ def orders():
     date_from = form.date_from.data if not form.date_from.errors else None
     date_to = form.date_to.data if not form.date_to.errors else None
     query = form.q.data if not form.q.errors else ""
+    fulfilment_state = form.fulfilment.data if not form.fulfilment.errors else ""
     page = max(request.args.get("page", 1, type=int), 1)
     return render_page_or_fragment(
         "admin/orders/index.html",
         "admin/orders/_results.html",
         "order-results",
         form=form,
-        pagination=search_orders(status, query, date_from, date_to, page),
+        pagination=search_orders(status, query, date_from, date_to, page, fulfilment=fulfilment_state),
         totals=status_totals(query, date_from, date_to),
         filters={
             "status": status or None,
+            "fulfilment": fulfilment_state or None,
             "q": query or None,
             "date_from": date_from.isoformat() if date_from else None,
             "date_to": date_to.isoformat() if date_to else None,

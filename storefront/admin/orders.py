@@ -46,8 +46,10 @@ def _search(statement, query, date_from, date_to):
     return statement
 
 
-def search_orders(status, query, date_from, date_to, page, per_page=PER_PAGE):
+def search_orders(status, query, date_from, date_to, page, per_page=PER_PAGE, fulfilment=""):
     statement = _search(db.select(Order), query, date_from, date_to)
+    if fulfilment:
+        statement = statement.where(Order.fulfilment_status == fulfilment)
     if status == ATTENTION_FILTER:
         statement = statement.where(Order.attention.is_not(None))
     elif status:
