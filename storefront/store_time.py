@@ -51,8 +51,10 @@ def zone_label(zone: ZoneInfo, when: datetime | None = None) -> str:
     return f"UTC{offset[:3]}:{offset[3:]}"
 
 
-def format_store_time(value: datetime | None) -> str:
-    """ "1 Des 2026, 10:38 WIB": in the store's zone (Flask-Babel converts to it), in the reader's language."""
+def format_store_time(value: datetime | None, _width: str = "") -> str:
+    """ "1 Des 2026, 10:38 WIB": in the store's zone (Flask-Babel converts to it), in the reader's language.
+
+    There is one format: a width an older template still passes (`|datetime("short")`) is ignored."""
     if value is None:
         return "—"
     return f"{format_datetime(value, PATTERN)} {zone_label(store_zone(), value)}"
