@@ -84,7 +84,7 @@ def database_checks(url: str, stock: dict[int, int], settled: list[str]) -> list
     with connect(url) as conn:
         products = conn.execute(
             "SELECT p.id, (SELECT sum(v.stock) FROM product_variants v WHERE v.product_id = p.id),"
-            " coalesce(sum(i.quantity) FILTER (WHERE o.status = 'paid'), 0),"
+            " coalesce(sum(i.quantity) FILTER (WHERE o.payment_status = 'paid'), 0),"
             " coalesce(sum(i.quantity) FILTER (WHERE o.stock_reserved), 0)"
             " FROM products p LEFT JOIN order_items i ON i.product_id = p.id LEFT JOIN orders o ON o.id = i.order_id"
             " GROUP BY p.id ORDER BY p.id"
@@ -94,9 +94,9 @@ def database_checks(url: str, stock: dict[int, int], settled: list[str]) -> list
             " FROM orders o"
         ).fetchone()
         applied = conn.execute(
-            "SELECT a.midtrans_order_id, o.status, count(e.id) FILTER (WHERE e.applied AND e.transaction_status = 'settlement')"
+            "SELECT a.midtrans_order_id, o.payment_status, count(e.id) FILTER (WHERE e.applied AND e.transaction_status = 'settlement')"
             " FROM payment_attempts a JOIN orders o ON o.id = a.order_id LEFT JOIN payment_events e ON e.attempt_id = a.id"
-            " WHERE a.transaction_status = 'settlement' GROUP BY a.id, o.status"
+            " WHERE a.transaction_status = 'settlement' GROUP BY a.id, o.payment_status"
         ).fetchall()
         events = conn.execute("SELECT count(*) FROM payment_events").fetchone()[0]
 

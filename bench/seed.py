@@ -96,7 +96,8 @@ def seed(database_url, products=500, orders=10_000, snap_base_url="http://127.0.
                 "city": "Yogyakarta",
                 "postal_code": "55213",
                 "locale": "id",
-                "status": status,
+                "payment_status": status,
+                "fulfilment_status": "unfulfilled",
                 "subtotal_idr": subtotal,
                 "shipping_idr": shipping,
                 "total_idr": subtotal + shipping,
@@ -159,7 +160,7 @@ def seed(database_url, products=500, orders=10_000, snap_base_url="http://127.0.
         conn.execute(insert(PaymentEvent.__table__), event_rows)
     engine.dispose()
 
-    paid = next(row for row in order_rows if row["status"] == "paid")
+    paid = next(row for row in order_rows if row["payment_status"] == "paid")
     middle = product_rows[len(product_rows) // 2]
     return Fixtures(
         awaiting_token=order_rows[-1]["access_token"],

@@ -9,6 +9,7 @@ from flask import Flask
 
 from .config import apply_public_url, check_production_safety, load_config
 from .lazy_session import LazySessionInterface
+from .store_time import check_zone
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -34,6 +35,8 @@ def create_app(test_config=None):
         app.config.from_mapping(test_config)
     check_production_safety(app.config)
     apply_public_url(app.config)
+    # Flask-Babel converts every formatted time to this zone; an unknown zone refuses to start.
+    app.config["BABEL_DEFAULT_TIMEZONE"] = check_zone(app.config["STORE_TIMEZONE"])
     os.makedirs(app.instance_path, exist_ok=True)
 
     configure_logging(app)
@@ -118,6 +121,7 @@ def register_blueprints(app):
         labels,
         order_views,
         product_views,
+        report_views,
         shipping_views,
         variant_views,
         voucher_views,

@@ -162,8 +162,8 @@ def load_config(instance_path: str) -> dict[str, Any]:
         # and a "pay again" button must still work an hour later.
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "id",
-        "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
-        # Voucher validity windows are typed and checked in this zone (an IANA name).
+        # Every date and time the shop writes is in this zone, named WIB / WITA / WIT (storefront/store_time.py);
+        # voucher validity windows are typed and checked in it too. BABEL_DEFAULT_TIMEZONE follows it.
         "STORE_TIMEZONE": os.environ.get("STORE_TIMEZONE") or "Asia/Jakarta",
         # A server database may drop idle connections (PaaS restarts); a SQLite file cannot.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True} if not database_url.startswith("sqlite") else {},

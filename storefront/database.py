@@ -70,6 +70,12 @@ def write_transaction():
         raise
 
 
+def in_write_transaction():
+    """True inside `write_transaction()`: work added now commits (or rolls back) with that block."""
+    session = db.session()
+    return session.in_transaction() and bool(session.connection().get_execution_options().get(_WRITE_OPTION))
+
+
 def render_migration_item(type_, obj, autogen_context):
     """Alembic autogenerate: write UTCDateTime as the plain DateTime it stores, so migrations never
     import the app's models."""

@@ -81,6 +81,13 @@ def release_stock(order):
     return True
 
 
+def release_units(variant_id, quantity):
+    """Give `quantity` units of one variant back (refunded units put back on sale); returns the new stock."""
+    return db.session.execute(
+        update(Variant).where(Variant.id == variant_id).values(stock=Variant.stock + quantity).returning(Variant.stock)
+    ).scalar_one()
+
+
 def rereserve_stock(order):
     """Hold an order's units again (pay again, or money arrived after release). False if short."""
     if order.stock_reserved:

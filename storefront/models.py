@@ -1,13 +1,14 @@
 """Database models. Money columns end in `_idr` and hold integer rupiah (IDR has no minor unit)."""
 
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, Enum, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
 from .model_base import TimestampMixin, UTCDateTime, utcnow
-from .order_status import OrderStatus
+from .order_status import FulfilmentStatus, PaymentStatus
 from .products import Category, OptionValue, Product, ProductOption, Variant, variant_name
 
 # Catalogue models live in products.py; they are named here too, where the rest of the shop looks for models.
@@ -25,6 +26,18 @@ __all__ = [
     "Variant",
     "utcnow",
 ]
+
+
+def _state_enum(states: type[StrEnum], name: str) -> Enum:
+    # Stored by value ("awaiting_payment"), as the column always held; the CHECK is named by `name`.
+    return Enum(
+        states,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=24,
+        values_callable=lambda members: [member.value for member in members],
+    )
 
 
 class Order(TimestampMixin, db.Model):
@@ -57,7 +70,18 @@ class Order(TimestampMixin, db.Model):
     shipping_etd: Mapped[str | None] = mapped_column(String(12))
     weight_g: Mapped[int | None] = mapped_column(Integer)
     locale: Mapped[str] = mapped_column(String(5), default="id")
-    status: Mapped[str] = mapped_column(String(24), default=OrderStatus.AWAITING_PAYMENT, index=True)
+    # What Midtrans says of the money, and where the parcel is: two states that move independently (a
+    # partly refunded order is still shipped). Non-native enums: a VARCHAR with a CHECK, the same on
+    # SQLite and PostgreSQL, so a new state is a constraint change, not an ALTER TYPE.
+    payment_status: Mapped[PaymentStatus] = mapped_column(
+        _state_enum(PaymentStatus, "payment_status"), default=PaymentStatus.AWAITING_PAYMENT, index=True
+    )
+    fulfilment_status: Mapped[FulfilmentStatus] = mapped_column(
+        _state_enum(FulfilmentStatus, "fulfilment_status"),
+        default=FulfilmentStatus.UNFULFILLED,
+        server_default=FulfilmentStatus.UNFULFILLED.value,
+        index=True,
+    )
     subtotal_idr: Mapped[int] = mapped_column(BigInteger)
     shipping_idr: Mapped[int] = mapped_column(BigInteger)
     total_idr: Mapped[int] = mapped_column(BigInteger)

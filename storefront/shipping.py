@@ -21,6 +21,8 @@ class Shipment(db.Model):
     carrier: Mapped[str] = mapped_column(String(40), default="")
     tracking_number: Mapped[str] = mapped_column(String(64))
     shipped_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When staff confirmed the parcel arrived (Order.fulfilment_status says "delivered").
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
 
     # Staff accounts belong to the back office, which sits above this module: the relationship is named

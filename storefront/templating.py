@@ -1,8 +1,7 @@
 """Jinja filters and globals shared by every template."""
 
 from flask import request, session
-from flask_babel import format_datetime, get_translations
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_translations
 from jinja2 import pass_context
 from markupsafe import Markup
 
@@ -10,23 +9,10 @@ from .cart.cart import cart_count
 from .i18n import LANGUAGES, select_locale
 from .money import format_idr
 from .orders.payment_guide import payment_guide
+from .status_words import fulfilment_label, status_label, timeline_label
+from .store_time import format_store_time
 from .vouchers.usage import order_discount
 from .whatsapp import shop_chat_url
-
-STATUS_LABELS = {
-    "awaiting_payment": _l("Awaiting payment"),
-    "paid": _l("Paid"),
-    "under_review": _l("Under review"),
-    "expired": _l("Expired"),
-    "cancelled": _l("Cancelled"),
-    "failed": _l("Payment failed"),
-    "refunded": _l("Refunded"),
-    "partially_refunded": _l("Partially refunded"),
-}
-
-
-def status_label(status):
-    return STATUS_LABELS.get(status, status)
 
 
 def template_gettext(translations):
@@ -70,9 +56,11 @@ def _current_path():
 def init_templating(app):
     app.jinja_env.filters["idr"] = format_idr
     app.jinja_env.globals["status_label"] = status_label
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt)
-    # Payment deadlines always name the zone: shoppers across Indonesia live in WIB, WITA and WIT.
-    app.jinja_env.filters["deadline"] = lambda value: format_datetime(value, "d MMM y, HH:mm") + " WIB"
+    app.jinja_env.globals["fulfilment_label"] = fulfilment_label
+    app.jinja_env.globals["timeline_label"] = timeline_label
+    # One format everywhere (pages, back office, e-mails), in the store's zone with its name: shoppers across
+    # Indonesia live in WIB, WITA and WIT.
+    app.jinja_env.filters["datetime"] = format_store_time
     # What does not change per request is a global, set once; what does is computed only when drawn.
     app.jinja_env.globals.update(
         store_name=app.config["STORE_NAME"],

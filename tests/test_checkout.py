@@ -21,7 +21,7 @@ def test_valid_checkout_creates_an_order_reserves_stock_and_sends_shopper_to_sna
     assert response.status_code == 303
     assert response.headers["Location"].startswith(sandbox.base_url + "/snap/")
     [order] = orders()
-    assert order.status == "awaiting_payment"
+    assert order.payment_status == "awaiting_payment"
     assert (order.subtotal_idr, order.shipping_idr, order.total_idr) == (170000, 20000, 190000)
     assert [(i.product_name, i.unit_price_idr, i.quantity, i.line_total_idr) for i in order.items] == [
         ("Kopi Gayo", 85000, 2, 170000)

@@ -153,7 +153,7 @@ def test_parallel_identical_notifications_apply_once(live_shop, sandbox, settled
     responses = all_at_once([lambda: requests.post(url, json=body, timeout=30) for _ in range(20)])
     assert [r.status_code for r in responses] == [200] * 20
     order = the_order()
-    assert order.status == "paid"
+    assert order.payment_status == "paid"
     applied = db.session.scalar(db.select(db.func.count(PaymentEvent.id)).where(PaymentEvent.applied.is_(True)))
     assert applied == 1
     assert db.session.get(Product, product_id).stock == 9
@@ -169,4 +169,4 @@ def test_settlement_racing_expire_ends_as_the_status_api_says(live_shop, sandbox
     assert {r.status_code for r in responses} == {200}
     order = the_order()
     expected = {"settlement": ("paid", 9, True), "expire": ("expired", 10, False)}[truth]
-    assert (order.status, db.session.get(Product, product_id).stock, order.stock_reserved) == expected
+    assert (order.payment_status, db.session.get(Product, product_id).stock, order.stock_reserved) == expected

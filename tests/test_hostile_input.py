@@ -43,7 +43,7 @@ def awaiting(placed_order):
 
 def unchanged():
     order = the_order()
-    return order.status == "awaiting_payment" and db.session.execute(db.select(Variant.stock)).scalar_one() == 8
+    return order.payment_status == "awaiting_payment" and db.session.execute(db.select(Variant.stock)).scalar_one() == 8
 
 
 @FUZZ

@@ -18,7 +18,9 @@ HUGE = "9" * 4301  # one digit over Python's int-string conversion limit
 def _nothing_stored(stock=8):
     db.session.rollback()
     order = the_order()
-    return order.status == "awaiting_payment" and db.session.get(Product, order.items[0].product_id).stock == stock
+    return (
+        order.payment_status == "awaiting_payment" and db.session.get(Product, order.items[0].product_id).stock == stock
+    )
 
 
 def test_a_notification_nested_a_thousand_deep_is_refused_with_400(client, placed_order):

@@ -43,7 +43,7 @@ def test_valid_settlement_marks_the_order_paid(client, sandbox, awaiting):
     response = settle(client, sandbox, awaiting)
     assert response.status_code == 200
     order = the_order()
-    assert order.status == "paid" and order.paid_at is not None
+    assert order.payment_status == "paid" and order.paid_at is not None
     assert stock() == 8
     kinds = [(e.source, e.signature_valid, e.applied) for e in events()]
     assert ("notification", True, False) in kinds and ("status", None, True) in kinds
@@ -56,7 +56,7 @@ def test_repeated_notification_changes_nothing(client, sandbox, awaiting):
     assert notify(client, body).status_code == 200
     assert notify(client, body).status_code == 200
     order = the_order()
-    assert order.status == "paid" and order.status_version == version
+    assert order.payment_status == "paid" and order.status_version == version
     assert sum(e.applied for e in events()) == 1
     assert stock() == 8
 
@@ -65,7 +65,7 @@ def test_late_pending_after_settlement_keeps_the_order_paid(client, sandbox, awa
     settle(client, sandbox, awaiting)
     response = notify(client, signed_notification(awaiting, "pending", "190000.00"))
     assert response.status_code == 200
-    assert the_order().status == "paid"
+    assert the_order().payment_status == "paid"
 
 
 def test_forged_signature_is_refused_and_changes_nothing(client, sandbox, awaiting, caplog):
@@ -73,7 +73,7 @@ def test_forged_signature_is_refused_and_changes_nothing(client, sandbox, awaiti
     body = signed_notification(awaiting, "settlement", "190000.00")
     body["signature_key"] = body["signature_key"][:-1] + ("0" if body["signature_key"][-1] != "0" else "1")
     assert notify(client, body).status_code == 403
-    assert the_order().status == "awaiting_payment"
+    assert the_order().payment_status == "awaiting_payment"
     assert events() == []
     assert "bad signature" in caplog.text
 
@@ -87,7 +87,7 @@ def test_wrong_amount_is_not_paid_even_with_a_valid_signature(client, sandbox, a
     force_sandbox_state(sandbox, awaiting, "settlement", "bank_transfer")
     response = notify(client, signed_notification(awaiting, "settlement", "1000.00"))
     assert response.status_code == 400
-    assert the_order().status == "awaiting_payment"
+    assert the_order().payment_status == "awaiting_payment"
     assert [e.outcome for e in events()] == ["rejected: gross_amount does not match the order"]
 
 
@@ -102,7 +102,7 @@ def test_a_claim_the_status_api_contradicts_is_not_applied(client, sandbox, awai
     response = notify(client, signed_notification(awaiting, "settlement", "190000.00"))
     assert response.status_code == 200
     order = the_order()
-    assert order.status == "awaiting_payment"
+    assert order.payment_status == "awaiting_payment"
     assert order.current_attempt.transaction_status == "pending"  # what the status API said
 
 
@@ -110,7 +110,7 @@ def test_notification_for_a_transaction_midtrans_does_not_know(client, sandbox, 
     # No method chosen yet: the status API answers 404.
     response = notify(client, signed_notification(awaiting, "settlement", "190000.00"))
     assert response.status_code == 200
-    assert the_order().status == "awaiting_payment"
+    assert the_order().payment_status == "awaiting_payment"
     assert "does not know" in events()[-1].outcome
 
 
@@ -119,10 +119,10 @@ def test_status_api_down_answers_503_and_the_retry_succeeds(app, client, sandbox
     body = signed_notification(awaiting, "settlement", "190000.00")
     point_gateway_at(app, closed_port_url())
     assert notify(client, body).status_code == 503
-    assert the_order().status == "awaiting_payment"
+    assert the_order().payment_status == "awaiting_payment"
     point_gateway_at(app, sandbox.base_url)
     assert notify(client, body).status_code == 200
-    assert the_order().status == "paid"
+    assert the_order().payment_status == "paid"
 
 
 def test_database_failure_mid_notification_is_503_with_nothing_half_applied(client, sandbox, awaiting, monkeypatch):
@@ -139,11 +139,11 @@ def test_database_failure_mid_notification_is_503_with_nothing_half_applied(clie
     response = notify(client, signed_notification(awaiting, "settlement", "190000.00"))
     assert response.status_code == 503
     order = the_order()
-    assert order.status == "awaiting_payment" and order.current_attempt.transaction_status is None
+    assert order.payment_status == "awaiting_payment" and order.current_attempt.transaction_status is None
     assert events() == []
     monkeypatch.undo()
     assert notify(client, signed_notification(awaiting, "settlement", "190000.00")).status_code == 200
-    assert the_order().status == "paid"
+    assert the_order().payment_status == "paid"
 
 
 @pytest.mark.parametrize(
@@ -160,7 +160,7 @@ def test_database_failure_mid_notification_is_503_with_nothing_half_applied(clie
 def test_malformed_bodies_are_400(client, awaiting, body):
     response = client.post("/payments/notification", data=body, content_type="application/json")
     assert response.status_code == 400
-    assert the_order().status == "awaiting_payment"
+    assert the_order().payment_status == "awaiting_payment"
 
 
 def test_browser_get_on_the_notification_url_is_harmless(client, app):
@@ -179,7 +179,7 @@ def test_expire_releases_stock_exactly_once(client, sandbox, awaiting):
     assert notify(client, body).status_code == 200
     assert notify(client, body).status_code == 200
     order = the_order()
-    assert order.status == "expired" and not order.stock_reserved
+    assert order.payment_status == "expired" and not order.stock_reserved
     assert stock() == 10
 
 
@@ -187,7 +187,7 @@ def test_cancel_releases_stock(client, sandbox, awaiting):
     force_sandbox_state(sandbox, awaiting, "pending", "bank_transfer")
     force_sandbox_state(sandbox, awaiting, "cancel")
     assert notify(client, signed_notification(awaiting, "cancel", "190000.00")).status_code == 200
-    assert the_order().status == "cancelled"
+    assert the_order().payment_status == "cancelled"
     assert stock() == 10
 
 
@@ -197,7 +197,7 @@ def test_settlement_after_expiry_is_recorded_and_stock_taken_again(client, sandb
     assert stock() == 10
     settle(client, sandbox, awaiting)
     order = the_order()
-    assert order.status == "paid" and order.attention == "paid_after_release" and order.stock_reserved
+    assert order.payment_status == "paid" and order.attention == "paid_after_release" and order.stock_reserved
     assert stock() == 8
 
 
@@ -208,7 +208,7 @@ def test_settlement_after_expiry_without_stock_is_flagged_for_the_merchant(clien
     db.session.commit()
     settle(client, sandbox, awaiting)
     order = the_order()
-    assert order.status == "paid" and order.attention == "paid_out_of_stock" and not order.stock_reserved
+    assert order.payment_status == "paid" and order.attention == "paid_out_of_stock" and not order.stock_reserved
     assert stock() == 1
 
 
@@ -217,7 +217,7 @@ def test_reversal_of_a_settlement_unpays_the_order_and_flags_it(client, sandbox,
     force_sandbox_state(sandbox, awaiting, "deny")
     assert notify(client, signed_notification(awaiting, "deny", "190000.00")).status_code == 200
     order = the_order()
-    assert order.status == "failed" and order.attention == "payment_reversed"
+    assert order.payment_status == "failed" and order.attention == "payment_reversed"
     assert stock() == 10
 
 
@@ -226,7 +226,7 @@ def test_refund_notification_marks_the_order_refunded(app, client, sandbox, awai
     app.extensions["midtrans_gateway"].refund(awaiting, 190000, "refund-1", "customer request")
     assert notify(client, signed_notification(awaiting, "refund", "190000.00")).status_code == 200
     order = the_order()
-    assert order.status == "refunded" and order.current_attempt.refunded_idr == 190000
+    assert order.payment_status == "refunded" and order.current_attempt.refunded_idr == 190000
 
 
 def test_repeat_of_an_applied_settlement_needs_no_status_call(app, client, sandbox, awaiting):
@@ -241,7 +241,7 @@ def test_reversal_claim_on_a_paid_order_is_still_checked(app, client, sandbox, a
     settle(client, sandbox, awaiting)
     point_gateway_at(app, closed_port_url())
     assert notify(client, signed_notification(awaiting, "deny", "190000.00")).status_code == 503
-    assert the_order().status == "paid"
+    assert the_order().payment_status == "paid"
 
 
 @pytest.mark.parametrize("mode, within", [("hang", 2.5), ("garbage", 1.0), ("500", 1.0)])
@@ -254,4 +254,4 @@ def test_a_misbehaving_status_api_gives_503_quickly(app, client, sandbox, awaiti
     response = notify(client, signed_notification(awaiting, "settlement", "190000.00"))
     assert response.status_code == 503
     assert time.monotonic() - started < within
-    assert the_order().status == "awaiting_payment"
+    assert the_order().payment_status == "awaiting_payment"

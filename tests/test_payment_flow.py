@@ -15,7 +15,7 @@ from tests.support.helpers import BrowserShopper, make_product, sandbox_transact
 
 def paid_order():
     order = the_order()
-    return order if order.status == "paid" else None
+    return order if order.payment_status == "paid" else None
 
 
 @pytest.fixture
@@ -78,7 +78,7 @@ def test_paid_by_card_capture_accept(live_shop, sandbox, kopi):
 def test_card_challenged_by_fraud_detection_waits_for_review(live_shop, sandbox, kopi):
     browser, redirect_url = start_purchase(live_shop, sandbox, kopi)
     browser.pay_on_snap(redirect_url, method="credit_card", card_number="4511 1111 1111 1117")
-    order = wait_until(lambda: (o := the_order()).status == "under_review" and o)
+    order = wait_until(lambda: (o := the_order()).payment_status == "under_review" and o)
     assert order.attention == "under_review" and order.stock_reserved
 
 
@@ -87,7 +87,7 @@ def test_declined_card_keeps_the_order_open_for_another_try(live_shop, sandbox, 
     browser.pay_on_snap(redirect_url, method="credit_card", card_number="4911 1111 1111 1113")
     wait_until(lambda: the_order().current_attempt.transaction_status == "deny")
     order = the_order()
-    assert order.status == "awaiting_payment" and order.stock_reserved
+    assert order.payment_status == "awaiting_payment" and order.stock_reserved
     page = browser.http.get(f"{live_shop.url}/orders/{order.access_token}", timeout=10).text
     assert "declined" in page or "ditolak" in page
 
@@ -105,14 +105,14 @@ def test_pending_va_shows_the_payment_instructions_on_the_order_page(live_shop, 
 def test_expired_payment_releases_stock_and_pay_again_reserves_it(live_shop, sandbox, kopi):
     browser, redirect_url = start_purchase(live_shop, sandbox, kopi, quantity=3)
     browser.pay_on_snap(redirect_url, method="bca_va", action="expire")
-    order = wait_until(lambda: (o := the_order()).status == "expired" and o)
+    order = wait_until(lambda: (o := the_order()).payment_status == "expired" and o)
     assert not order.stock_reserved
     assert db.session.get(Product, kopi.id).stock == 10
 
     again = browser.post(f"{live_shop.url}/orders/{order.access_token}/pay", {})
     assert again.status_code == 303 and again.headers["Location"].startswith(sandbox.base_url)
     order = the_order()
-    assert order.status == "awaiting_payment" and order.attempt_count == 2 and order.stock_reserved
+    assert order.payment_status == "awaiting_payment" and order.attempt_count == 2 and order.stock_reserved
     assert order.current_attempt.midtrans_order_id.endswith("-2")
     db.session.expire_all()
     assert db.session.get(Product, kopi.id).stock == 7

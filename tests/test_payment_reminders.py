@@ -74,7 +74,7 @@ def test_a_reminder_goes_out_once_when_a_third_of_the_window_is_left(app, bca_or
 def test_no_reminder_once_the_order_is_paid(app, client, sandbox, bca_order, sent_mail):
     force_sandbox_state(sandbox, bca_order.current_attempt.midtrans_order_id, "settlement", "bank_transfer")
     notify(client, bca_order, "settlement")
-    assert db.session.get(Order, bca_order.id).status == "paid"
+    assert db.session.get(Order, bca_order.id).payment_status == "paid"
     move_window(bca_order, minutes_left=10)
     remind(app)
     assert reminders(sent_mail) == []

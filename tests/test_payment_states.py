@@ -2,10 +2,10 @@
 
 import pytest
 
-from storefront.order_status import FINAL, PAYMENT_TRANSITIONS, OrderStatus, can_move
+from storefront.order_status import FINAL, PAYMENT_TRANSITIONS, PaymentStatus, can_move
 from storefront.payments.states import order_status_for
 
-S = OrderStatus
+S = PaymentStatus
 
 
 @pytest.mark.parametrize(
@@ -31,9 +31,14 @@ def test_midtrans_status_maps_to_order_status(transaction_status, fraud_status, 
     assert order_status_for(transaction_status, fraud_status, current) == expected
 
 
-@pytest.mark.parametrize("late", [S.AWAITING_PAYMENT, S.EXPIRED, S.CANCELLED, S.UNDER_REVIEW])
+@pytest.mark.parametrize("late", [S.AWAITING_PAYMENT, S.EXPIRED, S.UNDER_REVIEW])
 def test_paid_is_never_downgraded_by_late_events(late):
     assert not can_move(S.PAID, late)
+
+
+def test_a_voided_card_capture_cancels_a_paid_order():
+    # Midtrans `cancel` voids a capture (not a settlement: apply.py checks the attempt was a capture).
+    assert order_status_for("cancel", None, S.PAID) == S.CANCELLED and can_move(S.PAID, S.CANCELLED)
 
 
 @pytest.mark.parametrize("status", list(S))
@@ -41,8 +46,8 @@ def test_every_status_has_a_row(status):
     assert status in PAYMENT_TRANSITIONS
 
 
-def test_only_refunds_and_reversals_follow_paid():
-    assert PAYMENT_TRANSITIONS[S.PAID] == {S.FAILED, S.REFUNDED, S.PARTIALLY_REFUNDED}
+def test_only_refunds_reversals_and_a_void_follow_paid():
+    assert PAYMENT_TRANSITIONS[S.PAID] == {S.FAILED, S.REFUNDED, S.PARTIALLY_REFUNDED, S.CANCELLED}
 
 
 def test_awaiting_payment_keeps_polling():

@@ -61,7 +61,7 @@ def test_forged_finish_redirect_changes_nothing(client, order):
         f"/payments/finish?order_id={midtrans_order_id}&status_code=200&transaction_status=settlement"
     )
     assert response.status_code == 303  # this browser placed the order: back to its page
-    assert the_order().status == "awaiting_payment"
+    assert the_order().payment_status == "awaiting_payment"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert 'data-order-status="awaiting_payment"' in page
 
@@ -74,7 +74,7 @@ def test_finish_redirect_from_another_browser_reveals_nothing(app, order):
     )
     assert response.status_code == 200
     assert order.access_token not in response.get_data(as_text=True)
-    assert the_order().status == "awaiting_payment"
+    assert the_order().payment_status == "awaiting_payment"
 
 
 def test_finish_without_parameters_returns_to_the_latest_order(client, order):
@@ -101,4 +101,4 @@ def test_after_the_window_passes_the_page_offers_pay_now_which_starts_a_new_atte
     again = shopper.post(f"/orders/{order.access_token}/pay")
     assert again.status_code == 303 and again.headers["Location"].startswith(sandbox.base_url)
     order = the_order()
-    assert order.status == "awaiting_payment" and order.attempt_count == 2 and order.stock_reserved
+    assert order.payment_status == "awaiting_payment" and order.attempt_count == 2 and order.stock_reserved

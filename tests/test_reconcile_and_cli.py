@@ -20,7 +20,7 @@ def test_reconcile_applies_a_settlement_whose_notification_was_lost(app, sandbox
     force_sandbox_state(sandbox, awaiting.current_attempt.midtrans_order_id, "settlement", "bank_transfer")
     results = reconcile(older_than_minutes=0)
     assert [message for _id, message in results] == ["order awaiting_payment -> paid"]
-    assert the_order().status == "paid"
+    assert the_order().payment_status == "paid"
     assert reconcile(older_than_minutes=0) == []  # nothing unfinished left
 
 
@@ -29,21 +29,21 @@ def test_reconcile_expires_an_unused_snap_page_after_its_window(app, sandbox, aw
     results = reconcile(now=later, older_than_minutes=0)
     assert "expired" in results[0][1]
     order = the_order()
-    assert order.status == "expired" and not order.stock_reserved
+    assert order.payment_status == "expired" and not order.stock_reserved
     assert db.session.execute(db.select(Variant.stock)).scalar_one() == 10
 
 
 def test_reconcile_leaves_a_young_unused_snap_page_alone(app, sandbox, awaiting):
     results = reconcile(older_than_minutes=0)
     assert results[0][1] == "no transaction at Midtrans yet"
-    assert the_order().status == "awaiting_payment"
+    assert the_order().payment_status == "awaiting_payment"
 
 
 def test_reconcile_reports_an_unreachable_status_api_and_changes_nothing(app, awaiting):
     point_gateway_at(app, closed_port_url())
     results = reconcile(older_than_minutes=0)
     assert "unavailable" in results[0][1]
-    assert the_order().status == "awaiting_payment"
+    assert the_order().payment_status == "awaiting_payment"
 
 
 def test_reconcile_command_prints_what_it_did(app, sandbox, awaiting):
@@ -74,7 +74,7 @@ def test_simulate_sends_a_signed_notification_that_the_running_shop_applies(app_
             db.engine.dispose()
     assert result.exit_code == 0, result.output
     assert "HTTP 200" in result.output
-    assert the_order().status == "paid"
+    assert the_order().payment_status == "paid"
 
 
 def test_simulate_against_real_midtrans_cannot_overrule_the_status_api(app, live_shop, awaiting):
@@ -89,7 +89,7 @@ def test_simulate_against_real_midtrans_cannot_overrule_the_status_api(app, live
         ]
     )
     assert result.exit_code == 0, result.output
-    assert the_order().status == "awaiting_payment"
+    assert the_order().payment_status == "awaiting_payment"
 
 
 def test_simulate_unknown_reference_fails_clearly(app):

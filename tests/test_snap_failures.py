@@ -20,7 +20,7 @@ def assert_saved_with_retry(response):
     html = response.get_data(as_text=True)
     assert response.status_code == 503
     order = the_order()
-    assert order.status == "awaiting_payment" and order.stock_reserved
+    assert order.payment_status == "awaiting_payment" and order.stock_reserved
     assert db.session.execute(db.select(Variant.stock)).scalar_one() == 8
     assert f'action="/orders/{order.access_token}/pay"' in html  # the retry button
     assert order.reference in html

@@ -293,6 +293,15 @@ def test_choosing_with_htmx_answers_only_the_panel_with_price_stock_and_button(c
     assert "Rp250.000" in html
 
 
+def test_a_size_sold_out_is_marked_beside_it_in_the_choice(client, batik):
+    product, (small, medium, _large) = batik
+    page = client.get(f"/products/{product.slug}").get_data(as_text=True)
+    marked = page[page.index(f'value="{medium.values[0].id}"') :][:300]
+    assert "variant-choice__sold-out" in marked  # M has no stock
+    not_marked = page[page.index(f'value="{small.values[0].id}"') :][:200]
+    assert "variant-choice__sold-out" not in not_marked.split("</label>")[0]
+
+
 def test_a_sold_out_variant_says_so_and_cannot_be_added(client, batik):
     product, (_small, medium, _large) = batik
     html = _choose(client, product, medium.values[0].id, htmx=True).get_data(as_text=True)

@@ -144,7 +144,7 @@ def test_pay_again_fails_clearly_when_the_voucher_was_used_up_meanwhile(shopper,
     db.session.commit()
     with pytest.raises(VoucherGoneForRetry, match="habis"):
         pay_again(order.id)
-    assert the_order().status == "expired" and not the_order().stock_reserved
+    assert the_order().payment_status == "expired" and not the_order().stock_reserved
 
 
 def test_a_refund_never_gives_the_use_back(shopper, kopi, hemat10):
@@ -154,7 +154,7 @@ def test_a_refund_never_gives_the_use_back(shopper, kopi, hemat10):
     order = the_order()
     apply_status(order.current_attempt.id, _status(order, "settlement"), source="notification")
     apply_status(order.current_attempt.id, _status(order, "refund", refund_amount="173000.00"), source="notification")
-    assert the_order().status == "refunded"
+    assert the_order().payment_status == "refunded"
     assert counted(hemat10.id) == 1
 
 
@@ -176,7 +176,9 @@ def test_forty_shoppers_racing_for_five_uses_give_exactly_five_discounted_orders
         shoppers.append((browser, form))
     responses = all_at_once([lambda b=b, f=f: b.post(live_shop.url + "/checkout/", f) for b, f in shoppers])
 
-    assert all(r.status_code == 303 for r in responses), {(r.status_code, r.text[:300]) for r in responses if r.status_code != 303}
+    assert all(r.status_code == 303 for r in responses), {
+        (r.status_code, r.text[:300]) for r in responses if r.status_code != 303
+    }
     to_cart = [i for i, r in enumerate(responses) if r.headers["Location"].endswith("/cart/")]
     assert len(to_cart) == 35
     db.session.rollback()

@@ -115,8 +115,3 @@ def logout() -> ResponseReturnValue:
     sign_out()
     flash(_("You are signed out."), "info")
     return redirect(url_for("admin.login"), code=303)
-
-
-@bp.get("/")
-def index() -> ResponseReturnValue:
-    return redirect(url_for("admin.orders"))

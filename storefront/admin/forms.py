@@ -29,7 +29,8 @@ from wtforms.validators import (
 )
 
 from ..forms import Form
-from ..order_status import OrderStatus
+from ..order_status import FulfilmentStatus, PaymentStatus
+from ..status_words import fulfilment_label, status_label
 
 MAX_STOCK_ADJUSTMENT = 100000
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -53,33 +54,6 @@ class RecheckForm(Form):
     attempt = IntegerField(validators=[Optional(), NumberRange(min=1)])
 
 
-class RefundForm(ConfirmForm):
-    amount_idr = IntegerField(
-        _l("Amount (rupiah)"),
-        validators=[
-            InputRequired(_l("Enter the amount to refund.")),
-            NumberRange(min=1, message=_l("Enter a whole number of rupiah, 1 or more.")),
-        ],
-    )
-    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=255)])
-    restock = BooleanField(_l("Put the items back in stock"))
-    # One value per rendered form: resubmitting the same form finds the same refund (and refund_key).
-    request_token = HiddenField(validators=[InputRequired(), Length(min=16, max=64)])
-
-
-class ManualRefundForm(RefundForm):
-    bank_name = StringField(_l("Bank"), validators=[InputRequired(_l("Enter the bank.")), Length(max=60)])
-    account_number = StringField(
-        _l("Account number"), validators=[InputRequired(_l("Enter the account number.")), Length(max=40)]
-    )
-    account_holder = StringField(
-        _l("Account holder"), validators=[InputRequired(_l("Enter the account holder.")), Length(max=100)]
-    )
-    paid_out_by = StringField(
-        _l("Paid out by"), validators=[InputRequired(_l("Enter who transferred the money.")), Length(max=100)]
-    )
-
-
 class ShipForm(ConfirmForm):
     carrier = StringField(_l("Carrier"), validators=[Optional(), Length(max=40)])
     tracking_number = StringField(
@@ -92,10 +66,8 @@ ATTENTION_FILTER = "attention"
 
 
 def status_choices():
-    from ..templating import status_label
-
     return [SelectChoice("", _l("All")), SelectChoice(ATTENTION_FILTER, _l("Needs attention"))] + [
-        SelectChoice(status.value, status_label(status.value)) for status in OrderStatus
+        SelectChoice(status.value, status_label(status.value)) for status in PaymentStatus
     ]
 
 
@@ -106,6 +78,7 @@ class OrderFilterForm(Form):
         csrf = False
 
     status = SelectField(_l("Status"), validators=[Optional()])
+    fulfilment = SelectField(_l("Shipping"), validators=[Optional()])
     q = SearchField(_l("Reference, e-mail or phone"), validators=[Optional(), Length(max=100)])
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
@@ -113,6 +86,25 @@ class OrderFilterForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.status.choices = status_choices()
+        self.fulfilment.choices = [SelectChoice("", _l("All"))] + [
+            SelectChoice(state.value, fulfilment_label(state.value)) for state in FulfilmentStatus
+        ]
+
+
+class ExportForm(Form):
+    """Orders to export as CSV: a range of store days (a GET form: nothing changes)."""
+
+    class Meta:
+        csrf = False
+
+    date_from = DateField(_l("From"), validators=[DataRequired(_l("Enter the first day."))])
+    date_to = DateField(_l("To"), validators=[DataRequired(_l("Enter the last day."))])
+
+    def validate_date_to(self, field):
+        if self.date_from.data and field.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The last day comes before the first."))
+        if self.date_from.data and field.data and (field.data - self.date_from.data).days > 366:
+            raise ValidationError(_l("At most a year at a time."))
 
 
 class ProductForm(Form):

@@ -10,17 +10,20 @@ import secrets
 from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
+from .. import fulfilment
 from ..extensions import db
 from ..htmx import render_page_or_fragment, wants_fragment
-from ..order_status import OrderStatus as S
-from ..payments import actions, reads, refunds
+from ..order_status import SHIPPABLE, FulfilmentStatus
+from ..order_status import PaymentStatus as S
+from ..payments import actions, reads, refund_lines, refunds
 from ..payments.models import Refund
 from ..shipping import shipment_for
 from . import audit
+from .attention import resolve_attention
 from .blueprint import bp
-from .forms import ConfirmForm, ManualRefundForm, OrderFilterForm, RecheckForm, RefundForm, ShipForm
-from .fulfilment import mark_shipped, resolve_attention
+from .forms import ConfirmForm, OrderFilterForm, RecheckForm, ShipForm
 from .orders import order_for_admin, search_orders, status_totals
+from .refund_forms import ManualRefundForm, RefundForm, refund_form
 
 DETAIL_ID = "order-detail"
 
@@ -34,16 +37,18 @@ def orders():
     date_from = form.date_from.data if not form.date_from.errors else None
     date_to = form.date_to.data if not form.date_to.errors else None
     query = form.q.data if not form.q.errors else ""
+    fulfilment_state = form.fulfilment.data if not form.fulfilment.errors else ""
     page = max(request.args.get("page", 1, type=int), 1)
     return render_page_or_fragment(
         "admin/orders/index.html",
         "admin/orders/_results.html",
         "order-results",
         form=form,
-        pagination=search_orders(status, query, date_from, date_to, page),
+        pagination=search_orders(status, query, date_from, date_to, page, fulfilment=fulfilment_state),
         totals=status_totals(query, date_from, date_to),
         filters={
             "status": status or None,
+            "fulfilment": fulfilment_state or None,
             "q": query or None,
             "date_from": date_from.isoformat() if date_from else None,
             "date_to": date_to.isoformat() if date_to else None,
@@ -73,6 +78,11 @@ def order_cancel(reference):
     return _act(reference, "cancel", ConfirmForm(prefix="cancel"), lambda o: actions.cancel(o.id))
 
 
+@bp.post("/orders/<reference>/void")
+def order_void(reference):
+    return _act(reference, "void", ConfirmForm(prefix="void"), lambda o: actions.void(o.id))
+
+
 @bp.post("/orders/<reference>/approve")
 def order_approve(reference):
     return _act(reference, "approve", ConfirmForm(prefix="approve"), lambda o: actions.approve(o.id))
@@ -85,7 +95,7 @@ def order_deny(reference):
 
 @bp.post("/orders/<reference>/refund")
 def order_refund(reference):
-    form = RefundForm(prefix="refund")
+    form = refund_form(RefundForm, _refundable_lines(reference), prefix="refund")
     return _act(reference, "refund", form, lambda o: refunds.refund(o.id, _refund_request(form)))
 
 
@@ -103,7 +113,7 @@ def order_refund_retry(reference, refund_key):
 
 @bp.post("/orders/<reference>/manual-refund")
 def order_manual_refund(reference):
-    form = ManualRefundForm(prefix="manual")
+    form = refund_form(ManualRefundForm, _refundable_lines(reference), prefix="manual")
 
     def record(order):
         payout = refunds.PayoutDetails(
@@ -120,15 +130,33 @@ def order_manual_refund(reference):
 @bp.post("/orders/<reference>/ship")
 def order_ship(reference):
     form = ShipForm(prefix="ship")
-    return _act(
-        reference,
-        "ship",
-        form,
-        lambda o: actions.ActionResult(
-            mark_shipped(o.id, form.carrier.data or "", form.tracking_number.data, g.staff.id)
-        ),
-        audited=False,  # recorded inside mark_shipped's transaction
-    )
+
+    def ship(order):
+        carrier, tracking = form.carrier.data or "", form.tracking_number.data
+        return actions.ActionResult(fulfilment.ship(order.id, carrier, tracking, g.staff.id, _recorder("ship", order)))
+
+    return _act(reference, "ship", form, ship, audited=False)  # audited inside the shipping transaction
+
+
+@bp.post("/orders/<reference>/deliver")
+def order_deliver(reference):
+    def deliver(order):
+        return actions.ActionResult(fulfilment.mark_delivered(order.id, _recorder("deliver", order)))
+
+    return _act(reference, "deliver", ConfirmForm(prefix="deliver"), deliver, audited=False)
+
+
+@bp.post("/orders/<reference>/return")
+def order_return(reference):
+    def returned(order):
+        return actions.ActionResult(fulfilment.mark_returned(order.id, _recorder("return", order)))
+
+    return _act(reference, "return", ConfirmForm(prefix="return"), returned, audited=False)
+
+
+def _recorder(action, order):
+    order_id, staff_id = order.id, g.staff.id
+    return lambda detail: audit.record(staff_id, action, order_id=order_id, detail=detail)
 
 
 @bp.post("/orders/<reference>/resolve")
@@ -142,8 +170,13 @@ def order_resolve(reference):
     )
 
 
+def _refundable_lines(reference):
+    return refund_lines.refundable_lines(order_for_admin(reference))
+
+
 def _refund_request(form):
     return refunds.RefundRequest(
+        lines=form.line_quantities(),
         amount_idr=form.amount_idr.data,
         reason=(form.reason.data or "").strip(),
         restock=bool(form.restock.data),
@@ -160,9 +193,9 @@ def _act(reference, action, form, perform, *, form_key=None, audited=True):
     order_id = order.id
     try:
         result = perform(order)
-    except actions.MerchantActionError as exc:
+    except (actions.MerchantActionError, fulfilment.FulfilmentRefused) as exc:
         if audited:
-            audit.record_now(g.staff.id, action, order_id=order_id, detail=f"not done: {exc}")
+            audit.record_now(g.staff.id, action, order_id=order_id, detail=_("Not done: %(reason)s", reason=exc))
         # Fresh forms: a refund form's token now belongs to a closed (or pending) refund.
         return _after_action(reference, str(exc), "error")
     if audited:
@@ -180,20 +213,24 @@ def _after_action(reference, message, category):
 
 
 def _fresh_forms(order):
-    totals = reads.refund_totals(order)
+    lines = refund_lines.refundable_lines(order)
     forms = {
         "cancel": ConfirmForm(formdata=None, prefix="cancel"),
+        "void": ConfirmForm(formdata=None, prefix="void"),
         "approve": ConfirmForm(formdata=None, prefix="approve"),
         "deny": ConfirmForm(formdata=None, prefix="deny"),
         # Each rendered refund form is one staff request: its token finds the refund it already made.
-        "refund": RefundForm(
-            formdata=None, prefix="refund", request_token=secrets.token_urlsafe(24), amount_idr=totals.refundable_idr
+        # The amount starts empty: a refund is what staff chose to give back, never a pre-filled total.
+        "refund": refund_form(
+            RefundForm, lines, formdata=None, prefix="refund", request_token=secrets.token_urlsafe(24)
         ),
-        "manual_refund": ManualRefundForm(
-            formdata=None, prefix="manual", request_token=secrets.token_urlsafe(24), amount_idr=totals.refundable_idr
+        "manual_refund": refund_form(
+            ManualRefundForm, lines, formdata=None, prefix="manual", request_token=secrets.token_urlsafe(24)
         ),
         # The courier the shopper chose at checkout is the one the parcel goes with.
         "ship": ShipForm(formdata=None, prefix="ship", carrier=order.shipping_label or ""),
+        "deliver": ConfirmForm(formdata=None, prefix="deliver"),
+        "return": ConfirmForm(formdata=None, prefix="return"),
         "resolve": ConfirmForm(formdata=None, prefix="resolve"),
     }
     for refund in reads.refunds_for(order.id):
@@ -204,6 +241,8 @@ def _fresh_forms(order):
 def _render_detail(order, *, forms=None, notice=None, status=200):
     order_refunds = reads.refunds_for(order.id)
     api_refund = reads.can_refund_through_midtrans(order)
+    # What the last verified Midtrans state allows: a capture is voided, a settlement refunded.
+    can_void = reads.awaiting_settlement(order)
     context = {
         "order": order,
         "forms": {**_fresh_forms(order), **(forms or {})},
@@ -213,10 +252,17 @@ def _render_detail(order, *, forms=None, notice=None, status=200):
         "api_refund": api_refund,
         # Manual refunds are for what Midtrans cannot refund, or once it has refused (412).
         "manual_refund": not api_refund or any(r.status == "rejected" for r in order_refunds),
-        "can_cancel": order.status in actions.CANCELLABLE_ORDER_STATUSES,
-        "can_decide": order.status == S.UNDER_REVIEW and reads.challenged_attempt(order) is not None,
-        "can_refund": order.status in refunds.REFUNDABLE_ORDER_STATUSES and reads.paid_attempt(order) is not None,
+        "can_cancel": order.payment_status in actions.CANCELLABLE_ORDER_STATUSES,
+        "can_decide": order.payment_status == S.UNDER_REVIEW and reads.challenged_attempt(order) is not None,
+        "can_void": can_void,
+        "can_refund": order.payment_status in refunds.REFUNDABLE_ORDER_STATUSES
+        and reads.paid_attempt(order) is not None
+        and not can_void,
         "shipment": shipment_for(order.id),
+        # Goods leave once paid, also after a partial refund; shipping never waits on money matters.
+        "can_ship": order.payment_status in SHIPPABLE and order.fulfilment_status == FulfilmentStatus.UNFULFILLED,
+        "can_deliver": order.fulfilment_status == FulfilmentStatus.SHIPPED,
+        "can_return": order.fulfilment_status in (FulfilmentStatus.SHIPPED, FulfilmentStatus.DELIVERED),
         "audit_entries": audit.entries_for_order(order.id),
     }
     return render_page_or_fragment(

@@ -2,9 +2,8 @@
 
 import re
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import abort, current_app
+from flask import abort
 from sqlalchemy import func, or_
 from sqlalchemy.orm import selectinload
 
@@ -12,19 +11,16 @@ from ..catalog.queries import escape_like
 from ..checkout.forms import normalise_phone
 from ..extensions import db
 from ..models import Order, PaymentAttempt
+from ..store_time import store_zone
 from .forms import ATTENTION_FILTER
 
 PER_PAGE = 25
 MAX_SEARCH_LENGTH = 100
 
 
-def _local_zone():
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Jakarta")
-
-
 def _day_start_utc(day):
     """Midnight of a calendar day in the shop's time zone (the dates staff type are local days)."""
-    return datetime.combine(day, time.min, tzinfo=_local_zone())
+    return datetime.combine(day, time.min, tzinfo=store_zone())
 
 
 def _search(statement, query, date_from, date_to):
@@ -50,12 +46,14 @@ def _search(statement, query, date_from, date_to):
     return statement
 
 
-def search_orders(status, query, date_from, date_to, page, per_page=PER_PAGE):
+def search_orders(status, query, date_from, date_to, page, per_page=PER_PAGE, fulfilment=""):
     statement = _search(db.select(Order), query, date_from, date_to)
+    if fulfilment:
+        statement = statement.where(Order.fulfilment_status == fulfilment)
     if status == ATTENTION_FILTER:
         statement = statement.where(Order.attention.is_not(None))
     elif status:
-        statement = statement.where(Order.status == status)
+        statement = statement.where(Order.payment_status == status)
     return db.paginate(
         statement.order_by(Order.created_at.desc(), Order.id.desc()), page=page, per_page=per_page, error_out=False
     )
@@ -64,7 +62,9 @@ def search_orders(status, query, date_from, date_to, page, per_page=PER_PAGE):
 def status_totals(query, date_from, date_to):
     """{status: count, "attention": count, "": all} for the current search, in ONE grouped query."""
     statement = _search(
-        db.select(Order.status, func.count(Order.id), func.count(Order.attention)).group_by(Order.status),
+        db.select(Order.payment_status, func.count(Order.id), func.count(Order.attention)).group_by(
+            Order.payment_status
+        ),
         query,
         date_from,
         date_to,

@@ -44,6 +44,12 @@ class VariantChoice:
         return 0 if self.complete and self.product.needs_choice else self.product.stock
 
     @property
+    def sold_out_values(self) -> set[int]:
+        """Ids of the values no variant on sale has in stock: marked as such beside the value."""
+        in_stock = {value.id for v in self.product.variants if v.on_sale and v.stock > 0 for value in v.values}
+        return {value.id for option in self.product.options for value in option.values} - in_stock
+
+    @property
     def price_range(self) -> tuple[int, int]:
         if self.available is not None:
             return self.available.price, self.available.price

@@ -8,13 +8,15 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from ..appctx import the_app
 from ..database import write_transaction
 from ..extensions import db
 from ..inventory import reserve_stock
 from ..models import Order, OrderItem, Variant, utcnow
-from ..order_status import OrderStatus
+from ..order_status import PaymentStatus
 from ..pricing import fingerprint, totals_for
 from ..shipping_rates.quotes import QuoteChanged, ShippingOffer, confirm_quote
+from ..signals import order_placed
 from ..vouchers.rules import Line, Refusal, refusal_message
 from ..vouchers.usage import evaluate, take_use, terms_of
 
@@ -91,6 +93,7 @@ def place_order(
             order = _create_order(
                 quantities, customer, checkout_key, locale, offer, shipping_code, seen_fingerprint, voucher_code
             )
+            order_placed.send(the_app(), order_id=order.id)  # its e-mail is queued in the order's transaction
         return order, True
     except IntegrityError:
         # The other half of a concurrent double submit committed first (unique checkout_key).
@@ -148,7 +151,7 @@ def _create_order(quantities, customer, checkout_key, locale, offer, shipping_co
         access_token=new_access_token(),
         checkout_key=checkout_key or None,
         locale=locale,
-        status=OrderStatus.AWAITING_PAYMENT,
+        payment_status=PaymentStatus.AWAITING_PAYMENT,
         subtotal_idr=totals.subtotal_idr,
         shipping_idr=totals.shipping_idr,
         total_idr=totals.total_idr,

@@ -4,14 +4,12 @@ from flask import flash, make_response, redirect, render_template, request, sess
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from ..appctx import the_app
 from ..cart.cart import clear, get_items, load_cart, voucher_code
 from ..extensions import configured_limit, limiter, per_session_key
 from ..htmx import is_htmx, redirect_after_post, wants_fragment
 from ..orders.access import remember_order
 from ..payments.responses import send_to_payment
 from ..shipping_rates.quotes import look_up
-from ..signals import order_placed
 from .blueprint import bp
 from .forms import POSTAL_CODE, CheckoutForm
 from .orders import (
@@ -175,6 +173,4 @@ def submit():
         return redirect_after_post(url_for("cart.show"))
     clear(session)
     remember_order(session, order.access_token)
-    if created:
-        order_placed.send(the_app(), order_id=order.id)
     return send_to_payment(order)

@@ -20,6 +20,7 @@ SHOPPER_KINDS = {
     "cancelled",
     "refunded",
     "shipped",
+    "delivered",
     "order_link",
     "payment_reminder",
 }
@@ -32,6 +33,7 @@ SUBJECTS = {
     "cancelled": _l("Order %(ref)s has been cancelled"),
     "refunded": _l("Refund for order %(ref)s"),
     "shipped": _l("Order %(ref)s is on its way"),
+    "delivered": _l("Order %(ref)s has been delivered"),
     "order_link": _l("The link to your order %(ref)s"),
     "payment_reminder": _l("Reminder: order %(ref)s is waiting for your payment"),
     "merchant_paid": _l("Paid: order %(ref)s"),

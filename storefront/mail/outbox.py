@@ -12,11 +12,11 @@ import threading
 from datetime import timedelta
 
 from flask import Flask
-from sqlalchemy import update
+from sqlalchemy import event, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..appctx import the_app
-from ..database import write_transaction
+from ..database import in_write_transaction, write_transaction
 from ..extensions import db
 from ..models import utcnow
 from . import transport
@@ -26,6 +26,9 @@ from .models import OutboxMessage
 log = logging.getLogger(__name__)
 
 STUCK_AFTER = timedelta(minutes=10)
+# session.info keys: the app whose queued rows wait for this transaction's commit; hooks installed.
+_AFTER_COMMIT = "storefront_mail_after_commit"
+_HOOKED = "storefront_mail_hooked"
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
@@ -48,11 +51,41 @@ def enqueue(order_id, kind, dedupe_key, recipient, locale, data=None):
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
         .returning(OutboxMessage.id)  # a row only when inserted (rowcount is not reliable here on psycopg)
     )
+    if in_write_transaction():
+        # The caller's transaction (the change that causes this e-mail): the row commits with it, and
+        # sending starts only after that commit. A crash in between leaves it for `flask mail retry`.
+        inserted = db.session.execute(insert).scalar_one_or_none() is not None
+        if inserted:
+            _deliver_after_commit(the_app())
+        return inserted
     with write_transaction():
         inserted = db.session.execute(insert).scalar_one_or_none() is not None
     if inserted:
         start_background_delivery(the_app())
     return inserted
+
+
+def _deliver_after_commit(app):
+    session = db.session()
+    session.info[_AFTER_COMMIT] = app
+    if not session.info.get(_HOOKED):
+        session.info[_HOOKED] = True
+        event.listen(session, "after_commit", _start_after_commit)
+        event.listen(session, "after_rollback", _forget_after_rollback)
+
+
+def _start_after_commit(session):
+    if session.get_nested_transaction() is not None:
+        return  # a savepoint (a mail receiver's) was released; the transaction itself goes on
+    app = session.info.pop(_AFTER_COMMIT, None)
+    if app is not None:
+        start_background_delivery(app)
+
+
+def _forget_after_rollback(session):
+    # Rolled back: nothing was queued, and a later commit must not be taken for this one.
+    if session.get_nested_transaction() is None:
+        session.info.pop(_AFTER_COMMIT, None)
 
 
 def deliver_pending(*, retry_failed=False, include_stuck=False, limit=200):

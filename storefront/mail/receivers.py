@@ -1,15 +1,24 @@
-"""Which events send which e-mails. Receivers only queue (see outbox.py) and never raise: a failure
-here must not undo or block a payment, an order or a notification."""
+"""Which events send which e-mails. Receivers only queue (see outbox.py), inside the transaction of the
+change that caused the e-mail, and never raise: each runs in a savepoint, so a failure here undoes only
+its own rows, never a payment, an order or a notification."""
 
 import functools
 import logging
 
+from ..database import in_write_transaction
 from ..extensions import db
 from ..models import Order
-from ..order_status import OrderStatus as S
+from ..order_status import PaymentStatus as S
 from ..payments.reads import refund_totals
 from ..shipping import shipment_for
-from ..signals import order_needs_attention, order_placed, order_refunded, order_shipped, order_status_changed
+from ..signals import (
+    order_delivered,
+    order_needs_attention,
+    order_placed,
+    order_refunded,
+    order_shipped,
+    order_status_changed,
+)
 from .outbox import enqueue
 
 log = logging.getLogger(__name__)
@@ -28,11 +37,17 @@ def _never_raises(receiver):
     def wrapped(app, **kwargs):
         if "storefront_mail" not in app.extensions:
             return
+        inside = in_write_transaction()
         try:
-            receiver(app, **kwargs)
+            if inside:
+                with db.session.begin_nested():
+                    receiver(app, **kwargs)
+            else:
+                receiver(app, **kwargs)
         except Exception:  # noqa: BLE001 - see the module docstring
             log.exception("could not queue e-mail for %s %s", receiver.__name__, kwargs)
-            db.session.rollback()
+            if not inside:
+                db.session.rollback()
 
     return wrapped
 
@@ -43,6 +58,7 @@ def connect_receivers():
     order_status_changed.connect(on_status_changed)
     order_refunded.connect(on_refunded)
     order_shipped.connect(on_shipped)
+    order_delivered.connect(on_delivered)
     order_needs_attention.connect(on_needs_attention)
 
 
@@ -104,3 +120,8 @@ def on_shipped(app, order_id, **_kwargs):
         "shipped",
         data={"carrier": shipment.carrier, "tracking_number": shipment.tracking_number},
     )
+
+
+@_never_raises
+def on_delivered(app, order_id, **_kwargs):
+    _to_shopper(db.session.get(Order, order_id), "delivered")

@@ -12,7 +12,7 @@ from flask import current_app
 
 from ..extensions import db
 from ..models import Order, PaymentAttempt, utcnow
-from ..order_status import OrderStatus
+from ..order_status import PaymentStatus
 from .models import OutboxMessage
 from .outbox import enqueue
 
@@ -43,7 +43,7 @@ def send_payment_reminders(now: datetime | None = None) -> int:
             PaymentAttempt.expires_at,
         )
         .join(PaymentAttempt, (PaymentAttempt.order_id == Order.id) & (PaymentAttempt.number == Order.attempt_count))
-        .where(Order.status == OrderStatus.AWAITING_PAYMENT, PaymentAttempt.expires_at > now)
+        .where(Order.payment_status == PaymentStatus.AWAITING_PAYMENT, PaymentAttempt.expires_at > now)
     ).all()
     db.session.rollback()
     queued = 0
@@ -59,7 +59,7 @@ def order_for(message: OutboxMessage) -> Order | None:
     """The order, if it is still waiting for the attempt the reminder is about (it may have been paid
     between queueing and sending, or `mail retry` may send it late); else None and nothing is sent."""
     order = db.session.get(Order, message.order_id)
-    if order is None or order.status != OrderStatus.AWAITING_PAYMENT:
+    if order is None or order.payment_status != PaymentStatus.AWAITING_PAYMENT:
         return None
     attempt = order.current_attempt
     if attempt is None or attempt.number != (message.data or {}).get("attempt") or attempt.expires_at <= utcnow():

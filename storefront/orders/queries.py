@@ -18,7 +18,8 @@ STATUS_QUERY = (
     select(
         _orders.c.id,
         _orders.c.access_token,
-        _orders.c.status,
+        _orders.c.payment_status,
+        _orders.c.fulfilment_status,
         _orders.c.status_version,
         _attempts.c.id.label("attempt_id"),
         _attempts.c.redirect_url,
@@ -46,7 +47,8 @@ class PolledOrder:
 
     id: int
     access_token: str
-    status: str
+    payment_status: str
+    fulfilment_status: str
     status_version: int
 
 
@@ -77,7 +79,7 @@ def order_status(access_token, session=None):
             row = connection.execute(STATUS_QUERY, params).first()
     if row is None:
         abort(404)
-    order = PolledOrder(row.id, row.access_token, row.status, row.status_version)
+    order = PolledOrder(row.id, row.access_token, row.payment_status, row.fulfilment_status, row.status_version)
     if row.attempt_id is None:
         return order, None
     attempt = PolledAttempt(

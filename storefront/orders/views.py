@@ -8,6 +8,7 @@ from ..order_status import FINAL, RETRYABLE
 from ..whatsapp import order_chat_url
 from .blueprint import bp
 from .queries import PolledAttempt, PolledOrder, order_for_page, order_status
+from .timeline import order_timeline
 
 
 def _status_context(order: Order | PolledOrder, attempt: PolledAttempt | None, *, polling: bool) -> dict[str, object]:
@@ -18,7 +19,7 @@ def _status_context(order: Order | PolledOrder, attempt: PolledAttempt | None, *
         "window_passed": _window_passed(attempt),
         "polling": polling,
         # An expired or failed order may be paid again (stock permitting).
-        "can_pay_again": order.status in RETRYABLE,
+        "can_pay_again": order.payment_status in RETRYABLE,
     }
 
 
@@ -39,8 +40,9 @@ def show(token):
     response = make_response(
         render_template(
             "orders/order.html",
-            **_status_context(order, attempt, polling=order.status not in FINAL),
+            **_status_context(order, attempt, polling=order.payment_status not in FINAL),
             returning=request.args.get("returning") == "1",
+            timeline=order_timeline(order),
             whatsapp_order_url=order_chat_url(order.reference),
         )
     )
@@ -58,7 +60,7 @@ def status(token):
     carrier NAT share an IP address.
     """
     order, attempt = order_status(token)
-    final = order.status in FINAL
+    final = order.payment_status in FINAL
     etag = _status_etag(order, attempt)
     if not final and request.if_none_match.contains(etag):
         response = make_response("", 304)

@@ -1,5 +1,5 @@
-"""What the merchant can do to a payment from the back office: re-check, cancel, approve or deny a
-challenged card payment (refunds are in refunds.py).
+"""What the merchant can do to a payment from the back office: re-check, cancel, void a captured card
+payment, approve or deny a challenged card payment (refunds are in refunds.py).
 
 Every Midtrans answer is applied through `apply.apply_status` / `recheck.recheck_attempt`, the same
 single path that notifications take. No database lock is held while Midtrans is called.
@@ -13,13 +13,15 @@ from ..database import write_transaction
 from ..extensions import db
 from ..inventory import release_stock
 from ..models import Order, PaymentAttempt
-from ..order_status import OrderStatus as S
+from ..order_status import PaymentStatus as S
 from ..vouchers.usage import release_use
 from .apply import Outcome, announce_status_change, apply_status, payment_event
 from .gateway import GatewayError, parse_transaction
-from .reads import challenged_attempt
+from .outcomes import outcome_label
+from .reads import challenged_attempt, paid_attempt
 from .recheck import recheck_attempt
 from .setup import gateway
+from .words import transaction_state_label
 
 # Transaction states `cancel` can still void (midtrans.md §6.2).
 VOIDABLE_TRANSACTION_STATUSES = frozenset({"pending", "capture", "authorize"})
@@ -64,7 +66,7 @@ def recheck(order_id, attempt_number=None):
         outcome = recheck_attempt(attempt, source="recheck")
     except GatewayError as exc:
         raise merchant_error(exc) from None
-    return ActionResult(_("Midtrans was asked: %(outcome)s", outcome=outcome.message))
+    return ActionResult(_("Midtrans was asked: %(outcome)s", outcome=outcome_label(outcome.message)))
 
 
 def cancel(order_id):
@@ -74,7 +76,7 @@ def cancel(order_id):
     cancel (412) is force-expired instead. Midtrans's answer is then applied like a notification.
     """
     order = db.session.get(Order, order_id)
-    if order.status not in CANCELLABLE_ORDER_STATUSES:
+    if order.payment_status not in CANCELLABLE_ORDER_STATUSES:
         raise NotAllowedNow(_("Only an order that is not paid yet can be cancelled."))
     attempt = order.current_attempt
     if attempt is None:
@@ -91,8 +93,8 @@ def cancel(order_id):
             return ActionResult(
                 _(
                     "Not cancelled: Midtrans says the payment is %(status)s (%(outcome)s).",
-                    status=status.transaction_status,
-                    outcome=outcome.message,
+                    status=transaction_state_label(status.transaction_status),
+                    outcome=outcome_label(outcome.message),
                 ),
                 done=False,
             )
@@ -105,7 +107,50 @@ def cancel(order_id):
         outcome = _apply_answer(attempt_id, midtrans_order_id, answer, source="cancel")
     except GatewayError as exc:
         raise merchant_error(exc) from None
-    return ActionResult(_("Midtrans answered: %(outcome)s", outcome=outcome.message))
+    return ActionResult(_("Midtrans answered: %(outcome)s", outcome=outcome_label(outcome.message)))
+
+
+def void(order_id):
+    """Void a card payment that is captured but not settled yet: Core API `cancel`, always the whole
+    transaction (midtrans.md §6.2). The order ends cancelled and its stock is released.
+
+    Offered from the stored last-verified state (`capture`) and re-checked with the status API now:
+    Midtrans settles captures about a day later, and a settled payment can only be refunded.
+    """
+    order = db.session.get(Order, order_id)
+    attempt = paid_attempt(order)
+    if order.payment_status != S.PAID or attempt is None or attempt.transaction_status != "capture":
+        raise NotAllowedNow(_("Only a card payment that is captured and not settled yet can be voided."))
+    attempt_id, midtrans_order_id = attempt.id, attempt.midtrans_order_id
+    db.session.rollback()  # no transaction stays open while Midtrans is called
+    try:
+        status = gateway().get_status(midtrans_order_id)
+        if status is None or status.transaction_status != "capture":
+            if status is not None:
+                apply_status(attempt_id, status, source="void")
+            raise NotAllowedNow(
+                _(
+                    "Not voided: Midtrans says the payment is no longer only captured (it is %(state)s). "
+                    "A settled payment can be refunded instead.",
+                    state=transaction_state_label(status.transaction_status if status else None),
+                )
+            )
+        answer = gateway().cancel(midtrans_order_id)
+    except GatewayError as exc:
+        if is_412(exc):
+            raise NotAllowedNow(
+                _(
+                    "Midtrans refused the void: the payment has probably settled meanwhile. "
+                    "Re-check it with Midtrans, then refund it."
+                )
+            ) from None
+        raise merchant_error(exc) from None
+    outcome = _apply_answer(attempt_id, midtrans_order_id, answer, source="void")
+    if not outcome.applied:
+        return ActionResult(_("Midtrans answered: %(outcome)s", outcome=outcome_label(outcome.message)), done=False)
+    return ActionResult(
+        _("Card payment voided: the shopper is not charged, the order is cancelled and the stock released.")
+    )
 
 
 def _cancel_locally(order_id, attempt_id, midtrans_order_id):
@@ -113,10 +158,10 @@ def _cancel_locally(order_id, attempt_id, midtrans_order_id):
     with write_transaction():
         order = Order.lock(order_id)
         current = order.current_attempt
-        if order.status != S.AWAITING_PAYMENT or (current.id if current else None) != attempt_id:
+        if order.payment_status != S.AWAITING_PAYMENT or (current.id if current else None) != attempt_id:
             # A notification moved the order while we asked Midtrans.
             return ActionResult(_("The order changed meanwhile; nothing was cancelled. Look again."), done=False)
-        order.status = S.CANCELLED
+        order.payment_status = S.CANCELLED
         release_stock(order)
         release_use(order.id)
         order.bump_status_version()
@@ -124,8 +169,7 @@ def _cancel_locally(order_id, attempt_id, midtrans_order_id):
         if attempt_id is not None:
             payload = {"status_code": "404", "order_id": midtrans_order_id}
             db.session.add(payment_event(attempt_id, payload, "cancel", None, Outcome(True, message)))
-        attention = order.attention
-    announce_status_change(order_id, S.AWAITING_PAYMENT, S.CANCELLED, attention)
+        announce_status_change(order_id, S.AWAITING_PAYMENT, S.CANCELLED, order.attention)
     return ActionResult(_("Cancelled. Midtrans had no transaction for it yet; the stock was released."))
 
 
@@ -139,7 +183,7 @@ def deny(order_id):
 
 def _decide_challenge(order_id, decision):
     order = db.session.get(Order, order_id)
-    attempt = challenged_attempt(order) if order.status == S.UNDER_REVIEW else None
+    attempt = challenged_attempt(order) if order.payment_status == S.UNDER_REVIEW else None
     if attempt is None:
         raise NotAllowedNow(_("Only a card payment under review can be approved or denied."))
     attempt_id, midtrans_order_id = attempt.id, attempt.midtrans_order_id
@@ -149,7 +193,7 @@ def _decide_challenge(order_id, decision):
         outcome = _apply_answer(attempt_id, midtrans_order_id, call(midtrans_order_id), source=decision)
     except GatewayError as exc:
         raise merchant_error(exc) from None
-    return ActionResult(_("Midtrans answered: %(outcome)s", outcome=outcome.message))
+    return ActionResult(_("Midtrans answered: %(outcome)s", outcome=outcome_label(outcome.message)))
 
 
 def _apply_answer(attempt_id, midtrans_order_id, answer, *, source):

@@ -14,7 +14,7 @@ from ..extensions import db
 from ..inventory import release_stock, rereserve_stock
 from ..models import Order, PaymentAttempt, PaymentEvent, utcnow
 from ..order_status import RELEASES_STOCK, can_move
-from ..order_status import OrderStatus as S
+from ..order_status import PaymentStatus as S
 from ..signals import order_needs_attention, order_status_changed
 from ..vouchers.usage import release_use, retake_use
 from . import states
@@ -38,20 +38,30 @@ def apply_status(attempt_id, status, *, source, extra_events=()):
     with write_transaction():
         attempt = db.session.get(PaymentAttempt, attempt_id)
         order = Order.lock(attempt.order_id)
-        old_status, old_attention = order.status, order.attention
+        # Read again under the order's lock: a concurrent notification may have recorded a newer state
+        # on this attempt while we waited (the lock serialises every change of the order's attempts).
+        db.session.refresh(attempt)
+        old_status, old_attention = order.payment_status, order.attention
         for event in extra_events:
             db.session.add(event)
         outcome = _transition(order, attempt, status)
         db.session.add(payment_event(attempt_id, status.raw, source, None, outcome))
-        label, order_id, new_status, attention = attempt.midtrans_order_id, order.id, order.status, order.attention
+        label, order_id, new_status, attention = (
+            attempt.midtrans_order_id,
+            order.id,
+            order.payment_status,
+            order.attention,
+        )
+        # Inside the transaction: the e-mails it causes are queued in it (see signals.py).
+        announce_status_change(order_id, old_status, new_status, attention)
+        if old_status == new_status and attention and attention != old_attention:
+            order_needs_attention.send(the_app(), order_id=order_id, attention=attention)
     log.info("payment %s %s: %s", label, status.transaction_status, outcome.message)
-    announce_status_change(order_id, old_status, new_status, attention)
-    if old_status == new_status and attention and attention != old_attention:
-        order_needs_attention.send(the_app(), order_id=order_id, attention=attention)
     return outcome
 
 
 def announce_status_change(order_id, old_status, new_status, attention):
+    """Send `order_status_changed`; called inside the change's write transaction (see signals.py)."""
     if old_status != new_status:
         order_status_changed.send(
             the_app(),
@@ -63,7 +73,7 @@ def announce_status_change(order_id, old_status, new_status, attention):
 
 
 def _transition(order, attempt, status):
-    current = S(order.status)
+    current = S(order.payment_status)
     target = states.order_status_for(status.transaction_status, status.fraud_status, current)
     is_current_attempt = attempt.number == order.attempt_count
 
@@ -86,6 +96,11 @@ def _transition(order, attempt, status):
             _record_on_attempt(attempt, status)
             order.bump_status_version()
             return Outcome(True, f"refunded amount now {status.refunded_idr}")
+        if status.transaction_status != attempt.transaction_status:
+            # Same order state, newer Midtrans state (a card capture that settled): the back office decides
+            # between void and refund from it, so it is kept.
+            _record_on_attempt(attempt, status)
+            return Outcome(True, f"order still {current}; Midtrans now says {status.transaction_status}")
         return Outcome(False, f"no change: order already {current}")
 
     if target in RELEASES_STOCK and not is_current_attempt:
@@ -95,8 +110,12 @@ def _transition(order, attempt, status):
     if not can_move(current, target):
         return Outcome(False, f"ignored: order is {current}, Midtrans says {status.transaction_status}")
 
+    if current == S.PAID and target == S.CANCELLED and attempt.transaction_status != "capture":
+        # Only a capture is voided; money that settled comes back by refund, never by a cancel.
+        return Outcome(False, f"ignored cancel: the payment was {attempt.transaction_status}, not a capture")
+
     _record_on_attempt(attempt, status)
-    order.status = target
+    order.payment_status = target
     attention = states.attention_for(status.transaction_status, current, target)
     if target == S.PAID:
         order.paid_at = utcnow()

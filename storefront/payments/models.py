@@ -3,11 +3,11 @@
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..models import Order, PaymentAttempt, TimestampMixin, UTCDateTime
+from ..models import Order, OrderItem, PaymentAttempt, TimestampMixin, UTCDateTime
 
 if TYPE_CHECKING:
     from ..admin.models import StaffUser
@@ -48,6 +48,22 @@ class Refund(TimestampMixin, db.Model):
 
     order: Mapped[Order] = relationship()
     attempt: Mapped[PaymentAttempt | None] = relationship()
+    # A refund by line: which units of which items (empty for a refund of an amount).
+    lines: Mapped[list["RefundLine"]] = relationship(order_by="RefundLine.id", cascade="all, delete-orphan")
     # Staff accounts belong to the back office, which sits above this module: the relationship is named
     # by string, and the type is imported for type checkers only.
     staff: Mapped["StaffUser | None"] = relationship("StaffUser")
+
+
+class RefundLine(db.Model):
+    """Units of one order line given back in a refund; with `Refund.restock`, exactly these go back on sale."""
+
+    __tablename__ = "refund_lines"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    refund_id: Mapped[int] = mapped_column(ForeignKey("refunds.id"), index=True)
+    order_item_id: Mapped[int] = mapped_column(ForeignKey("order_items.id"), index=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+
+    item: Mapped[OrderItem] = relationship()

@@ -10,7 +10,7 @@ from ..appctx import the_app
 from ..database import write_transaction
 from ..extensions import db
 from ..models import Order, PaymentAttempt, PaymentEvent
-from ..order_status import OrderStatus as S
+from ..order_status import PaymentStatus as S
 from ..signals import order_needs_attention
 from . import states
 from .apply import Outcome, apply_status, payment_event, payment_event_values
@@ -23,7 +23,7 @@ _PAYMENT_EVENTS = PaymentEvent.__table__
 
 # Built once: Midtrans repeats notifications, and building a statement costs more than running it.
 _NOTIFIED_ATTEMPT = (
-    select(PaymentAttempt.id, PaymentAttempt.gross_amount_idr, Order.status)
+    select(PaymentAttempt.id, PaymentAttempt.gross_amount_idr, Order.payment_status)
     .join(Order, Order.id == PaymentAttempt.order_id)
     .where(PaymentAttempt.midtrans_order_id == bindparam("midtrans_order_id"))
 )
@@ -105,9 +105,8 @@ def _flag_amount_mismatch(attempt_id, payload):
             order.bump_status_version()
         message = "rejected: gross_amount does not match the order"
         db.session.add(payment_event(attempt_id, payload, "notification", True, Outcome(False, message)))
-        order_id = order.id
-    if newly_flagged:
-        order_needs_attention.send(the_app(), order_id=order_id, attention=states.ATTENTION_AMOUNT_MISMATCH)
+        if newly_flagged:
+            order_needs_attention.send(the_app(), order_id=order.id, attention=states.ATTENTION_AMOUNT_MISMATCH)
 
 
 def _record_only(attempt_id, payload, source, signature_valid, message):

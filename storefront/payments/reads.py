@@ -20,6 +20,13 @@ def paid_attempt(order):
     return None
 
 
+def awaiting_settlement(order):
+    """True while the last verified state of the paid card payment is `capture`: Midtrans can void it
+    (whole transaction, `cancel`) but not refund it until it settles, usually the next day."""
+    attempt = paid_attempt(order)
+    return order.payment_status == "paid" and attempt is not None and attempt.transaction_status == "capture"
+
+
 def challenged_attempt(order):
     for attempt in reversed(order.attempts):
         if attempt.transaction_status == "capture" and attempt.fraud_status == "challenge":

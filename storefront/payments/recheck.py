@@ -12,7 +12,7 @@ from ..database import write_transaction
 from ..extensions import db
 from ..inventory import release_stock
 from ..models import Order, PaymentAttempt, utcnow
-from ..order_status import OrderStatus as S
+from ..order_status import PaymentStatus as S
 from ..vouchers.usage import release_use
 from .apply import Outcome, announce_status_change, apply_status, payment_event
 from .gateway import GatewayError
@@ -38,10 +38,12 @@ def recheck_attempt(attempt, *, source="recheck", now=None, grace=EXPIRY_GRACE):
         attempt = db.session.get(PaymentAttempt, attempt_id)
         order = Order.lock(attempt.order_id)
         expired = (
-            expires_at + grace <= now and order.status == S.AWAITING_PAYMENT and attempt.number == order.attempt_count
+            expires_at + grace <= now
+            and order.payment_status == S.AWAITING_PAYMENT
+            and attempt.number == order.attempt_count
         )
         if expired:
-            order.status = S.EXPIRED
+            order.payment_status = S.EXPIRED
             release_stock(order)
             release_use(order.id)
             order.bump_status_version()
@@ -51,9 +53,8 @@ def recheck_attempt(attempt, *, source="recheck", now=None, grace=EXPIRY_GRACE):
         db.session.add(
             payment_event(attempt_id, {"status_code": "404", "order_id": midtrans_order_id}, source, None, outcome)
         )
-        order_id, attention = order.id, order.attention
-    if expired:
-        announce_status_change(order_id, S.AWAITING_PAYMENT, S.EXPIRED, attention)
+        if expired:
+            announce_status_change(order.id, S.AWAITING_PAYMENT, S.EXPIRED, order.attention)
     return outcome
 
 
@@ -65,7 +66,7 @@ def attempts_to_reconcile(now, older_than_minutes):
             db.select(PaymentAttempt)
             .join(Order, Order.id == PaymentAttempt.order_id)
             .where(
-                Order.status.in_([S.AWAITING_PAYMENT, S.UNDER_REVIEW]),
+                Order.payment_status.in_([S.AWAITING_PAYMENT, S.UNDER_REVIEW]),
                 PaymentAttempt.number == Order.attempt_count,
                 (PaymentAttempt.expires_at < now) | (PaymentAttempt.created_at < cutoff),
             )

@@ -5,20 +5,26 @@ new order status comes from the status API through `recheck_attempt`, like every
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
 from ..appctx import the_app
 from ..database import write_transaction
 from ..extensions import db
-from ..inventory import StockMovement, release_stock
-from ..models import Order, PaymentAttempt, Variant, utcnow
+from ..models import Order, PaymentAttempt, utcnow
 from ..money import format_idr
-from ..order_status import OrderStatus as S
+from ..order_status import PaymentStatus as S
 from ..order_status import can_move
 from ..signals import order_refunded
-from .actions import ActionResult, MidtransUnavailable, NotAllowedNow, RefundNotSupported, RefundRejected, is_412
+from . import refund_checks, refund_lines
+from .actions import (
+    ActionResult,
+    MidtransUnavailable,
+    NotAllowedNow,
+    RefundRejected,
+    is_412,
+)
 from .apply import Outcome, announce_status_change, payment_event
 from .gateway import GatewayError
 from .models import Refund
@@ -34,12 +40,15 @@ REFUNDABLE_ORDER_STATUSES = frozenset({S.PAID, S.PARTIALLY_REFUNDED})
 
 @dataclass(frozen=True)
 class RefundRequest:
-    amount_idr: int
+    # None when refunding by line: the amount is then worked out from the order's own line prices.
+    amount_idr: int | None
     reason: str
     restock: bool
     # From the submitted form: the same form submitted twice is the same refund.
     request_token: str
     staff_id: int | None
+    # {order_item_id: units} for a refund by line; empty for a refund of an amount.
+    lines: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,7 @@ def refund(order_id, request):
     request (a double submit, a retry after a timeout) sends the same key, and Midtrans refunds a key
     only once. The new order status comes from the status API, through `recheck_attempt`.
     """
+    refund_checks.check_settled(order_id)
     refund_id = _open_refund(order_id, request, method="midtrans")
     return send_refund(refund_id)
 
@@ -75,18 +85,13 @@ def send_refund(refund_id):
         refund_row.refund_key,
         refund_row.reason or "Refund",
     )
-    order_id = refund_row.order_id
     db.session.rollback()
     try:
         answer = gateway().refund(*args)
     except GatewayError as exc:
         if is_412(exc):
             _close_refund(refund_id, "rejected", error=str(exc))
-            raise RefundNotSupported(
-                _(
-                    "Midtrans cannot refund this payment method. Pay the money back by bank transfer and record it as a manual refund."
-                )
-            ) from None
+            raise refund_checks.refused_412(refund_id) from None
         if exc.retryable:
             _note_refund_error(refund_id, str(exc))
             raise MidtransUnavailable(
@@ -97,14 +102,15 @@ def send_refund(refund_id):
             ) from None
         _close_refund(refund_id, "failed", error=str(exc))
         raise RefundRejected(_("Midtrans refused the refund: %(error)s", error=str(exc))) from None
-    _close_refund(refund_id, "succeeded", midtrans_refund_id=str(answer.get("refund_chargeback_id") or "")[:64] or None)
+    amount = _close_refund(
+        refund_id, "succeeded", midtrans_refund_id=str(answer.get("refund_chargeback_id") or "")[:64] or None
+    )
     try:
         recheck_attempt(db.session.get(PaymentAttempt, attempt_id), source="refund")
     except GatewayError as exc:
         # The refund is made; its notification (or the next re-check) brings the new status.
         log.warning("status after refund %s unavailable: %s", args[2], exc)
-    _announce_refund(order_id)
-    return ActionResult(_("Refund made through Midtrans."))
+    return ActionResult(_("Refund of %(amount)s made through Midtrans.", amount=format_idr(amount)))
 
 
 def record_manual_refund(order_id, request, payout):
@@ -115,8 +121,8 @@ def record_manual_refund(order_id, request, payout):
             if existing.order_id != order_id or existing.method != "manual":
                 raise NotAllowedNow(_("This form belongs to another order."))
             return ActionResult(_("This refund was already recorded."))
-        order, attempt = _refundable(order_id, request.amount_idr)
-        refund_row = _new_refund(order, attempt, request, method="manual")
+        order, attempt, amount = _refundable(order_id, request)
+        refund_row = _new_refund(order, attempt, request, amount, method="manual")
         refund_row.status = "succeeded"
         refund_row.completed_at = utcnow()
         refund_row.bank_name = payout.bank_name
@@ -124,21 +130,21 @@ def record_manual_refund(order_id, request, payout):
         refund_row.account_holder = payout.account_holder
         refund_row.paid_out_by = payout.paid_out_by
         db.session.flush()
-        old_status = order.status
+        old_status = order.payment_status
         totals = refund_totals(order)
         target = S.REFUNDED if totals.refunded_idr >= totals.paid_idr else S.PARTIALLY_REFUNDED
         if target != old_status and can_move(old_status, target):
-            order.status = target
+            order.payment_status = target
         order.bump_status_version()
         if request.restock:
-            _restock(order, request.staff_id)
-        payload = {"refund_key": refund_row.refund_key, "refund_amount": str(request.amount_idr), "method": "manual"}
-        message = f"manual refund of {request.amount_idr} recorded; order {old_status} -> {order.status}"
+            refund_lines.restock(order, refund_row, request.staff_id)
+        payload = {"refund_key": refund_row.refund_key, "refund_amount": str(amount), "method": "manual"}
+        message = f"manual refund of {amount} recorded; order {old_status} -> {order.payment_status}"
         db.session.add(payment_event(attempt.id, payload, "manual_refund", None, Outcome(True, message)))
-        new_status, attention = order.status, order.attention
-    announce_status_change(order_id, old_status, new_status, attention)
-    _announce_refund(order_id)
-    return ActionResult(_("Manual refund recorded."))
+        # Inside the transaction: the shopper's e-mails about it are queued in it (see signals.py).
+        announce_status_change(order_id, old_status, order.payment_status, order.attention)
+        _announce_refund(order)
+    return ActionResult(_("Manual refund of %(amount)s recorded.", amount=format_idr(amount)))
 
 
 def _open_refund(order_id, request, *, method):
@@ -148,32 +154,35 @@ def _open_refund(order_id, request, *, method):
             if existing.order_id != order_id or existing.method != method:
                 raise NotAllowedNow(_("This form belongs to another order."))
             return existing.id
-        order, attempt = _refundable(order_id, request.amount_idr)
+        order, attempt, amount = _refundable(order_id, request)
         if attempt.payment_type not in API_REFUNDABLE_PAYMENT_TYPES:
-            raise RefundNotSupported(
-                _(
-                    "Midtrans cannot refund this payment method. Pay the money back by bank transfer and record it as a manual refund."
-                )
-            )
-        refund_row = _new_refund(order, attempt, request, method=method)
+            raise refund_checks.method_not_refundable()
+        refund_row = _new_refund(order, attempt, request, amount, method=method)
         if order.attention is None:
             order.attention = ATTENTION_REFUND_PENDING
         db.session.flush()
         return refund_row.id
 
 
-def _refundable(order_id, amount_idr):
+def _refundable(order_id, request):
+    """(order, paid attempt, amount) under the order's lock; the amount of a line refund is the lines' price."""
     order = Order.lock(order_id)
     attempt = paid_attempt(order)
-    if order.status not in REFUNDABLE_ORDER_STATUSES or attempt is None:
+    if order.payment_status not in REFUNDABLE_ORDER_STATUSES or attempt is None:
         raise NotAllowedNow(_("Only a paid order can be refunded."))
+    amount = request.amount_idr or 0
+    if request.lines:
+        try:
+            amount = refund_lines.lines_amount(order, request.lines)
+        except refund_lines.LineRefundError:
+            raise NotAllowedNow(_("More units than are left to refund of an item; look at the order again.")) from None
     refundable = refund_totals(order).refundable_idr
-    if not 0 < amount_idr <= refundable:
+    if not 0 < amount <= refundable:
         raise NotAllowedNow(_("At most %(amount)s can be refunded.", amount=format_idr(refundable)))
-    return order, attempt
+    return order, attempt, amount
 
 
-def _new_refund(order, attempt, request, *, method):
+def _new_refund(order, attempt, request, amount, *, method):
     number = db.session.execute(db.select(db.func.count(Refund.id)).where(Refund.order_id == order.id)).scalar_one() + 1
     refund_row = Refund(
         order_id=order.id,
@@ -181,12 +190,13 @@ def _new_refund(order, attempt, request, *, method):
         request_token=request.request_token,
         refund_key=f"{order.reference}-r{number}",
         method=method,
-        amount_idr=request.amount_idr,
+        amount_idr=amount,
         reason=request.reason[:255],
         restock=request.restock,
         status="pending",
         staff_id=request.staff_id,
     )
+    refund_lines.add_lines(refund_row, request.lines)
     db.session.add(refund_row)
     return refund_row
 
@@ -205,42 +215,23 @@ def _close_refund(refund_id, status, *, error=None, midtrans_refund_id=None):
         refund_row = db.session.get(Refund, refund_id)
         order = Order.lock(refund_row.order_id)
         if refund_row.status != "pending":
-            return
+            return refund_row.amount_idr
         refund_row.status = status
         refund_row.last_error = error[:255] if error else None
         refund_row.midtrans_refund_id = midtrans_refund_id
         refund_row.completed_at = utcnow()
         if status == "succeeded" and refund_row.restock:
-            _restock(order, refund_row.staff_id)
+            refund_lines.restock(order, refund_row, refund_row.staff_id)
         still_pending = db.session.execute(
             db.select(Refund.id).where(Refund.order_id == order.id, Refund.status == "pending", Refund.id != refund_id)
         ).first()
         if order.attention == ATTENTION_REFUND_PENDING and not still_pending:
             order.attention = None
+        if status == "succeeded":
+            db.session.flush()
+            _announce_refund(order)
+        return refund_row.amount_idr
 
 
-def _restock(order, staff_id):
-    """Put a refunded order's units back on sale, once (the reservation flag guards it)."""
-    if not release_stock(order):
-        return False
-    for item in sorted(order.items, key=lambda i: i.variant_id):
-        stock_after = db.session.execute(db.select(Variant.stock).where(Variant.id == item.variant_id)).scalar_one()
-        db.session.add(
-            StockMovement(
-                product_id=item.product_id,
-                variant_id=item.variant_id,
-                delta=item.quantity,
-                stock_after=stock_after,
-                reason="refund",
-                note=order.reference,
-                order_id=order.id,
-                staff_id=staff_id,
-            )
-        )
-    return True
-
-
-def _announce_refund(order_id):
-    db.session.rollback()
-    order = db.session.get(Order, order_id)
-    order_refunded.send(the_app(), order_id=order_id, refunded_idr=refund_totals(order).refunded_idr)
+def _announce_refund(order):
+    order_refunded.send(the_app(), order_id=order.id, refunded_idr=refund_totals(order).refunded_idr)

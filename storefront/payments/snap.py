@@ -15,7 +15,7 @@ from ..extensions import db
 from ..inventory import rereserve_stock
 from ..models import Order, PaymentAttempt, utcnow
 from ..order_status import RETRYABLE
-from ..order_status import OrderStatus as S
+from ..order_status import PaymentStatus as S
 from ..products import NAME_SEPARATOR
 from ..urls import public_url
 from ..vouchers.rules import discount_line_name, refusal_message
@@ -87,8 +87,8 @@ def _claim_snap_call(order_id):
     now = utcnow()
     with write_transaction():
         order = Order.lock(order_id)
-        if order.status != S.AWAITING_PAYMENT:
-            raise NotPayable(order.status)
+        if order.payment_status != S.AWAITING_PAYMENT:
+            raise NotPayable(order.payment_status)
         attempt = order.current_attempt
         if attempt is None:
             attempt = _new_attempt(order)
@@ -213,7 +213,7 @@ def _recover_taken_order_id(attempt_id):
         return
     with write_transaction():
         order = Order.lock(attempt.order_id)
-        if order.status == S.AWAITING_PAYMENT and order.current_attempt.id == attempt_id:
+        if order.payment_status == S.AWAITING_PAYMENT and order.current_attempt.id == attempt_id:
             _new_attempt(order)
 
 
@@ -222,18 +222,18 @@ def pay_again(order_id, now=None):
     now = now or utcnow()
     with write_transaction():
         order = Order.lock(order_id)
-        if order.status not in RETRYABLE:
-            raise NotPayable(order.status)
+        if order.payment_status not in RETRYABLE:
+            raise NotPayable(order.payment_status)
         if not rereserve_stock(order):
             raise OutOfStockForRetry()
         refused = retake_use(order.id, order.email, order.phone)
         if refused is not None:
             raise VoucherGoneForRetry(refusal_message(refused))  # rolls back the stock just taken
-        old_status = order.status
-        order.status = S.AWAITING_PAYMENT
+        old_status = order.payment_status
+        order.payment_status = S.AWAITING_PAYMENT
         order.reserved_until = now + timedelta(minutes=current_app.config["PAYMENT_EXPIRY_MINUTES"])
         _new_attempt(order)
-    announce_status_change(order_id, old_status, S.AWAITING_PAYMENT, None)
+        announce_status_change(order_id, old_status, S.AWAITING_PAYMENT, None)
 
 
 def refresh_if_window_passed(order_id, now=None):
@@ -241,6 +241,6 @@ def refresh_if_window_passed(order_id, now=None):
     now = now or utcnow()
     order = db.session.get(Order, order_id)
     attempt = order.current_attempt
-    if order.status == S.AWAITING_PAYMENT and attempt is not None and attempt.expires_at <= now:
+    if order.payment_status == S.AWAITING_PAYMENT and attempt is not None and attempt.expires_at <= now:
         # The shopper is asking to pay again, and Snap enforces the window itself: no grace needed.
         recheck_attempt(attempt, source="recheck", now=now, grace=timedelta(0))

@@ -6,7 +6,7 @@ the shopper may repeat on the same Snap page, so the order keeps waiting; `deny`
 reversal; refunds and chargebacks follow a payment.
 """
 
-from ..order_status import OrderStatus as S
+from ..order_status import PaymentStatus as S
 
 # (transaction_status, fraud_status) -> order status; fraud_status None matches "absent".
 _BY_FRAUD = {

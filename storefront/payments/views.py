@@ -94,7 +94,7 @@ def pay(token):
         log.warning("status check before paying again failed: %s", exc)
         return render_template("payments/unavailable.html", order=order), 503
     db.session.refresh(order)
-    if order.status in RETRYABLE:
+    if order.payment_status in RETRYABLE:
         try:
             pay_again(order.id)
         except OutOfStockForRetry:

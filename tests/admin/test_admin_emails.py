@@ -180,7 +180,7 @@ def test_an_unreachable_mail_server_does_not_touch_the_payment(app, client, sand
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=int(closed_port_url().rsplit(":", 1)[1]), MAIL_USE_TLS=False)
     settle(sandbox, placed)
     assert notify(client, placed).status_code == 200
-    assert the_order().status == "paid"
+    assert the_order().payment_status == "paid"
     assert send_all(app).exit_code == 1
     assert {m.status for m in outbox()} == {"failed"}
 
@@ -194,7 +194,7 @@ def test_a_failing_receiver_never_breaks_a_notification(app, client, sandbox, pl
     monkeypatch.setattr(receivers, "enqueue", broken)
     settle(sandbox, placed)
     assert notify(client, placed).status_code == 200
-    assert the_order().status == "paid"
+    assert the_order().payment_status == "paid"
     assert "could not queue e-mail" in caplog.text
 
 
@@ -230,7 +230,7 @@ def test_mail_retry_resends_a_stuck_message_only_when_asked(app, smtp, placed):
 def test_a_signed_notification_with_another_amount_flags_the_order_and_mails_the_merchant(app, client, smtp, placed):
     assert notify(client, placed, amount="1000.00").status_code == 400
     order = the_order()
-    assert order.status == "awaiting_payment" and order.attention == "amount_mismatch"
+    assert order.payment_status == "awaiting_payment" and order.attention == "amount_mismatch"
     assert kinds().count("merchant_attention") == 1
     notify(client, placed, amount="1000.00")  # Midtrans retries: still one mail
     assert kinds().count("merchant_attention") == 1
@@ -244,12 +244,12 @@ def test_a_signed_mismatched_amount_on_a_paid_order_is_recorded_each_time_flagge
     settle(sandbox, placed)
     assert notify(client, placed).status_code == 200
     paid = the_order()
-    assert paid.status == "paid" and paid.attention is None
+    assert paid.payment_status == "paid" and paid.attention is None
     version = paid.status_version
     for _ in range(3):
         assert notify(client, placed, amount="1000.00").status_code == 400
     order = the_order()
-    assert order.status == "paid" and order.attention == "amount_mismatch"
+    assert order.payment_status == "paid" and order.attention == "amount_mismatch"
     assert order.status_version == version + 1  # the order page changes once, not at every retry
     events = db.session.execute(db.select(PaymentEvent.outcome)).scalars().all()
     assert sum("gross_amount does not match" in (e or "") for e in events) == 3

@@ -34,7 +34,7 @@ def test_recheck_applies_what_the_status_api_says(admin, sandbox, placed):
     response = admin.act(placed.reference, "recheck", confirm=False)
     assert response.status_code == 200
     assert 'data-order-status="paid"' in response.get_data(as_text=True)
-    assert the_order().status == "paid"
+    assert the_order().payment_status == "paid"
     [event] = events("recheck")
     assert event.applied and event.transaction_status == "settlement" and event.signature_valid is None
     assert audit_actions() == [("recheck", "staff@toko.example")]
@@ -42,8 +42,8 @@ def test_recheck_applies_what_the_status_api_says(admin, sandbox, placed):
 
 def test_recheck_before_a_method_is_chosen_changes_nothing(admin, placed):
     response = admin.act(placed.reference, "recheck", confirm=False)
-    assert "no transaction at Midtrans yet" in response.get_data(as_text=True)
-    assert the_order().status == "awaiting_payment"
+    assert "No transaction at Midtrans yet" in response.get_data(as_text=True)
+    assert the_order().payment_status == "awaiting_payment"
 
 
 def test_recheck_without_htmx_redirects_back_to_the_order_with_a_message(admin, sandbox, placed):
@@ -61,7 +61,7 @@ def test_recheck_when_midtrans_is_down_says_so_and_changes_nothing(app, admin, s
     response = admin.act(placed.reference, "recheck", confirm=False)
     assert response.status_code == 422
     assert "could not connect to Midtrans" in response.get_data(as_text=True)
-    assert the_order().status == "awaiting_payment"
+    assert the_order().payment_status == "awaiting_payment"
     assert audit_actions()[0][0] == "recheck"
 
 
@@ -75,7 +75,7 @@ def test_cancel_before_a_method_is_chosen_cancels_here_and_releases_stock_once(a
     response = admin.act(placed.reference, "cancel")
     assert response.status_code == 200
     order = the_order()
-    assert order.status == "cancelled" and not order.stock_reserved
+    assert order.payment_status == "cancelled" and not order.stock_reserved
     assert stock_of(kopi.id) == 10
     [event] = events("cancel")
     assert event.applied and event.payload["status_code"] == "404"
@@ -90,7 +90,7 @@ def test_cancel_a_pending_payment_voids_it_at_midtrans(admin, sandbox, placed, k
     response = admin.act(placed.reference, "cancel")
     assert response.status_code == 200, response.get_data(as_text=True)
     assert sandbox_transaction(sandbox, placed.current_attempt.midtrans_order_id)["transaction_status"] == "cancel"
-    assert the_order().status == "cancelled"
+    assert the_order().payment_status == "cancelled"
     assert stock_of(kopi.id) == 10
     assert [e.transaction_status for e in events("cancel")] == ["cancel"]
 
@@ -99,7 +99,7 @@ def test_cancel_needs_the_confirmation_box(admin, sandbox, placed):
     response = admin.act(placed.reference, "cancel", confirm=False)
     assert response.status_code == 422
     assert "Tick the box to confirm." in response.get_data(as_text=True)
-    assert the_order().status == "awaiting_payment"
+    assert the_order().payment_status == "awaiting_payment"
     assert audit_actions() == []
 
 
@@ -115,14 +115,14 @@ def test_cancel_of_a_paid_order_is_refused(admin, sandbox, placed):
     admin.act(placed.reference, "recheck", confirm=False)
     response = admin.act(placed.reference, "cancel")
     assert response.status_code == 422
-    assert the_order().status == "paid"
+    assert the_order().payment_status == "paid"
 
 
 def test_cancel_finds_a_payment_made_meanwhile_and_records_it_instead(admin, sandbox, placed):
     settle(sandbox, placed)  # Midtrans has it settled; we have not heard yet
     response = admin.act(placed.reference, "cancel")
     assert "Not cancelled" in response.get_data(as_text=True)
-    assert the_order().status == "paid"
+    assert the_order().payment_status == "paid"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -135,7 +135,7 @@ def challenged(admin, placed):
     pay_by_card(placed, "4511 1111 1111 1117")
     admin.act(placed.reference, "recheck", confirm=False)
     order = the_order()
-    assert order.status == "under_review" and order.attention == "under_review"
+    assert order.payment_status == "under_review" and order.attention == "under_review"
     return order
 
 
@@ -145,7 +145,7 @@ def test_approve_a_challenged_card_payment(admin, sandbox, challenged, kopi):
     response = admin.act(challenged.reference, "approve")
     assert response.status_code == 200
     order = the_order()
-    assert order.status == "paid" and order.attention is None
+    assert order.payment_status == "paid" and order.attention is None
     assert sandbox_transaction(sandbox, challenged.current_attempt.midtrans_order_id)["fraud_status"] == "accept"
     assert stock_of(kopi.id) == 8
     assert audit_actions() == [("recheck", "staff@toko.example"), ("approve", "staff@toko.example")]
@@ -154,14 +154,14 @@ def test_approve_a_challenged_card_payment(admin, sandbox, challenged, kopi):
 def test_deny_a_challenged_card_payment_fails_the_order_and_releases_stock(admin, sandbox, challenged, kopi):
     response = admin.act(challenged.reference, "deny")
     assert response.status_code == 200
-    assert the_order().status == "failed"
+    assert the_order().payment_status == "failed"
     assert stock_of(kopi.id) == 10
     assert sandbox_transaction(sandbox, challenged.current_attempt.midtrans_order_id)["transaction_status"] == "deny"
 
 
 def test_approve_is_refused_when_nothing_is_under_review(admin, placed):
     assert admin.act(placed.reference, "approve").status_code == 422
-    assert the_order().status == "awaiting_payment"
+    assert the_order().payment_status == "awaiting_payment"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -173,7 +173,7 @@ def test_approve_is_refused_when_nothing_is_under_review(admin, placed):
 def paid(admin, sandbox, placed):
     settle(sandbox, placed, "gopay")
     admin.act(placed.reference, "recheck", confirm=False)
-    assert the_order().status == "paid"
+    assert the_order().payment_status == "paid"
     return the_order()
 
 

@@ -32,8 +32,8 @@ def test_timeline_shows_each_event_with_its_source_signature_and_outcome(client,
     assert html.count('class="admin-timeline__event') == 3
     assert html.count('data-source="notification"') == 2 and html.count('data-source="status"') == 1
     assert "admin-timeline__event--applied" in html
-    assert "order awaiting_payment -&gt; paid" in html
-    assert "rejected: gross_amount does not match the order" in html
+    assert "Order: Awaiting payment → Paid" in html
+    assert "Rejected: the amount does not match the order" in html
     assert "not signed (our call)" in html and ">valid<" in html
     assert "signature_key" not in html
 
@@ -44,7 +44,7 @@ def test_timeline_lists_every_attempt_newest_first(client, admin, sandbox, place
     choose_method(sandbox, placed)
     force_sandbox_state(sandbox, placed.current_attempt.midtrans_order_id, "expire")
     admin.act(placed.reference, "recheck", confirm=False)
-    assert the_order().status == "expired"
+    assert the_order().payment_status == "expired"
     shopper.post(f"/orders/{placed.access_token}/pay")
     order = the_order()
     assert order.attempt_count == 2

@@ -127,3 +127,19 @@ def test_htmx_filtering_gets_only_the_results_fragment(admin, orders):
 def test_a_boosted_navigation_gets_the_whole_page(admin, orders):
     response = admin.client.get("/admin/orders?status=paid", headers={"HX-Request": "true", "HX-Boosted": "true"})
     assert "<html" in response.get_data(as_text=True)
+
+
+def test_filter_by_shipping_state(admin):
+    from storefront.extensions import db as database
+    from tests.support.admin import make_order
+
+    waiting = make_order(status="paid")
+    sent = make_order(status="partially_refunded")
+    sent.fulfilment_status = "shipped"
+    database.session.commit()
+    shown = set(references(admin.get("/admin/orders?fulfilment=shipped")))
+    assert shown == {sent.reference}
+    assert waiting.reference in set(references(admin.get("/admin/orders?fulfilment=unfulfilled")))
+    # A code that is no state is refused beside its field, and ignored.
+    response = admin.get("/admin/orders?fulfilment=lost")
+    assert response.status_code == 200 and {waiting.reference, sent.reference} <= set(references(response))

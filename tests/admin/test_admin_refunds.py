@@ -14,7 +14,7 @@ from tests.support.helpers import closed_port_url, point_gateway_at, sandbox_tra
 def paid_order(admin, sandbox, order, payment_type):
     settle(sandbox, order, payment_type)
     admin.act(order.reference, "recheck", confirm=False)
-    assert the_order().status == "paid"
+    assert the_order().payment_status == "paid"
     return the_order()
 
 
@@ -46,9 +46,9 @@ def gopay_order(admin, sandbox, placed):
 def test_full_refund_through_midtrans(admin, sandbox, gopay_order, kopi):
     response = refund(admin, gopay_order, 190000)
     assert response.status_code == 200, response.get_data(as_text=True)
-    assert "Refund made through Midtrans." in response.get_data(as_text=True)
+    assert "Refund of Rp190.000 made through Midtrans." in response.get_data(as_text=True)
     order = the_order()
-    assert order.status == "refunded" and order.attention is None
+    assert order.payment_status == "refunded" and order.attention is None
     assert order.current_attempt.refunded_idr == 190000
     [at_sandbox] = refunds_at_sandbox(sandbox, gopay_order)
     assert at_sandbox["refund_key"] == f"{gopay_order.reference}-r1" and at_sandbox["refund_amount"] == "190000.00"
@@ -64,10 +64,10 @@ def test_full_refund_through_midtrans(admin, sandbox, gopay_order, kopi):
 
 def test_partial_refunds_then_the_rest(admin, sandbox, gopay_order):
     refund(admin, gopay_order, 50000)
-    assert the_order().status == "partially_refunded"
+    assert the_order().payment_status == "partially_refunded"
     assert "At most Rp140.000." in admin.order_page(gopay_order.reference)
     refund(admin, gopay_order, 140000)
-    assert the_order().status == "refunded"
+    assert the_order().payment_status == "refunded"
     assert [r["refund_key"] for r in refunds_at_sandbox(sandbox, gopay_order)] == [
         f"{gopay_order.reference}-r1",
         f"{gopay_order.reference}-r2",
@@ -129,7 +129,7 @@ def test_a_refund_whose_answer_was_lost_is_retried_with_the_same_key_and_made_on
     [done] = refunds()
     assert done.status == "succeeded"
     order = the_order()
-    assert order.status == "refunded" and order.attention is None
+    assert order.payment_status == "refunded" and order.attention is None
 
 
 def test_va_payment_refund_is_rejected_by_midtrans_and_recorded_by_hand(admin, sandbox, placed, kopi):
@@ -149,7 +149,7 @@ def test_va_payment_refund_is_rejected_by_midtrans_and_recorded_by_hand(admin, s
     response = admin.act(order.reference, "manual-refund", data, prefix="manual")
     assert response.status_code == 200, response.get_data(as_text=True)
     order = the_order()
-    assert order.status == "refunded"
+    assert order.payment_status == "refunded"
     assert stock_of(kopi.id) == 10
     [row] = refunds()
     assert (row.method, row.status, row.bank_name, row.paid_out_by) == ("manual", "succeeded", "BCA", "Dewi (finance)")
@@ -170,7 +170,7 @@ def test_an_api_refund_of_a_va_payment_is_answered_412_and_offers_the_manual_for
     assert "Midtrans cannot refund this payment method" in html and "Record manual refund" in html
     assert [r.status for r in refunds()] == ["rejected"]
     order = the_order()
-    assert order.status == "paid" and order.attention is None
+    assert order.payment_status == "paid" and order.attention is None
 
 
 def test_unpaid_orders_cannot_be_refunded(admin, placed):

@@ -99,6 +99,14 @@ def submit_sign_in(page: Page, email: str, password: str):
 def sign_in(shop, page: Page, email=STAFF_EMAIL, password=STAFF_PASSWORD):
     open_sign_in_in_english(shop, page)
     submit_sign_in(page, email, password)
+    to_orders_from_home(shop, page)
+
+
+def to_orders_from_home(shop, page: Page):
+    """Signed in from /admin: the back office's home (the overview), then its Orders tab."""
+    page.wait_for_url(f"{shop.url}/admin/")
+    expect(page.locator("h1")).to_have_text("Overview")
+    page.locator(".admin-nav").get_by_role("link", name="Orders").click()
     page.wait_for_url(f"{shop.url}/admin/orders")
     expect(page.locator("h1")).to_have_text("Orders")
 
@@ -125,7 +133,7 @@ def test_sign_in_then_filter_and_search_orders_in_place(shop, page, shots, staff
     shots(page, "sign-in-error")
 
     submit_sign_in(page, staff, STAFF_PASSWORD)
-    page.wait_for_url(f"{shop.url}/admin/orders")
+    to_orders_from_home(shop, page)
     expect(page.locator(".admin-nav__user")).to_have_text(staff)
     expect(row(page, orders["paid"])).to_have_count(1)
     expect(row(page, orders["awaiting"])).to_have_count(1)
@@ -204,7 +212,7 @@ def test_paid_order_timeline_recheck_and_ship(shop, page, shots, staff, orders):
         expect(detail.locator(".admin-shipment")).to_contain_text("JNE")
         expect(detail.locator(".admin-shipment strong")).to_have_text("JNE0012345678")
         expect(detail.locator("form.admin-action[action$='/ship']")).to_have_count(0)  # cannot ship twice
-        expect(detail.locator(".admin-audit")).to_contain_text("ship")
+        expect(detail.locator(".admin-audit")).to_contain_text("Shipped")
         expect(detail.locator(".admin-audit")).to_contain_text(staff)
     page.locator("#order-detail .admin-actions").scroll_into_view_if_needed()
     shots(page, "order-shipped")

@@ -131,7 +131,7 @@ def make_order(
         city="Yogyakarta",
         postal_code="55213",
         locale="id",
-        status=status,
+        payment_status=status,
         subtotal_idr=total - 20000,
         shipping_idr=20000,
         total_idr=total,
