@@ -15,6 +15,7 @@ from ..payments.reads import paid_attempt, refund_totals
 from ..payments.words import payment_method_label
 from ..status_words import fulfilment_label, status_label
 from ..store_time import store_zone, zone_label
+from ..vouchers.usage import order_discounts
 from .reports import start_of
 
 
@@ -36,10 +37,14 @@ def header() -> list[str]:
         _("Customer"),
         _("E-mail"),
         _("Product"),
+        _("Variant"),
+        _("SKU"),
         _("Unit price (Rp)"),
         _("Quantity"),
         _("Line total (Rp)"),
         _("Order shipping (Rp)"),
+        _("Voucher"),
+        _("Order discount (Rp)"),
         _("Order total (Rp)"),
         _("Order refunded (Rp)"),
     ]
@@ -53,7 +58,10 @@ def rows(date_from: date, date_to: date) -> Iterator[list]:
         .where(Order.created_at >= start_of(date_from), Order.created_at < start_of(date_to + timedelta(days=1)))
         .order_by(Order.created_at, Order.id)
     )
-    for order in db.session.execute(statement).scalars().all():
+    orders = db.session.execute(statement).scalars().all()
+    discounts = order_discounts([order.id for order in orders])
+    for order in orders:
+        code, discount = discounts.get(order.id, ("", 0))
         attempt = paid_attempt(order)
         method = payment_method_label(attempt.payment_type, attempt.instructions) if attempt else ""
         refunded = refund_totals(order).refunded_idr
@@ -67,11 +75,15 @@ def rows(date_from: date, date_to: date) -> Iterator[list]:
                 str(method),
                 order.customer_name,
                 order.email,
-                item.name,
+                item.product_name,
+                item.variant_label,
+                item.sku or "",
                 item.unit_price_idr,
                 item.quantity,
                 item.line_total_idr,
                 order.shipping_idr,
+                code,
+                discount,
                 order.total_idr,
                 refunded,
             ]

@@ -149,6 +149,22 @@ def order_discount(order_id: int) -> tuple[str, int] | None:
     return (row[0], row[1]) if row else None
 
 
+def order_discounts(order_ids: list[int]) -> dict[int, tuple[str, int]]:
+    """`order_discount` for many orders in one query (an export of a month of orders)."""
+    found: dict[int, tuple[str, int]] = {}
+    if not order_ids:
+        return found
+    rows = db.session.execute(
+        select(VoucherUse.order_id, Voucher.code, VoucherUse.discount_idr)
+        .join(VoucherUse.voucher)
+        .where(VoucherUse.order_id.in_(order_ids))
+        .order_by(VoucherUse.id)
+    )
+    for order_id, code, discount in rows:
+        found[order_id] = (code, discount)  # the last use wins, as in order_discount
+    return found
+
+
 def retake_use(order_id: int, email: str, phone: str) -> Refusal | None:
     """Pay again, or money after release: take the order's use again if it was given back. None when the
     order holds its use (again) or never had one; otherwise why it cannot be taken."""

@@ -10,6 +10,7 @@ from storefront.admin import reports
 from storefront.extensions import db
 from storefront.models import OrderItem, PaymentAttempt, Product
 from storefront.payments.models import Refund
+from storefront.vouchers.models import Voucher, VoucherUse
 from tests.support.admin import make_order
 from tests.support.helpers import make_product
 
@@ -89,7 +90,17 @@ def test_home_shows_figures_per_period_and_by_method_with_a_chart(admin):
 
 def test_csv_export_has_one_row_per_order_line_in_whole_rupiah_and_store_time(admin):
     paid_at = datetime(2026, 11, 30, 17, 30, tzinfo=timezone.utc)  # 1 Dec 2026, 00:30 WIB
-    paid_order(180000, paid_at, "qris", lines=(("Kopi Gayo", 85000, 1), ("Teh Tarik", 30000, 2)))
+    order = paid_order(180000, paid_at, "qris", lines=(("Kopi Gayo", 85000, 1), ("Teh Tarik", 30000, 2)))
+    order.items[0].variant_label, order.items[0].sku = "500 g", "GAYO-500"
+    voucher = Voucher(code="HEMAT10", kind="percent", percent=10, usage_limit=5, used=1)
+    db.session.add(voucher)
+    db.session.flush()
+    db.session.add(
+        VoucherUse(
+            voucher_id=voucher.id, order_id=order.id, email="siti@example.co.id", phone="6281", discount_idr=14500
+        )
+    )
+    db.session.commit()
     paid_order(99000, paid_at - timedelta(days=5), "qris")  # placed outside the range
     response = admin.get("/admin/orders/export.csv?date_from=2026-12-01&date_to=2026-12-01")
     assert response.status_code == 200
@@ -100,6 +111,9 @@ def test_csv_export_has_one_row_per_order_line_in_whole_rupiah_and_store_time(ad
     assert len(lines) == 2
     column = {name: header.index(name) for name in header}
     assert [line[column["Product"]] for line in lines] == ["Kopi Gayo", "Teh Tarik"]
+    # The variant and SKU per line, and the order's voucher beside its shipping, for the bookkeeper.
+    assert [(line[column["Variant"]], line[column["SKU"]]) for line in lines] == [("500 g", "GAYO-500"), ("", "")]
+    assert {(line[column["Voucher"]], line[column["Order discount (Rp)"]]) for line in lines} == {("HEMAT10", "14500")}
     assert [line[column["Line total (Rp)"]] for line in lines] == ["85000", "60000"]
     assert lines[0][column["Paid"]] == "2026-12-01 00:30 WIB"
     assert lines[0][column["Payment method"]] == "QRIS" and lines[0][column["Payment status"]] == "Paid"
