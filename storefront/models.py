@@ -141,6 +141,10 @@ class OrderItem(db.Model):
     unit_price_idr: Mapped[int] = mapped_column(BigInteger)
     quantity: Mapped[int] = mapped_column(Integer)
     line_total_idr: Mapped[int] = mapped_column(BigInteger)
+    # This line's share of the voucher's discount on the items (never the free-shipping part), fixed at
+    # checkout so a refund of its units gives back what was paid for them. 0: no voucher, an ineligible
+    # line, or an order placed before shares were stored.
+    discount_idr: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     order: Mapped[Order] = relationship(back_populates="items")
     product: Mapped[Product] = relationship()

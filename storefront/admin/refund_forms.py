@@ -1,8 +1,8 @@
 """The refund forms: by amount, or by line (a quantity of each item), through Midtrans or recorded by hand.
 
 The amount field starts empty: staff type what they mean to give back, or pick units of items and the
-shop works out their price from the order's own lines (payments/refund_lines.py re-checks it under the
-order's lock). Each item gets a quantity field `<prefix>-line_<order item id>`, added the way WTForms
+shop works out their price from the order's own lines, less their share of a voucher discount
+(payments/refund_lines.py re-checks it under the order's lock). Each item gets a quantity field `<prefix>-line_<order item id>`, added the way WTForms
 documents for dynamic forms (a subclass per request with the fields set on it).
 """
 
@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, IntegerField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from ..payments.refund_lines import unit_refund
 from .forms import ConfirmForm
 
 
@@ -32,10 +33,17 @@ class RefundForm(ConfirmForm):
     def requested_amount(self):
         """What this submitted form asks to refund, in rupiah (None for an empty form): shown beside the
         confirmation box. The refund itself re-prices the lines under the order's lock."""
-        by_lines = sum(item.unit_price_idr * (field.data or 0) for item, _left, field in self.line_fields)
+        by_lines = sum(unit_refund(item, left, field.data or 0) for item, left, field in self.line_fields)
         if by_lines:
             return by_lines
         return self.amount_idr.data if isinstance(self.amount_idr.data, int) else None
+
+    def requested_discount(self):
+        """The voucher discount the chosen units carry, taken off their price (0 without a voucher)."""
+        return sum(
+            item.unit_price_idr * (field.data or 0) - unit_refund(item, left, field.data or 0)
+            for item, left, field in self.line_fields
+        )
 
     def validate(self, extra_validators=None):
         if not super().validate(extra_validators):

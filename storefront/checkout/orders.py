@@ -17,7 +17,8 @@ from ..order_status import PaymentStatus
 from ..pricing import fingerprint, totals_for
 from ..shipping_rates.quotes import QuoteChanged, ShippingOffer, confirm_quote
 from ..signals import order_placed
-from ..vouchers.rules import Line, Refusal, refusal_message
+from ..vouchers.allocation import allocate
+from ..vouchers.rules import Line, Refusal, eligible, refusal_message
 from ..vouchers.usage import evaluate, take_use, terms_of
 
 # No 0/O, 1/I/L: references are read out over the phone.
@@ -140,6 +141,11 @@ def _create_order(quantities, customer, checkout_key, locale, offer, shipping_co
         if isinstance(outcome, Refusal):
             raise VoucherRefused(refusal_message(outcome, terms_of(voucher) if voucher else None))
         discount = outcome
+        # Each eligible line's share of the items' part (free shipping is on no line), for line refunds.
+        terms = terms_of(voucher)
+        shares = allocate(discount.items_idr, [ln.line_total_idr if eligible(terms, ln) else 0 for ln in lines])
+        for item, share in zip(items, shares, strict=True):
+            item.discount_idr = share
     totals = totals_for((item.line_total_idr for item in items), quote.price_idr, discount.total_idr if discount else 0)
     shown = [(item.variant_id, item.quantity, item.unit_price_idr) for item in items]
     # The shipping price is in the digest too: a service that got dearer since the page was shown stops here.

@@ -2,11 +2,13 @@
 exactly the refunded units back on sale.
 
 Amounts come from the order's own line prices (never from the form): a line refund of 2 units of a
-Rp45.000 item is Rp90.000. Units already in a pending or succeeded refund are not refundable again.
+Rp45.000 item is Rp90.000, less those units' share of a voucher discount stored on the line at checkout
+(vouchers/allocation.py). Units already in a pending or succeeded refund are not refundable again.
 """
 
 from ..extensions import db
 from ..inventory import StockMovement, release_units
+from ..vouchers.allocation import refund_for_units
 from .models import Refund, RefundLine
 
 # Refunds whose units are spoken for (a refused or failed refund gives them back to "refundable").
@@ -41,8 +43,15 @@ def lines_amount(order, quantities):
     for item_id, quantity in quantities.items():
         if item_id not in left or not 0 < quantity <= left[item_id][1]:
             raise LineRefundError(item_id)
-        amount += left[item_id][0].unit_price_idr * quantity
+        amount += unit_refund(left[item_id][0], left[item_id][1], quantity)
     return amount
+
+
+def unit_refund(item, left, quantity):
+    """`quantity` more units of a line, `left` of them not refunded yet: their price less their share
+    of the line's discount."""
+    refunded = item.quantity - left
+    return refund_for_units(item.unit_price_idr, item.quantity, item.discount_idr, refunded, quantity)
 
 
 def add_lines(refund_row, quantities):

@@ -20,3 +20,18 @@ def allocate(discount_idr: int, line_totals: list[int]) -> list[int]:
         if not left:
             break
     return shares
+
+
+def units_share(line_discount_idr: int, line_quantity: int, units: int) -> int:
+    """The part of a line's discount that `units` of its units carry, rounded down. Refunding a line in
+    steps takes share(t + q) - share(t) each time, so the steps always add up to the whole share."""
+    return line_discount_idr * units // line_quantity if line_quantity > 0 else 0
+
+
+def refund_for_units(unit_price_idr: int, line_quantity: int, line_discount_idr: int, refunded: int, units: int) -> int:
+    """What `units` more of a line are worth after `refunded` were given back: their price less their
+    share of the line's discount (the whole line, in any steps, returns line total - line discount)."""
+    share = units_share(line_discount_idr, line_quantity, refunded + units) - units_share(
+        line_discount_idr, line_quantity, refunded
+    )
+    return unit_price_idr * units - share
