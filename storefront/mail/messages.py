@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import Order
 from ..payments.attention import attention_label
 from ..urls import public_url
+from ..vouchers.usage import order_discount
 
 SHOPPER_KINDS = {
     "order_placed",
@@ -59,6 +60,8 @@ def render(message):
         "store_name": app.config["STORE_NAME"],
         "order_url": public_url("orders.show", token=order.access_token) if order else None,
         "admin_url": public_url("admin.order", reference=order.reference) if order else None,
+        # (code, rupiah) of the order's voucher, beside every total an e-mail shows.
+        "discount": order_discount(order.id) if order else None,
     }
     if message.kind == "merchant_attention":
         context["attention"] = attention_label(context["data"].get("attention"))
