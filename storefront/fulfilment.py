@@ -54,6 +54,7 @@ def mark_returned(order_id: int, record: Recorder) -> str:
         if shipment is None or not can_move_fulfilment(order.fulfilment_status, F.RETURNED):
             raise FulfilmentRefused(_("Only a shipped or delivered order can be marked as returned."))
         order.fulfilment_status = F.RETURNED
+        shipment.returned_at = utcnow()
         order.bump_status_version()
         record(shipment.tracking_number)
     return _("Marked as returned.")

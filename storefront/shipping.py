@@ -23,6 +23,9 @@ class Shipment(db.Model):
     shipped_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When staff confirmed the parcel arrived (Order.fulfilment_status says "delivered").
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When staff recorded that the parcel came back (Order.fulfilment_status says "returned"); NULL for
+    # returns recorded before this column existed.
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
 
     # Staff accounts belong to the back office, which sits above this module: the relationship is named

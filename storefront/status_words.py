@@ -29,6 +29,7 @@ TIMELINE_LABELS = {
     "refund": _l("Refund"),
     "shipped": _l("Shipped"),
     "delivered": _l("Delivered"),
+    "returned": _l("Returned"),
 }
 
 

@@ -4,7 +4,7 @@ Per-line refunds give back what was paid for the units (price less their share).
 before this revision get 0 and are refunded at their price, as they were.
 
 Revision ID: e5a7c9d1f3b4
-Revises: b3f1c2d4e5a6
+Revises: d4e6a8c0b2f1
 Create Date: 2026-12-01 04:40:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e5a7c9d1f3b4'
-down_revision = 'b3f1c2d4e5a6'
+down_revision = 'd4e6a8c0b2f1'
 branch_labels = None
 depends_on = None
 

@@ -1,4 +1,4 @@
-"""The shopper's order timeline: placed -> paid -> shipped -> delivered, with refunds where they happened.
+"""The shopper's order timeline: placed -> paid -> shipped -> delivered (-> returned), with refunds where they happened.
 
 Built from what the shop recorded (paid_at from verified Midtrans data, the shipment staff entered,
 refunds that were made), never from what is only hoped for. Steps not reached yet are listed after
@@ -24,16 +24,18 @@ _REFUNDED = frozenset({S.PARTIALLY_REFUNDED, S.REFUNDED})
 
 @dataclass(frozen=True)
 class Step:
-    kind: str  # placed, paid, refund, shipped, delivered: the template words each one
-    at: datetime | None  # None: not reached yet
+    kind: str  # placed, paid, refund, shipped, delivered, returned: the template words each one
+    at: datetime | None  # None: not reached yet (unless `happened`)
     amount_idr: int | None = None
     carrier: str | None = None
     tracking_number: str | None = None
     tracking: TrackingLink | None = None
+    # Reached at a time the shop did not record (a return marked before returned_at existed).
+    happened: bool = False
 
     @property
     def done(self) -> bool:
-        return self.at is not None
+        return self.at is not None or self.happened
 
 
 def order_timeline(order: Order) -> list[Step]:
@@ -56,10 +58,14 @@ def order_timeline(order: Order) -> list[Step]:
                 tracking=tracking_link(shipment.carrier, shipment.tracking_number),
             )
         )
-        if order.fulfilment_status == FulfilmentStatus.DELIVERED and shipment.delivered_at is not None:
+        # A delivery stays in the history when the parcel later came back.
+        if shipment.delivered_at is not None:
             reached.append(Step("delivered", shipment.delivered_at))
-    reached.sort(key=lambda step: step.at or order.created_at)
-    if order.payment_status not in _UNDERWAY:
+        if order.fulfilment_status == FulfilmentStatus.RETURNED:
+            reached.append(Step("returned", shipment.returned_at, happened=True))
+    # A step without a recorded time goes last (only a legacy return has none).
+    reached.sort(key=lambda step: (step.at is None, step.at or order.created_at))
+    if order.payment_status not in _UNDERWAY or order.fulfilment_status == FulfilmentStatus.RETURNED:
         return reached
     kinds = {step.kind for step in reached}
     upcoming = [Step(kind, None) for kind in ("paid", "shipped", "delivered") if kind not in kinds]

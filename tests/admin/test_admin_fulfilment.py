@@ -157,3 +157,44 @@ def test_a_shipped_or_delivered_parcel_can_be_marked_returned_once(admin, sandbo
     assert stock_of(kopi.id) == stock
     assert admin.act(order.reference, "return").status_code == 422
     assert "Mark as returned" not in admin.order_page(order.reference)
+
+
+def test_a_return_has_its_time_on_the_shoppers_timeline_and_in_the_back_office(admin, sandbox, placed, client):
+    order = paid_order(admin, sandbox, placed, "qris")
+    admin.act(order.reference, "ship", {"carrier": "JNE REG", "tracking_number": "JN0099"})
+    admin.act(order.reference, "deliver")
+    assert admin.act(order.reference, "return").status_code == 200
+    shipment = db.session.execute(db.select(Shipment)).scalar_one()
+    assert shipment.returned_at is not None and shipment.returned_at >= shipment.delivered_at
+    # The delivery stays in the history; the return comes after it, and nothing is "still to come".
+    page = shopper_page(client, the_order())
+    assert steps(page) == [("placed", True), ("paid", True), ("shipped", True), ("delivered", True), ("returned", True)]
+    returned = timeline(page)[timeline(page).index('data-step="returned"') :]
+    assert "Dikembalikan" in returned and "Paket sudah kembali ke toko." in returned
+    assert "WIB" in returned  # its time, in the store's zone
+    assert re.search(r"Returned \d+ \w+ \d{4}, \d{2}:\d{2} WIB", admin.order_page(order.reference))
+
+
+def test_a_parcel_returned_before_delivery_shows_no_delivery_to_come(admin, sandbox, placed, client):
+    order = paid_order(admin, sandbox, placed, "gopay")
+    admin.act(order.reference, "ship", {"tracking_number": "SCP404"})
+    assert admin.act(order.reference, "return").status_code == 200
+    assert steps(shopper_page(client, the_order())) == [
+        ("placed", True),
+        ("paid", True),
+        ("shipped", True),
+        ("returned", True),
+    ]
+
+
+def test_a_return_recorded_before_its_time_was_kept_shows_without_a_made_up_time(admin, sandbox, placed, client):
+    order = paid_order(admin, sandbox, placed, "gopay")
+    admin.act(order.reference, "ship", {"tracking_number": "SCP405"})
+    admin.act(order.reference, "return")
+    shipment = db.session.execute(db.select(Shipment)).scalar_one()
+    shipment.returned_at = None  # as the migration leaves a return marked before the column existed
+    db.session.commit()
+    page = shopper_page(client, the_order())
+    assert steps(page)[-1] == ("returned", True)
+    returned = timeline(page)[timeline(page).index('data-step="returned"') :]
+    assert "timeline__when" not in returned
