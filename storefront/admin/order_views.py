@@ -250,6 +250,8 @@ def _render_detail(order, *, forms=None, notice=None, status=200):
         "refunds": order_refunds,
         "refund_totals": reads.refund_totals(order),
         "api_refund": api_refund,
+        # ShopeePay and OVO: Midtrans refunds only the whole payment, so no items and no part of it.
+        "full_refund_only": reads.full_refund_only_method(order),
         # Manual refunds are for what Midtrans cannot refund, or once it has refused (412).
         "manual_refund": not api_refund or any(r.status == "rejected" for r in order_refunds),
         "can_cancel": order.payment_status in actions.CANCELLABLE_ORDER_STATUSES,
