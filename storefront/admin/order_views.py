@@ -45,7 +45,7 @@ def orders():
         "order-results",
         form=form,
         pagination=search_orders(status, query, date_from, date_to, page, fulfilment=fulfilment_state),
-        totals=status_totals(query, date_from, date_to),
+        totals=status_totals(query, date_from, date_to, fulfilment_state),
         filters={
             "status": status or None,
             "fulfilment": fulfilment_state or None,
