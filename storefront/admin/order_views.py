@@ -45,7 +45,7 @@ def orders():
         "order-results",
         form=form,
         pagination=search_orders(status, query, date_from, date_to, page, fulfilment=fulfilment_state),
-        totals=status_totals(query, date_from, date_to),
+        totals=status_totals(query, date_from, date_to, fulfilment_state),
         filters={
             "status": status or None,
             "fulfilment": fulfilment_state or None,
@@ -250,6 +250,8 @@ def _render_detail(order, *, forms=None, notice=None, status=200):
         "refunds": order_refunds,
         "refund_totals": reads.refund_totals(order),
         "api_refund": api_refund,
+        # ShopeePay and OVO: Midtrans refunds only the whole payment, so no items and no part of it.
+        "full_refund_only": reads.full_refund_only_method(order),
         # Manual refunds are for what Midtrans cannot refund, or once it has refused (412).
         "manual_refund": not api_refund or any(r.status == "rejected" for r in order_refunds),
         "can_cancel": order.payment_status in actions.CANCELLABLE_ORDER_STATUSES,

@@ -23,7 +23,10 @@ def _day_start_utc(day):
     return datetime.combine(day, time.min, tzinfo=store_zone())
 
 
-def _search(statement, query, date_from, date_to):
+def _search(statement, query, date_from, date_to, fulfilment=""):
+    """The filters the list and its totals share: search text, dates, shipping state."""
+    if fulfilment:
+        statement = statement.where(Order.fulfilment_status == fulfilment)
     query = (query or "").strip()[:MAX_SEARCH_LENGTH]
     if query:
         pattern = f"%{escape_like(query.lower())}%"
@@ -47,9 +50,7 @@ def _search(statement, query, date_from, date_to):
 
 
 def search_orders(status, query, date_from, date_to, page, per_page=PER_PAGE, fulfilment=""):
-    statement = _search(db.select(Order), query, date_from, date_to)
-    if fulfilment:
-        statement = statement.where(Order.fulfilment_status == fulfilment)
+    statement = _search(db.select(Order), query, date_from, date_to, fulfilment)
     if status == ATTENTION_FILTER:
         statement = statement.where(Order.attention.is_not(None))
     elif status:
@@ -59,8 +60,10 @@ def search_orders(status, query, date_from, date_to, page, per_page=PER_PAGE, fu
     )
 
 
-def status_totals(query, date_from, date_to):
-    """{status: count, "attention": count, "": all} for the current search, in ONE grouped query."""
+def status_totals(query, date_from, date_to, fulfilment=""):
+    """{status: count, "attention": count, "": all} for the current search, in ONE grouped query.
+
+    The shipping-state filter applies too: the chips count the orders their link would list."""
     statement = _search(
         db.select(Order.payment_status, func.count(Order.id), func.count(Order.attention)).group_by(
             Order.payment_status
@@ -68,6 +71,7 @@ def status_totals(query, date_from, date_to):
         query,
         date_from,
         date_to,
+        fulfilment,
     )
     totals = {"": 0, ATTENTION_FILTER: 0}
     for status, count, attention in db.session.execute(statement):

@@ -8,6 +8,9 @@ from .models import Refund
 # Methods the Core API refund endpoint accepts (midtrans.md §6.5); VA, bill and convenience-store
 # payments answer 412 and must be paid back by hand.
 API_REFUNDABLE_PAYMENT_TYPES = frozenset({"credit_card", "gopay", "shopeepay", "qris"})
+# Methods Midtrans refunds only in full, in one refund of the whole payment (midtrans.md §6.5: "ShopeePay
+# and OVO don't allow partial"). A partial or per-line refund of them is refused before any call.
+FULL_REFUND_ONLY_PAYMENT_TYPES = frozenset({"shopeepay", "ovo"})
 # Transaction states in which Midtrans holds the shopper's money for this attempt.
 PAID_TRANSACTION_STATUSES = frozenset({"capture", "settlement", "refund", "partial_refund"})
 
@@ -65,6 +68,14 @@ def refund_totals(order):
     pending = sum(r.amount_idr for r in refunds if r.status == "pending")
     at_midtrans = max(sum(a.refunded_idr or 0 for a in order.attempts), api_done)
     return RefundTotals(attempt.gross_amount_idr, at_midtrans + manual_done, pending)
+
+
+def full_refund_only_method(order):
+    """The paid attempt's method if Midtrans refunds it only in full (else None)."""
+    attempt = paid_attempt(order)
+    return (
+        attempt.payment_type if attempt is not None and attempt.payment_type in FULL_REFUND_ONLY_PAYMENT_TYPES else None
+    )
 
 
 def can_refund_through_midtrans(order):

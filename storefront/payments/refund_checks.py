@@ -7,13 +7,14 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..models import Order
+from ..money import format_idr
 from .actions import NotAllowedNow, RefundNotSupported
 from .apply import apply_status
 from .gateway import GatewayError
 from .models import Refund
-from .reads import API_REFUNDABLE_PAYMENT_TYPES, paid_attempt
+from .reads import API_REFUNDABLE_PAYMENT_TYPES, FULL_REFUND_ONLY_PAYMENT_TYPES, paid_attempt, refund_totals
 from .setup import gateway
-from .words import transaction_state_label
+from .words import payment_method_label, transaction_state_label
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,24 @@ def not_settled_error():
             "Void it in full now, or refund after settlement (usually the next day)."
         )
     )
+
+
+def refuse_partial(order, attempt, amount_idr, lines):
+    """Midtrans refunds some methods (ShopeePay, OVO) only in full: refuse anything else before calling it,
+    instead of sending a refund it would reject. Checked before the status call and again under the lock."""
+    if attempt is None or attempt.payment_type not in FULL_REFUND_ONLY_PAYMENT_TYPES:
+        return
+    totals = refund_totals(order)
+    whole = not lines and not totals.refunded_idr and not totals.pending_idr and amount_idr == totals.paid_idr
+    if not whole:
+        raise NotAllowedNow(
+            _(
+                "Not refunded: Midtrans refunds %(method)s payments only in full. "
+                "Refund the whole payment of %(amount)s at once (an amount, not items).",
+                method=payment_method_label(attempt.payment_type),
+                amount=format_idr(totals.paid_idr),
+            )
+        )
 
 
 def check_settled(order_id):

@@ -66,6 +66,8 @@ def refund(order_id, request):
     request (a double submit, a retry after a timeout) sends the same key, and Midtrans refunds a key
     only once. The new order status comes from the status API, through `recheck_attempt`.
     """
+    order = db.session.get(Order, order_id)
+    refund_checks.refuse_partial(order, paid_attempt(order), request.amount_idr, request.lines)
     refund_checks.check_settled(order_id)
     refund_id = _open_refund(order_id, request, method="midtrans")
     return send_refund(refund_id)
@@ -157,6 +159,7 @@ def _open_refund(order_id, request, *, method):
         order, attempt, amount = _refundable(order_id, request)
         if attempt.payment_type not in API_REFUNDABLE_PAYMENT_TYPES:
             raise refund_checks.method_not_refundable()
+        refund_checks.refuse_partial(order, attempt, amount, request.lines)
         refund_row = _new_refund(order, attempt, request, amount, method=method)
         if order.attention is None:
             order.attention = ATTENTION_REFUND_PENDING

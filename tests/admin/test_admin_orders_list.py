@@ -143,3 +143,27 @@ def test_filter_by_shipping_state(admin):
     # A code that is no state is refused beside its field, and ignored.
     response = admin.get("/admin/orders?fulfilment=lost")
     assert response.status_code == 200 and {waiting.reference, sent.reference} <= set(references(response))
+
+
+def test_the_status_chips_count_the_orders_of_the_chosen_shipping_state(admin):
+    from storefront.extensions import db as database
+
+    make_order(status="paid")
+    make_order(status="paid")
+    shipped = [make_order(status="paid"), make_order(status="partially_refunded")]
+    for order in shipped:
+        order.fulfilment_status = "shipped"
+    database.session.commit()
+    everything = admin.get("/admin/orders")
+    assert (count(everything, "all"), count(everything, "paid")) == (4, 3)
+    response = admin.get("/admin/orders?fulfilment=shipped")
+    # Each chip counts what its link (which keeps the shipping filter) lists.
+    assert (count(response, "all"), count(response, "paid"), count(response, "partially_refunded")) == (2, 1, 1)
+    assert len(references(admin.get("/admin/orders?fulfilment=shipped&status=paid"))) == 1
+    assert "fulfilment=shipped" in response.get_data(as_text=True).split('data-status="paid"')[0].rsplit("<a", 1)[1]
+    unfulfilled = admin.get("/admin/orders?fulfilment=unfulfilled")
+    assert (count(unfulfilled, "all"), count(unfulfilled, "paid"), count(unfulfilled, "partially_refunded")) == (
+        2,
+        2,
+        0,
+    )
