@@ -133,7 +133,8 @@ def make_app(app_config, db_kind):
 def live_shop(app):
     """The app served over real HTTP on 127.0.0.1 (threaded), so the sandbox can notify it."""
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log per request
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    in_flight = InFlight(app)
+    server = make_server("127.0.0.1", 0, in_flight, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     server.url = f"http://127.0.0.1:{server.server_port}"
@@ -142,6 +143,32 @@ def live_shop(app):
     yield server
     server.shutdown()
     thread.join(timeout=5)
+    # The app's engine is disposed next: a request still being answered (a late notification from the
+    # sandbox) would keep its connection past that, and it would be garbage-collected unclosed.
+    assert in_flight.wait(timeout=10), "a request to the live shop was still running 10 s after the test"
+
+
+class InFlight:
+    """WSGI wrapper counting the requests a live server is still answering."""
+
+    def __init__(self, app):
+        self.app = app
+        self.count = 0
+        self.idle = threading.Condition()
+
+    def __call__(self, environ, start_response):
+        with self.idle:
+            self.count += 1
+        try:
+            return self.app(environ, start_response)
+        finally:
+            with self.idle:
+                self.count -= 1
+                self.idle.notify_all()
+
+    def wait(self, timeout):
+        with self.idle:
+            return self.idle.wait_for(lambda: self.count == 0, timeout)
 
 
 @pytest.fixture

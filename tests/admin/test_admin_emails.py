@@ -212,6 +212,9 @@ def test_background_delivery_sends_without_a_command(app, smtp, placed, shopper,
     shopper.checkout()
     wait_until(lambda: len(smtp.messages) >= 2, timeout=10)  # this order's mail and the one left before
     wait_until(lambda: {m.status for m in outbox()} == {"sent"}, timeout=10)
+    # The sender thread has left its app context (and given its connection back) before the app's engine
+    # is disposed: a connection held past that would be garbage-collected unclosed.
+    wait_until(lambda: app.extensions["storefront_mail"].get("thread") is None, timeout=10)
 
 
 def test_mail_retry_resends_a_stuck_message_only_when_asked(app, smtp, placed):
