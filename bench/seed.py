@@ -1,4 +1,5 @@
-"""Benchmark data, bulk-inserted in one transaction: 500 products, 10,000 orders with items and attempts.
+"""Benchmark data, bulk-inserted in one transaction: 500 products of 4 variants each (one option, "Ukuran":
+S, M, L, XL, each with its own price and stock), 10,000 orders with items and attempts.
 
 Rows go in through SQLAlchemy Core executemany (no ORM unit of work, no per-row round trips), so
 seeding takes a second or two. The table definitions come from storefront.models, so the data always
@@ -10,13 +11,26 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import create_engine, insert
+from sqlalchemy import create_engine, insert, text
 
-from storefront.models import Category, Order, OrderItem, PaymentAttempt, PaymentEvent, Product, Variant, utcnow
+from storefront.models import (
+    Category,
+    OptionValue,
+    Order,
+    OrderItem,
+    PaymentAttempt,
+    PaymentEvent,
+    Product,
+    ProductOption,
+    Variant,
+    utcnow,
+)
+from storefront.products import variant_option_values
 
 CATEGORIES = ["Kopi & Teh", "Kain & Batik", "Camilan", "Bumbu & Sambal", "Kerajinan", "Perawatan"]
 STATUS_MIX = [("paid", 70), ("expired", 20), ("cancelled", 10)]
 TRANSACTION_STATUS = {"paid": "settlement", "expired": "expire", "cancelled": "cancel"}
+SIZES = ("S", "M", "L", "XL")
 
 
 @dataclass(frozen=True)
@@ -28,6 +42,7 @@ class Fixtures:
     paid_gross_amount: str  # as Midtrans sends it, e.g. "190000.00"
     product_slug: str
     product_id: int
+    variant_id: int  # a variant of that product, for the cart add
 
 
 def seed(database_url, products=500, orders=10_000, snap_base_url="http://127.0.0.1:9/snap/v1", rng_seed=7):
@@ -50,12 +65,27 @@ def seed(database_url, products=500, orders=10_000, snap_base_url="http://127.0.
         }
         for n in range(1, products + 1)
     ]
+    # Four sizes per product, each its own price and stock (the catalog's cards show a price range and ask
+    # for a choice, as a real catalog's do). Variant ids: (product id - 1) * 4 + 1 ... + 4.
+    option_rows = [{"id": row["id"], "product_id": row["id"], "name": "Ukuran", "position": 0} for row in product_rows]
+    value_rows, variant_rows, link_rows = [], [], []
+    for row in product_rows:
+        for position, size in enumerate(SIZES):
+            variant_id = (row["id"] - 1) * len(SIZES) + position + 1
+            value_rows.append({"id": variant_id, "option_id": row["id"], "value": size, "position": position})
+            variant_rows.append(
+                {
+                    "id": variant_id,
+                    "product_id": row["id"],
+                    "label": size,
+                    "price_idr": row["price_idr"] + position * 5_000,
+                    "stock": 1_000,
+                    "active": True,
+                    "position": position,
+                }
+            )
+            link_rows.append({"variant_id": variant_id, "value_id": variant_id})
     prices = {row["id"]: row["price_idr"] for row in product_rows}
-    # Each product's implicit variant, with the same id (so a product id is also its variant's id here).
-    variant_rows = [
-        {"id": row["id"], "product_id": row["id"], "label": "", "stock": 1_000, "active": True, "position": 0}
-        for row in product_rows
-    ]
 
     order_rows, item_rows, attempt_rows, event_rows = [], [], [], []
     statuses = [status for status, weight in STATUS_MIX for _ in range(weight)]
@@ -74,8 +104,8 @@ def seed(database_url, products=500, orders=10_000, snap_base_url="http://127.0.
                     "id": item_id,
                     "order_id": order_id,
                     "product_id": product_id,
-                    "variant_id": product_id,
-                    "product_name": f"Produk Nusantara {product_id:04d}",
+                    "variant_id": (product_id - 1) * len(SIZES) + 1,
+                    "product_name": f"Produk Nusantara {product_id:04d} — {SIZES[0]}",
                     "unit_price_idr": prices[product_id],
                     "quantity": quantity,
                     "line_total_idr": prices[product_id] * quantity,
@@ -153,11 +183,21 @@ def seed(database_url, products=500, orders=10_000, snap_base_url="http://127.0.
     with engine.begin() as conn:
         conn.execute(insert(Category.__table__), category_rows)
         conn.execute(insert(Product.__table__), product_rows)
+        conn.execute(insert(ProductOption.__table__), option_rows)
+        conn.execute(insert(OptionValue.__table__), value_rows)
         conn.execute(insert(Variant.__table__), variant_rows)
+        conn.execute(insert(variant_option_values), link_rows)
         conn.execute(insert(Order.__table__), order_rows)
         conn.execute(insert(OrderItem.__table__), item_rows)
         conn.execute(insert(PaymentAttempt.__table__), attempt_rows)
         conn.execute(insert(PaymentEvent.__table__), event_rows)
+        if engine.dialect.name == "postgresql":
+            # The rows above carry their ids: move each sequence past them, as the shop's own inserts would.
+            for table in (Category, Product, ProductOption, OptionValue, Variant, Order, OrderItem, PaymentAttempt):
+                name = table.__tablename__
+                conn.execute(
+                    text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))")
+                )
     engine.dispose()
 
     paid = next(row for row in order_rows if row["payment_status"] == "paid")
@@ -168,4 +208,5 @@ def seed(database_url, products=500, orders=10_000, snap_base_url="http://127.0.
         paid_gross_amount=f"{paid['total_idr']}.00",
         product_slug=middle["slug"],
         product_id=middle["id"],
+        variant_id=(middle["id"] - 1) * len(SIZES) + 2,
     )
