@@ -142,7 +142,7 @@ def server_env(database_url, sandbox_port, workdir):
 
 @contextmanager
 def running_shop(kind, workdir, extra_env=None):
-    """Migrate, seed and serve the shop under gunicorn (2 sync workers); stopped on exit."""
+    """Migrate, seed and serve the shop under gunicorn (2 workers of 4 threads); stopped on exit."""
     if kind == "sqlite":
         database_url = f"sqlite:///{workdir / 'shop.sqlite3'}"
     else:
@@ -184,12 +184,23 @@ def running_shop(kind, workdir, extra_env=None):
             str(BIN / "gunicorn"),
             "-w",
             "2",
+            # Threads stand in for the PaaS router, which only hands gunicorn whole requests. Chromium
+            # talks to gunicorn directly and opens speculative connections (netlog: is_preconnect) that
+            # may never carry a request; a sync worker blocks on each until Chromium drops it (10 s),
+            # and two such sockets once stalled a payment's return for longer than the test waits.
+            "--threads",
+            "4",
             "-b",
             f"127.0.0.1:{port}",
             "--timeout",
             "60",
             "--graceful-timeout",
             "3",
+            # Each request with its duration in ms (%(M)s), so a slow step shows in the failure report.
+            "--access-logfile",
+            "-",
+            "--access-logformat",
+            "%(m)s %(U)s %(s)s %(M)sms",
             "wsgi:app",
         ],
         cwd=ROOT,
@@ -209,6 +220,16 @@ def running_shop(kind, workdir, extra_env=None):
         log.close()
         if kind == "postgresql":
             reset_postgres(database_url)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test shows what the shop and the sandbox were doing (CI keeps no artifacts)."""
+    report = yield
+    shop = getattr(item, "funcargs", {}).get("shop")
+    if report.failed and shop is not None:
+        report.sections.append((f"e2e server log, last lines ({shop.log_path.name})", tail(shop.log_path, 60)))
+    return report
 
 
 @pytest.fixture(scope="package", params=DATABASES)
