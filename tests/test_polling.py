@@ -3,6 +3,12 @@
 from tests.support.helpers import force_sandbox_state, poll, signed_notification, the_order
 
 
+def html_fragment(html, element_id):
+    """The element with this id (a top-level section of the poll's answer), as text."""
+    start = html.index(f'id="{element_id}"')
+    return html[start : html.index("</section>", start)]
+
+
 def test_awaiting_order_polls_every_two_seconds(client, order):
     response = poll(client, order)
     html = response.get_data(as_text=True)
@@ -30,6 +36,20 @@ def test_paid_order_answers_286_with_the_final_fragment_and_no_trigger(client, s
     assert response.status_code == 286
     assert 'data-order-status="paid"' in html and "hx-trigger" not in html
     assert response.headers["ETag"] != etag
+
+
+def test_the_poll_brings_the_timeline_up_to_date_out_of_band(client, sandbox, order):
+    """The page drew "paid" as a step still to come; the answer that says paid redraws the history too."""
+    waiting = poll(client, order).get_data(as_text=True)
+    timeline = html_fragment(waiting, "order-timeline")
+    assert 'hx-swap-oob="true"' in timeline
+    assert 'class="timeline__step" data-step="paid"' in timeline  # not done yet
+    midtrans_order_id = order.current_attempt.midtrans_order_id
+    force_sandbox_state(sandbox, midtrans_order_id, "settlement", "bank_transfer")
+    client.post("/payments/notification", json=signed_notification(midtrans_order_id, "settlement", "190000.00"))
+    paid = html_fragment(poll(client, order).get_data(as_text=True), "order-timeline")
+    assert 'class="timeline__step timeline__step--done" data-step="paid"' in paid
+    assert 'class="timeline__step" data-step="shipped"' in paid  # what comes next is still listed
 
 
 def test_pending_instructions_change_the_etag(client, sandbox, order):

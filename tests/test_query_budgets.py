@@ -258,7 +258,7 @@ def test_status_poll_is_exactly_one_query(app, client, order):
     with counting_queries() as log, recording_templates(app) as rendered:
         response = poll(client, order)
     assert response.status_code == 200 and response.headers["ETag"]
-    assert rendered == ["orders/_status.html"]
+    assert rendered == ["orders/_status_update.html"]
     assert len(log) == STATUS_POLL_QUERIES, log
     # ... and that one query is the indexed lookup by the order's access token.
     assert re.search(r"\bWHERE orders\.access_token = ", log.statements[0]), log

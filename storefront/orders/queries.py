@@ -21,6 +21,8 @@ STATUS_QUERY = (
         _orders.c.payment_status,
         _orders.c.fulfilment_status,
         _orders.c.status_version,
+        _orders.c.created_at,  # the timeline the poll's answer brings up to date
+        _orders.c.paid_at,
         _attempts.c.id.label("attempt_id"),
         _attempts.c.redirect_url,
         _attempts.c.transaction_status,
@@ -43,13 +45,15 @@ STATUS_QUERY = (
 
 @dataclass(frozen=True, slots=True)
 class PolledOrder:
-    """What the status fragment and its ETag need of an order."""
+    """What the status fragment, its ETag and the order timeline need of an order."""
 
     id: int
     access_token: str
     payment_status: str
     fulfilment_status: str
     status_version: int
+    created_at: datetime
+    paid_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +83,15 @@ def order_status(access_token, session=None):
             row = connection.execute(STATUS_QUERY, params).first()
     if row is None:
         abort(404)
-    order = PolledOrder(row.id, row.access_token, row.payment_status, row.fulfilment_status, row.status_version)
+    order = PolledOrder(
+        row.id,
+        row.access_token,
+        row.payment_status,
+        row.fulfilment_status,
+        row.status_version,
+        row.created_at,
+        row.paid_at,
+    )
     if row.attempt_id is None:
         return order, None
     attempt = PolledAttempt(

@@ -7,9 +7,9 @@ the reached ones while the order can still reach them; an unpaid order that ende
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from ..courier_tracking import TrackingLink, tracking_link
-from ..models import Order
 from ..order_status import FulfilmentStatus, PaymentStatus
 from ..payments.reads import refunds_for
 from ..shipping import shipment_for
@@ -38,8 +38,24 @@ class Step:
         return self.at is not None or self.happened
 
 
-def order_timeline(order: Order) -> list[Step]:
-    # Only orders that were shipped or refunded cost a query more (the order page has a query budget).
+class TimelineOrder(Protocol):
+    """What the timeline reads of an order: the page's Order, or the status poll's PolledOrder."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def paid_at(self) -> datetime | None: ...
+    @property
+    def payment_status(self) -> str: ...
+    @property
+    def fulfilment_status(self) -> str: ...
+
+
+def order_timeline(order: TimelineOrder) -> list[Step]:
+    # Only orders that were shipped or refunded cost a query more (the order page and the status poll
+    # have query budgets; an order that is still polled was neither).
     shipment = shipment_for(order.id) if order.fulfilment_status != FulfilmentStatus.UNFULFILLED else None
     refunds = refunds_for(order.id) if order.payment_status in _REFUNDED else []
     reached = [Step("placed", order.created_at)]

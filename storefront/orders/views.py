@@ -56,6 +56,8 @@ def show(token):
 def status(token):
     """The 2-second poll: one query; 304 when nothing changed; 286 with the final fragment to stop.
 
+    A 200/286 answer also carries the order timeline (an out-of-band swap), built from the same row.
+
     Never rate-limited (@limiter.exempt, which also skips the limiter's per-request bookkeeping): every open order page polls, and shoppers behind one
     carrier NAT share an IP address.
     """
@@ -65,8 +67,12 @@ def status(token):
     if not final and request.if_none_match.contains(etag):
         response = make_response("", 304)
     else:
+        # The timeline rides along out of band: the step that just happened (paid) shows as done at once.
         html = render_template(
-            "orders/_status.html", **_status_context(order, attempt, polling=not final), returning=False
+            "orders/_status_update.html",
+            **_status_context(order, attempt, polling=not final),
+            returning=False,
+            timeline=order_timeline(order),
         )
         response = make_response(html, STOP_POLLING if final else 200)
     response.set_etag(etag)

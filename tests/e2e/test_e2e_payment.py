@@ -75,6 +75,8 @@ def test_purchase_by_bca_va_order_page_turns_paid_by_itself(shop, page, context,
         expect_order_page(shop, bank)  # the sandbox sends that tab back to the shop too
         expect_status(page, "paid")
         expect(page.locator("#order-status .status-panel__message")).to_be_visible()
+        # The history below the status box is redrawn by the same answer: paid is a step done.
+        expect(page.locator("#order-timeline [data-step=paid]")).to_have_class(re.compile(r"timeline__step--done"))
     expect_status(bank, "paid")
     bank.close()
     shots(page, "order-paid")
