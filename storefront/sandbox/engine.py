@@ -15,6 +15,7 @@ from functools import partial
 from typing import Any
 
 from .methods import (
+    FULL_REFUND_ONLY_PAYMENT_TYPES,
     METHODS,
     REFUNDABLE_PAYMENT_TYPES,
     TEST_CARDS,
@@ -264,6 +265,10 @@ class SandboxEngine:
             if amount is None:
                 amount = remaining
             if not isinstance(amount, int) or isinstance(amount, bool) or not 0 < amount <= remaining:
+                raise InvalidAmount(amount)
+            # The docs say these methods refuse a partial refund without naming the code: the amount is
+            # what is wrong, so it is refused like any amount the transaction does not allow (414).
+            if tx.fields["payment_type"] in FULL_REFUND_ONLY_PAYMENT_TYPES and amount != order.gross_amount:
                 raise InvalidAmount(amount)
             tx, entry = self._with_refund(s, order, tx, amount, refund_key, reason or "")
             s.save_transaction(tx)

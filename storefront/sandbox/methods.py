@@ -69,6 +69,8 @@ _ALIASES = {
 
 # Methods that Midtrans can refund through the API (midtrans.md §6.5): never VA, bill or OTC.
 REFUNDABLE_PAYMENT_TYPES = frozenset({"credit_card", "gopay", "shopeepay", "qris"})
+# ShopeePay (and OVO, which the sandbox does not offer) refund only the whole payment (midtrans.md §6.5).
+FULL_REFUND_ONLY_PAYMENT_TYPES = frozenset({"shopeepay", "ovo"})
 
 # The control endpoint accepts a payment_type (as notifications name it) or a method key.
 _DEFAULT_METHOD_FOR_TYPE = {"bank_transfer": "bca_va", "cstore": "indomaret"}

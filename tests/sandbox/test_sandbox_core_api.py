@@ -156,6 +156,18 @@ def test_partial_then_full_refund(driver, receiver, sandbox_server):
     assert receiver.received()[-1].json["refund_amount"] == "150000.00"
 
 
+def test_shopeepay_refunds_only_the_whole_payment(driver, receiver, sandbox_server):
+    order_id = paid_with(driver, "shopeepay")
+
+    error = api_error(driver.core.transactions.refund, order_id, {"refund_key": "sp-1", "amount": 50000})
+    assert error.http_status_code == 414
+    assert driver.core.transactions.status(order_id)["transaction_status"] == "settlement"
+
+    whole = driver.core.transactions.refund(order_id, {"refund_key": "sp-2", "reason": "order cancelled"})
+    assert whole["transaction_status"] == "refund"
+    assert whole["refund_amount"] == "150000.00"
+
+
 def test_refund_key_is_idempotent(driver, sandbox_server, receiver):
     order_id = paid_with(driver, "qris")
     first = driver.core.transactions.refund(order_id, {"refund_key": "same", "amount": 10000})
