@@ -1,5 +1,9 @@
 """Orders as CSV for the merchant's bookkeeping: one row per order line, integer rupiah, times in the
-store's zone with its name. Orders of a date range (store days, by the day they were placed)."""
+store's zone with its name. Orders of a date range (store days, by the day they were placed).
+
+A year of orders must not sit in memory at once, nor cost a query per order: orders are read in
+batches, each batch's refunds and vouchers in one query each, and the CSV is sent as it is written.
+"""
 
 import csv
 import io
@@ -11,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Order
-from ..payments.reads import paid_attempt, refund_totals
+from ..payments.reads import paid_attempt, refund_totals, refunds_by_order
 from ..payments.words import payment_method_label
 from ..status_words import fulfilment_label, status_label
 from ..store_time import store_zone, zone_label
@@ -50,6 +54,9 @@ def header() -> list[str]:
     ]
 
 
+BATCH = 200  # orders per round trip: a few hundred rows of memory, a few queries per batch
+
+
 def rows(date_from: date, date_to: date) -> Iterator[list]:
     """One list per order line of the orders placed from `date_from` to `date_to` (store days, inclusive)."""
     statement = (
@@ -57,43 +64,56 @@ def rows(date_from: date, date_to: date) -> Iterator[list]:
         .options(selectinload(Order.items), selectinload(Order.attempts))
         .where(Order.created_at >= start_of(date_from), Order.created_at < start_of(date_to + timedelta(days=1)))
         .order_by(Order.created_at, Order.id)
+        .execution_options(yield_per=BATCH)
     )
-    orders = db.session.execute(statement).scalars().all()
-    discounts = order_discounts([order.id for order in orders])
-    for order in orders:
-        code, discount = discounts.get(order.id, ("", 0))
-        attempt = paid_attempt(order)
-        method = payment_method_label(attempt.payment_type, attempt.instructions) if attempt else ""
-        refunded = refund_totals(order).refunded_idr
-        for item in order.items:
-            yield [
-                order.reference,
-                _when(order.created_at),
-                _when(order.paid_at),
-                str(status_label(order.payment_status)),
-                str(fulfilment_label(order.fulfilment_status)),
-                str(method),
-                order.customer_name,
-                order.email,
-                item.product_name,
-                item.variant_label,
-                item.sku or "",
-                item.unit_price_idr,
-                item.quantity,
-                item.line_total_idr,
-                order.shipping_idr,
-                code,
-                discount,
-                order.total_idr,
-                refunded,
-            ]
+    for batch in db.session.execute(statement).scalars().partitions():
+        order_ids = [order.id for order in batch]
+        discounts = order_discounts(order_ids)
+        refunds = refunds_by_order(order_ids)
+        for order in batch:
+            yield from _order_rows(order, discounts.get(order.id, ("", 0)), refunds[order.id])
 
 
-def csv_text(date_from: date, date_to: date) -> str:
+def _order_rows(order: Order, discount: tuple[str, int], refunds: list) -> Iterator[list]:
+    code, discount_idr = discount
+    attempt = paid_attempt(order)
+    method = payment_method_label(attempt.payment_type, attempt.instructions) if attempt else ""
+    refunded = refund_totals(order, refunds).refunded_idr
+    for item in order.items:
+        yield [
+            order.reference,
+            _when(order.created_at),
+            _when(order.paid_at),
+            str(status_label(order.payment_status)),
+            str(fulfilment_label(order.fulfilment_status)),
+            str(method),
+            order.customer_name,
+            order.email,
+            item.product_name,
+            item.variant_label,
+            item.sku or "",
+            item.unit_price_idr,
+            item.quantity,
+            item.line_total_idr,
+            order.shipping_idr,
+            code,
+            discount_idr,
+            order.total_idr,
+            refunded,
+        ]
+
+
+def csv_chunks(date_from: date, date_to: date) -> Iterator[str]:
+    """The CSV file in pieces of about a batch of orders each."""
     buffer = io.StringIO()
+    writer = csv.writer(buffer)
     # A BOM first, so spreadsheet programs open the file as UTF-8 (names with accents).
     buffer.write("\ufeff")
-    writer = csv.writer(buffer)
     writer.writerow(header())
-    writer.writerows(rows(date_from, date_to))
-    return buffer.getvalue()
+    for count, row in enumerate(rows(date_from, date_to), start=1):
+        writer.writerow(row)
+        if count % BATCH == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()

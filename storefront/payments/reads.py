@@ -41,6 +41,16 @@ def refunds_for(order_id):
     return db.session.execute(db.select(Refund).where(Refund.order_id == order_id).order_by(Refund.id)).scalars().all()
 
 
+def refunds_by_order(order_ids):
+    """{order id: its refunds} for many orders in one query (an export of a month of orders)."""
+    found = {order_id: [] for order_id in order_ids}
+    if found:
+        statement = db.select(Refund).where(Refund.order_id.in_(order_ids)).order_by(Refund.id)
+        for refund in db.session.execute(statement).scalars():
+            found[refund.order_id].append(refund)
+    return found
+
+
 @dataclass(frozen=True)
 class RefundTotals:
     paid_idr: int
@@ -52,8 +62,8 @@ class RefundTotals:
         return max(0, self.paid_idr - self.refunded_idr - self.pending_idr)
 
 
-def refund_totals(order):
-    """Paid, refunded and in-flight amounts of an order.
+def refund_totals(order, refunds=None):
+    """Paid, refunded and in-flight amounts of an order (`refunds`: its refunds, when already loaded).
 
     Midtrans's own count (`attempt.refunded_idr`, from verified data) also includes refunds made in the
     Midtrans dashboard; ours may be ahead of it until the refund's status is applied. Manual refunds
@@ -62,7 +72,8 @@ def refund_totals(order):
     attempt = paid_attempt(order)
     if attempt is None:
         return RefundTotals(0, 0, 0)
-    refunds = refunds_for(order.id)
+    if refunds is None:
+        refunds = refunds_for(order.id)
     api_done = sum(r.amount_idr for r in refunds if r.method == "midtrans" and r.status == "succeeded")
     manual_done = sum(r.amount_idr for r in refunds if r.method == "manual" and r.status == "succeeded")
     pending = sum(r.amount_idr for r in refunds if r.status == "pending")
