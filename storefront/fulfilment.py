@@ -49,26 +49,27 @@ def mark_returned(order_id: int, record: Recorder) -> str:
     """The parcel came back (refused, undeliverable, or returned by the shopper). Money and stock are not
     touched here: staff refund (and restock) with the refund forms, as they decide."""
     with write_transaction():
-        order = Order.lock(order_id)
-        shipment = shipment_for(order_id)
-        if shipment is None or not can_move_fulfilment(order.fulfilment_status, F.RETURNED):
-            raise FulfilmentRefused(_("Only a shipped or delivered order can be marked as returned."))
-        order.fulfilment_status = F.RETURNED
+        shipment = _move_parcel(order_id, F.RETURNED, _("Only a shipped or delivered order can be marked as returned."))
         shipment.returned_at = utcnow()
-        order.bump_status_version()
         record(shipment.tracking_number)
     return _("Marked as returned.")
 
 
 def mark_delivered(order_id: int, record: Recorder) -> str:
     with write_transaction():
-        order = Order.lock(order_id)
-        shipment = shipment_for(order_id)
-        if shipment is None or not can_move_fulfilment(order.fulfilment_status, F.DELIVERED):
-            raise FulfilmentRefused(_("Only a shipped order can be marked as delivered."))
-        order.fulfilment_status = F.DELIVERED
+        shipment = _move_parcel(order_id, F.DELIVERED, _("Only a shipped order can be marked as delivered."))
         shipment.delivered_at = utcnow()
-        order.bump_status_version()
         record(shipment.tracking_number)
         order_delivered.send(the_app(), order_id=order_id)
     return _("Marked as delivered.")
+
+
+def _move_parcel(order_id: int, target: FulfilmentStatus, refusal: str) -> Shipment:
+    """Inside the caller's transaction: lock the order, check the move, make it; the shipment to stamp."""
+    order = Order.lock(order_id)
+    shipment = shipment_for(order_id)
+    if shipment is None or not can_move_fulfilment(order.fulfilment_status, target):
+        raise FulfilmentRefused(refusal)
+    order.fulfilment_status = target
+    order.bump_status_version()
+    return shipment
