@@ -10,6 +10,7 @@ import glob
 import hashlib
 import io
 import os
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -99,8 +100,23 @@ def make_renditions(data: bytes, folder: str) -> str:
 
 
 # Renditions never change once written (their names carry the source's hash): what was found on disk
-# is remembered for the life of the process. Absence is not remembered, so a backfill shows at once.
+# is remembered for the life of the process. Absence is remembered with the folder's modification time,
+# which writing a rendition changes (a backfill or an upload), so a backfill shows at once; without it every
+# card of an image with no renditions listed the whole folder (a quarter of the catalog page, issue #20).
 _found: dict[tuple[str, str, str], list[Rendition]] = {}
+_absent: dict[tuple[str, str, str], int] = {}
+# File system timestamps are coarse (a clock tick): a folder changed this recently might change again
+# without its time moving, so an absence seen in it is not remembered.
+_SETTLED_NS = 1_000_000_000
+
+
+def _folder_stamp(folder: str) -> int | None:
+    """The folder's modification time if it can vouch for an absence, -1 when there is no folder yet."""
+    try:
+        changed = os.stat(folder).st_mtime_ns
+    except OSError:
+        return -1  # making the folder will change this
+    return changed if time.time_ns() - changed > _SETTLED_NS else None
 
 
 def existing_renditions(folder: str, key: str, ext: str) -> list[Rendition]:
@@ -108,6 +124,9 @@ def existing_renditions(folder: str, key: str, ext: str) -> list[Rendition]:
     cached = _found.get((folder, key, ext))
     if cached is not None:
         return cached
+    stamp = _folder_stamp(folder)
+    if stamp is not None and _absent.get((folder, key, ext)) == stamp:
+        return []
     found = []
     for path in glob.glob(os.path.join(glob.escape(folder), f"{key}-*.{ext}")):
         with Image.open(path) as image:  # reads the header only
@@ -115,6 +134,8 @@ def existing_renditions(folder: str, key: str, ext: str) -> list[Rendition]:
     found.sort(key=lambda r: r.width)
     if found:
         _found[(folder, key, ext)] = found
+    elif stamp is not None:
+        _absent[(folder, key, ext)] = stamp
     return found
 
 

@@ -261,3 +261,24 @@ def test_every_worker_shows_a_change_at_once(two_workers, change):
         # A page that changed is never a 304: each answer carries the changed page.
         assert catalog.status_code == 200
         check_after(change, catalog.text, product.status_code, product.text)
+
+
+def test_pictures_made_after_a_page_view_show_at_the_next(app, client):
+    """`flask seed` (or an upload) makes an image's renditions while the shop serves: the next card has them."""
+    from storefront.admin.images import rendition_folder
+    from storefront.commands import make_missing_renditions
+
+    product_id = make_fresh_product(db.session)
+    db.session.get(Product, product_id).image = "img/products/kopi-gayo-arabika-250g.svg"
+    db.session.commit()
+    folder = rendition_folder()
+    os.makedirs(folder, exist_ok=True)
+    os.utime(folder, (1_600_000_000, 1_600_000_000))  # a folder nobody has written to for a while
+    for _ in range(2):  # the second view answers from whatever the first one remembered
+        card = product_card(client.get("/").get_data(as_text=True))
+        assert "kopi-gayo-arabika-250g" in card and "/media/" not in card
+
+    make_missing_renditions()
+
+    card = product_card(client.get("/").get_data(as_text=True))
+    assert 'type="image/webp"' in card and "/media/" in card
