@@ -110,7 +110,7 @@ _absent: dict[tuple[str, str, str], int] = {}
 _SETTLED_NS = 1_000_000_000
 
 
-def _folder_stamp(folder: str) -> int | None:
+def folder_stamp(folder: str) -> int | None:
     """The folder's modification time if it can vouch for an absence, -1 when there is no folder yet."""
     try:
         changed = os.stat(folder).st_mtime_ns
@@ -124,7 +124,7 @@ def existing_renditions(folder: str, key: str, ext: str) -> list[Rendition]:
     cached = _found.get((folder, key, ext))
     if cached is not None:
         return cached
-    stamp = _folder_stamp(folder)
+    stamp = folder_stamp(folder)
     if stamp is not None and _absent.get((folder, key, ext)) == stamp:
         return []
     found = []

@@ -164,6 +164,12 @@ def product_picture(product: Product, width: int = 400) -> Picture:
 
 
 @media_bp.app_template_global()
+def pictures_state() -> int | None:
+    """The rendition folder's state (see renditions.folder_stamp), for keying what is rendered with pictures."""
+    return renditions.folder_stamp(rendition_folder())
+
+
+@media_bp.app_template_global()
 def product_image_url(product: Product) -> str:
     image = product.image or "img/placeholder.svg"
     if image.startswith(UPLOAD_PREFIX):

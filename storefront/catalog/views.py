@@ -4,6 +4,7 @@ from ..htmx import render_page_or_fragment
 from ..urls import public_url
 from ..whatsapp import product_chat_url, product_share_url
 from .blueprint import bp
+from .cards import product_cards  # noqa: F401  (registers the template global with the blueprint)
 from .choice import choose
 from .queries import active_categories, product_by_slug, search_products
 

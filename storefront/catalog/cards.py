@@ -1,0 +1,76 @@
+"""The catalog's product cards, rendered once and remembered per process, keyed by everything a card shows.
+
+A card is most of the catalog page's rendering (a picture with two srcsets, a price range, a stock badge,
+an add form: about a dozen url_for, macro and gettext calls each). Its key is built from the very values
+the request just read from the database for it — name, slug, image, price range, stock badge state, the
+variant the add button adds — plus the language and the rendition folder's state. A change of any of them
+(a sale, a new price, a variant added or taken off sale, in this worker or any other, through the ORM or a
+plain UPDATE) is a new key at the next view: there is nothing to invalidate, no version to bump in
+checkout, and two workers cannot disagree. Deactivated products are simply not in the listing.
+
+Per process rather than in Redis: a hit is a dictionary lookup (~1 µs) where a Redis round trip for the
+page's twelve cards would cost about as much as rendering them; and since the key is derived from data
+each worker reads anyway, sharing the cache would save only the first render of each card per worker.
+"""
+
+from collections.abc import Callable, Iterable, Sequence
+
+from flask import current_app
+from flask_babel import get_locale
+from markupsafe import Markup
+
+from ..models import Product
+from .blueprint import bp
+
+# The add form's CSRF token is per session: cards are stored with this in its place. It cannot occur in a
+# rendered card otherwise, since every text from the database is escaped ("<" becomes "&lt;").
+CSRF_PLACEHOLDER = Markup("<csrf-token>")
+# ~1.5 KB per card: 500 products in two languages, with and without the first card's eager image, fit.
+MAX_CARDS = 4096
+
+_cards: dict[tuple[object, ...], Markup] = {}
+
+
+def stock_state(units: int) -> object:
+    """What the stock badge says: sold out, "only N left" (the number is shown), or in stock."""
+    if units < 1:
+        return "out"
+    return units if units <= 5 else "in"
+
+
+def card_key(product: Product, first: bool) -> tuple[object, ...]:
+    """Everything a rendered card depends on, besides the language and the pictures on disk."""
+    sole = product.sole_variant
+    return (
+        product.id,
+        product.slug,
+        product.name,
+        product.image,
+        product.price_range,
+        stock_state(product.stock),
+        product.needs_choice,
+        (sole.id, sole.label) if sole is not None else None,
+        first,  # the first card's image is not lazy-loaded
+    )
+
+
+@bp.app_template_global()
+def product_cards(
+    products: Sequence[Product], render: Callable[[Product, bool, Markup], str], csrf: str, pictures: int | None
+) -> Iterable[Markup]:
+    """Each product's card: remembered, or rendered by `render` (the template's card macro) and remembered.
+
+    `pictures` is the state of the renditions on disk (`pictures_state()`): writing one (a backfill, an
+    upload) changes it; None (changed too recently to tell) means every card is rendered and none kept.
+    """
+    language = str(get_locale())
+    for index, product in enumerate(products):
+        key = (language, pictures, *card_key(product, index == 0))
+        html = _cards.get(key) if pictures is not None else None
+        if html is None:
+            html = Markup(render(product, index == 0, CSRF_PLACEHOLDER))
+            if pictures is not None and not current_app.debug:  # debug: templates are edited while serving
+                if len(_cards) >= MAX_CARDS:
+                    del _cards[next(iter(_cards))]  # the oldest first
+                _cards[key] = html
+        yield html.replace(CSRF_PLACEHOLDER, csrf) if CSRF_PLACEHOLDER in html else html
