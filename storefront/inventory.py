@@ -1,14 +1,15 @@
 """Stock, per variant: reservations (take units out of `Variant.stock` at checkout, give them back exactly
 once) and the record of every other change of stock (`StockMovement`)."""
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import ForeignKey, Integer, String, select, update
+from sqlalchemy import CursorResult, ForeignKey, Integer, String, select, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
-from .models import Product, UTCDateTime, Variant, utcnow
+from .models import Order, Product, UTCDateTime, Variant, utcnow
 
 if TYPE_CHECKING:
     from .admin.models import StaffUser
@@ -42,7 +43,7 @@ class StockMovement(db.Model):
 _ON_SALE_PRODUCTS = select(Product.id).where(Product.active.is_(True))
 
 
-def reserve_stock(quantities):
+def reserve_stock(quantities: Mapping[int, int]) -> list[int]:
     """Take units out of stock for {variant_id: quantity} with conditional UPDATEs, in variant id order.
 
     `stock >= n` in the WHERE clause makes each decrement atomic (PostgreSQL re-checks it after a
@@ -52,26 +53,30 @@ def reserve_stock(quantities):
     short = []
     for variant_id in sorted(quantities):
         quantity = quantities[variant_id]
-        result = db.session.execute(
-            update(Variant)
-            .where(
-                Variant.id == variant_id,
-                Variant.active.is_(True),
-                Variant.stock >= quantity,
-                Variant.product_id.in_(_ON_SALE_PRODUCTS),
-            )
-            .values(stock=Variant.stock - quantity)
+        # An UPDATE's result is a CursorResult (the session's execute() is typed for any statement).
+        result = cast(
+            CursorResult[Any],
+            db.session.execute(
+                update(Variant)
+                .where(
+                    Variant.id == variant_id,
+                    Variant.active.is_(True),
+                    Variant.stock >= quantity,
+                    Variant.product_id.in_(_ON_SALE_PRODUCTS),
+                )
+                .values(stock=Variant.stock - quantity)
+            ),
         )
         if result.rowcount != 1:
             short.append(variant_id)
     return short
 
 
-def _give_back(variant_id, quantity):
+def _give_back(variant_id: int, quantity: int) -> None:
     db.session.execute(update(Variant).where(Variant.id == variant_id).values(stock=Variant.stock + quantity))
 
 
-def release_stock(order):
+def release_stock(order: Order) -> bool:
     """Give an order's units back, exactly once (guarded by `stock_reserved`). Caller holds the order lock."""
     if not order.stock_reserved:
         return False
@@ -81,14 +86,14 @@ def release_stock(order):
     return True
 
 
-def release_units(variant_id, quantity):
+def release_units(variant_id: int, quantity: int) -> int:
     """Give `quantity` units of one variant back (refunded units put back on sale); returns the new stock."""
     return db.session.execute(
         update(Variant).where(Variant.id == variant_id).values(stock=Variant.stock + quantity).returning(Variant.stock)
     ).scalar_one()
 
 
-def rereserve_stock(order):
+def rereserve_stock(order: Order) -> bool:
     """Hold an order's units again (pay again, or money arrived after release). False if short."""
     if order.stock_reserved:
         return True
@@ -103,7 +108,7 @@ def rereserve_stock(order):
     return True
 
 
-def ordered_quantities(order):
+def ordered_quantities(order: Order) -> dict[int, int]:
     """{variant_id: units} of an order (two lines of one variant cannot exist, but add up if they did)."""
     quantities: dict[int, int] = {}
     for item in order.items:

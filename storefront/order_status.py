@@ -72,9 +72,9 @@ FINAL = {S.PAID, S.EXPIRED, S.CANCELLED, S.FAILED, S.REFUNDED, S.PARTIALLY_REFUN
 RELEASES_STOCK = {S.EXPIRED, S.CANCELLED, S.FAILED}
 
 
-def can_move(current, new):
+def can_move(current: str, new: str) -> bool:
     return new in PAYMENT_TRANSITIONS[PaymentStatus(current)]
 
 
-def can_move_fulfilment(current, new):
+def can_move_fulfilment(current: str, new: str) -> bool:
     return new in FULFILMENT_TRANSITIONS[FulfilmentStatus(current)]

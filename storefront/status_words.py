@@ -2,6 +2,7 @@
 staff and in e-mails (the codes stay in HTML attributes and the database)."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 STATUS_LABELS = {
     "awaiting_payment": _l("Awaiting payment"),
@@ -33,13 +34,13 @@ TIMELINE_LABELS = {
 }
 
 
-def timeline_label(kind):
+def timeline_label(kind: str) -> LazyString | str:
     return TIMELINE_LABELS.get(kind, kind)
 
 
-def status_label(status):
+def status_label(status: str) -> LazyString | str:
     return STATUS_LABELS.get(status, status)
 
 
-def fulfilment_label(status):
+def fulfilment_label(status: str) -> LazyString | str:
     return FULFILMENT_LABELS.get(status, status)

@@ -5,6 +5,8 @@ from sqlalchemy.exc import OperationalError
 
 from storefront.extensions import db
 from storefront.models import PaymentEvent, Variant
+from storefront.payments.apply import apply_status
+from storefront.payments.gateway import TransactionStatus
 from tests.support.helpers import (
     closed_port_url,
     force_sandbox_state,
@@ -227,6 +229,26 @@ def test_refund_notification_marks_the_order_refunded(app, client, sandbox, awai
     assert notify(client, signed_notification(awaiting, "refund", "190000.00")).status_code == 200
     order = the_order()
     assert order.payment_status == "refunded" and order.current_attempt.refunded_idr == 190000
+
+
+def test_a_refund_amount_that_is_not_whole_rupiah_moves_the_order_and_keeps_the_last_amount_read(
+    client, sandbox, awaiting
+):
+    settle(client, sandbox, awaiting, payment_type="gopay")
+    attempt_id = the_order().current_attempt.id
+
+    def refund_status(amount):
+        return TransactionStatus(
+            order_id=awaiting, transaction_status="partial_refund", status_code="200", gross_amount="190000.00",
+            refund_amount=amount,
+        )  # fmt: skip
+
+    assert apply_status(attempt_id, refund_status("50000.50"), source="status").applied
+    order = the_order()
+    assert order.payment_status == "partially_refunded" and order.current_attempt.refunded_idr == 0
+    assert not apply_status(attempt_id, refund_status("nonsense"), source="status").applied
+    assert apply_status(attempt_id, refund_status("60000.00"), source="status").applied
+    assert the_order().current_attempt.refunded_idr == 60000
 
 
 def test_repeat_of_an_applied_settlement_needs_no_status_call(app, client, sandbox, awaiting):

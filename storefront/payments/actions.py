@@ -6,6 +6,7 @@ single path that notifications take. No database lock is held while Midtrans is 
 """
 
 from dataclasses import dataclass
+from typing import Literal
 
 from flask_babel import gettext as _
 
@@ -55,9 +56,9 @@ class ActionResult:
     done: bool = True
 
 
-def recheck(order_id, attempt_number=None):
+def recheck(order_id: int, attempt_number: int | None = None) -> ActionResult:
     """Ask the status API about an attempt (the current one by default) and apply its answer."""
-    order = db.session.get(Order, order_id)
+    order = db.session.get_one(Order, order_id)
     attempts = [a for a in order.attempts if attempt_number is None or a.number == attempt_number]
     if not attempts:
         raise NotAllowedNow(_("This order has no such payment attempt."))
@@ -69,13 +70,13 @@ def recheck(order_id, attempt_number=None):
     return ActionResult(_("Midtrans was asked: %(outcome)s", outcome=outcome_label(outcome.message)))
 
 
-def cancel(order_id):
+def cancel(order_id: int) -> ActionResult:
     """Cancel an unpaid order: void its transaction at Midtrans, or cancel here if Midtrans has none.
 
     `cancel` voids pending, captured and authorised transactions; a pending one Midtrans refuses to
     cancel (412) is force-expired instead. Midtrans's answer is then applied like a notification.
     """
-    order = db.session.get(Order, order_id)
+    order = db.session.get_one(Order, order_id)
     if order.payment_status not in CANCELLABLE_ORDER_STATUSES:
         raise NotAllowedNow(_("Only an order that is not paid yet can be cancelled."))
     attempt = order.current_attempt
@@ -110,14 +111,14 @@ def cancel(order_id):
     return ActionResult(_("Midtrans answered: %(outcome)s", outcome=outcome_label(outcome.message)))
 
 
-def void(order_id):
+def void(order_id: int) -> ActionResult:
     """Void a card payment that is captured but not settled yet: Core API `cancel`, always the whole
     transaction (midtrans.md §6.2). The order ends cancelled and its stock is released.
 
     Offered from the stored last-verified state (`capture`) and re-checked with the status API now:
     Midtrans settles captures about a day later, and a settled payment can only be refunded.
     """
-    order = db.session.get(Order, order_id)
+    order = db.session.get_one(Order, order_id)
     attempt = paid_attempt(order)
     if order.payment_status != S.PAID or attempt is None or attempt.transaction_status != "capture":
         raise NotAllowedNow(_("Only a card payment that is captured and not settled yet can be voided."))
@@ -153,7 +154,7 @@ def void(order_id):
     )
 
 
-def _cancel_locally(order_id, attempt_id, midtrans_order_id):
+def _cancel_locally(order_id: int, attempt_id: int | None, midtrans_order_id: str | None) -> ActionResult:
     """Midtrans has no transaction (no method chosen yet): cancel here and release the stock once."""
     with write_transaction():
         order = Order.lock(order_id)
@@ -173,16 +174,16 @@ def _cancel_locally(order_id, attempt_id, midtrans_order_id):
     return ActionResult(_("Cancelled. Midtrans had no transaction for it yet; the stock was released."))
 
 
-def approve(order_id):
+def approve(order_id: int) -> ActionResult:
     return _decide_challenge(order_id, "approve")
 
 
-def deny(order_id):
+def deny(order_id: int) -> ActionResult:
     return _decide_challenge(order_id, "deny")
 
 
-def _decide_challenge(order_id, decision):
-    order = db.session.get(Order, order_id)
+def _decide_challenge(order_id: int, decision: Literal["approve", "deny"]) -> ActionResult:
+    order = db.session.get_one(Order, order_id)
     attempt = challenged_attempt(order) if order.payment_status == S.UNDER_REVIEW else None
     if attempt is None:
         raise NotAllowedNow(_("Only a card payment under review can be approved or denied."))
@@ -196,20 +197,20 @@ def _decide_challenge(order_id, decision):
     return ActionResult(_("Midtrans answered: %(outcome)s", outcome=outcome_label(outcome.message)))
 
 
-def _apply_answer(attempt_id, midtrans_order_id, answer, *, source):
+def _apply_answer(attempt_id: int, midtrans_order_id: str, answer: object, *, source: str) -> Outcome:
     """Apply a Core API action's answer (it has the status fields); ask the status API if it has not."""
     status = parse_transaction(answer)
     if status is None or status.order_id != midtrans_order_id:
-        attempt = db.session.get(PaymentAttempt, attempt_id)
+        attempt = db.session.get_one(PaymentAttempt, attempt_id)
         return recheck_attempt(attempt, source=source)
     return apply_status(attempt_id, status, source=source)
 
 
-def is_412(exc):
+def is_412(exc: GatewayError) -> bool:
     return exc.api_status == "412" or exc.http_status == 412
 
 
-def merchant_error(exc):
+def merchant_error(exc: GatewayError) -> MerchantActionError:
     if is_412(exc):
         return NotAllowedNow(
             _("Midtrans does not allow this in the transaction's current state (%(error)s).", error=str(exc))

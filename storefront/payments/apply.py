@@ -6,7 +6,9 @@ nothing the second time.
 """
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypedDict
 
 from ..appctx import the_app
 from ..database import write_transaction
@@ -18,7 +20,7 @@ from ..order_status import PaymentStatus as S
 from ..signals import order_needs_attention, order_status_changed
 from ..vouchers.usage import release_use, retake_use
 from . import states
-from .gateway import parse_transaction
+from .gateway import TransactionStatus, parse_transaction
 
 log = logging.getLogger(__name__)
 
@@ -29,14 +31,16 @@ class Outcome:
     message: str
 
 
-def apply_status(attempt_id, status, *, source, extra_events=()):
+def apply_status(
+    attempt_id: int, status: TransactionStatus, *, source: str, extra_events: Iterable[PaymentEvent] = ()
+) -> Outcome:
     """Apply a status that came from Midtrans's status API (our own server-to-server call).
 
     The single path for notifications, reconcile and merchant re-checks. Idempotent: applying the same
     status twice changes nothing the second time. Runs in one write transaction with the order locked.
     """
     with write_transaction():
-        attempt = db.session.get(PaymentAttempt, attempt_id)
+        attempt = db.session.get_one(PaymentAttempt, attempt_id)
         order = Order.lock(attempt.order_id)
         # Read again under the order's lock: a concurrent notification may have recorded a newer state
         # on this attempt while we waited (the lock serialises every change of the order's attempts).
@@ -60,7 +64,7 @@ def apply_status(attempt_id, status, *, source, extra_events=()):
     return outcome
 
 
-def announce_status_change(order_id, old_status, new_status, attention):
+def announce_status_change(order_id: int, old_status: S, new_status: S, attention: str | None) -> None:
     """Send `order_status_changed`; called inside the change's write transaction (see signals.py)."""
     if old_status != new_status:
         order_status_changed.send(
@@ -72,7 +76,7 @@ def announce_status_change(order_id, old_status, new_status, attention):
         )
 
 
-def _transition(order, attempt, status):
+def _transition(order: Order, attempt: PaymentAttempt, status: TransactionStatus) -> Outcome:
     current = S(order.payment_status)
     target = states.order_status_for(status.transaction_status, status.fraud_status, current)
     is_current_attempt = attempt.number == order.attempt_count
@@ -90,12 +94,14 @@ def _transition(order, attempt, status):
             return Outcome(False, f"recorded {status.transaction_status}; order still {current}")
         return Outcome(False, f"ignored {status.transaction_status}: order is {current}")
 
+    # A refund amount that is not whole rupiah says nothing we can store: the last amount read stays.
+    refunded_idr = status.refunded_idr
     if target == current:
-        if target in (S.PARTIALLY_REFUNDED, S.REFUNDED) and status.refunded_idr != attempt.refunded_idr:
-            attempt.refunded_idr = status.refunded_idr
+        if target in (S.PARTIALLY_REFUNDED, S.REFUNDED) and refunded_idr not in (None, attempt.refunded_idr):
+            attempt.refunded_idr = refunded_idr
             _record_on_attempt(attempt, status)
             order.bump_status_version()
-            return Outcome(True, f"refunded amount now {status.refunded_idr}")
+            return Outcome(True, f"refunded amount now {refunded_idr}")
         if status.transaction_status != attempt.transaction_status:
             # Same order state, newer Midtrans state (a card capture that settled): the back office decides
             # between void and refund from it, so it is kept.
@@ -129,8 +135,8 @@ def _transition(order, attempt, status):
     if target in RELEASES_STOCK:
         release_stock(order)
         release_use(order.id)
-    if target in (S.REFUNDED, S.PARTIALLY_REFUNDED):
-        attempt.refunded_idr = status.refunded_idr
+    if target in (S.REFUNDED, S.PARTIALLY_REFUNDED) and refunded_idr is not None:
+        attempt.refunded_idr = refunded_idr
     if attention:
         order.attention = attention
     elif target == S.PAID and order.attention == states.ATTENTION_UNDER_REVIEW:
@@ -139,7 +145,7 @@ def _transition(order, attempt, status):
     return Outcome(True, f"order {current} -> {target}")
 
 
-def _record_on_attempt(attempt, status):
+def _record_on_attempt(attempt: PaymentAttempt, status: TransactionStatus) -> None:
     attempt.transaction_status = status.transaction_status
     attempt.fraud_status = status.fraud_status
     attempt.transaction_id = status.transaction_id or attempt.transaction_id
@@ -149,7 +155,7 @@ def _record_on_attempt(attempt, status):
         attempt.instructions = instructions
 
 
-def _storable(value):
+def _storable(value: object) -> object:
     """PostgreSQL text and JSON cannot hold NUL characters; a hostile payload must still be loggable."""
     if isinstance(value, str):
         return value.replace("\x00", "\ufffd")
@@ -160,15 +166,35 @@ def _storable(value):
     return value
 
 
-def payment_event(attempt_id, payload, source, signature_valid, outcome):
+class PaymentEventValues(TypedDict):
+    """The columns of one `payment_events` row, as `payment_event_values` fills them."""
+
+    attempt_id: int
+    source: str
+    transaction_status: str | None
+    fraud_status: str | None
+    status_code: str | None
+    transaction_id: str | None
+    signature_valid: bool | None
+    payload: dict[str, object]
+    applied: bool
+    outcome: str
+
+
+def payment_event(
+    attempt_id: int, payload: object, source: str, signature_valid: bool | None, outcome: Outcome
+) -> PaymentEvent:
     return PaymentEvent(**payment_event_values(attempt_id, payload, source, signature_valid, outcome))
 
 
-def payment_event_values(attempt_id, payload, source, signature_valid, outcome):
+def payment_event_values(
+    attempt_id: int, payload: object, source: str, signature_valid: bool | None, outcome: Outcome
+) -> PaymentEventValues:
+    """`payload` is what Midtrans sent or answered (any JSON): it is logged minus its signature."""
     payload = _storable(payload)
     loggable = {k: v for k, v in payload.items() if k != "signature_key"} if isinstance(payload, dict) else {}
     status = parse_transaction(payload) if isinstance(payload, dict) else None
-    return dict(
+    return PaymentEventValues(
         attempt_id=attempt_id,
         source=source,
         transaction_status=status.transaction_status[:24] if status else None,

@@ -14,7 +14,7 @@ from ..order_status import PaymentStatus as S
 from ..signals import order_needs_attention
 from . import states
 from .apply import Outcome, apply_status, payment_event, payment_event_values
-from .gateway import parse_transaction, verify_signature
+from .gateway import TransactionStatus, parse_transaction, verify_signature
 from .setup import gateway, server_key
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ class NotificationResult:
     message: str
 
 
-def handle_notification(raw_body):
+def handle_notification(raw_body: bytes) -> NotificationResult:
     """Verify a Midtrans HTTP notification, confirm it with the status API, apply what is confirmed."""
     try:
         payload = json.loads(raw_body)
@@ -84,17 +84,17 @@ def handle_notification(raw_body):
     return NotificationResult(200, outcome.message)
 
 
-def _already_applied(claimed, order_status):
+def _already_applied(claimed: TransactionStatus, order_status: S) -> bool:
     target = states.order_status_for(claimed.transaction_status, claimed.fraud_status, order_status)
     # A repeated partial refund may carry a larger amount, so it is always checked.
     return target is not None and target == order_status and target != S.PARTIALLY_REFUNDED
 
 
-def _flag_amount_mismatch(attempt_id, payload):
+def _flag_amount_mismatch(attempt_id: int, payload: object) -> None:
     """Signed by Midtrans yet not our amount (e.g. a fee added on their side): never paid, but the
     merchant must look at it."""
     with write_transaction():
-        attempt = db.session.get(PaymentAttempt, attempt_id)
+        attempt = db.session.get_one(PaymentAttempt, attempt_id)
         order = Order.lock(attempt.order_id)
         # Flagged once: Midtrans retries, and a replay must not bump the order page again and again.
         # Another flag already on the order (a chargeback on a paid one, say) is never overwritten;
@@ -109,7 +109,7 @@ def _flag_amount_mismatch(attempt_id, payload):
             order_needs_attention.send(the_app(), order_id=order.id, attention=states.ATTENTION_AMOUNT_MISMATCH)
 
 
-def _record_only(attempt_id, payload, source, signature_valid, message):
+def _record_only(attempt_id: int, payload: object, source: str, signature_valid: bool | None, message: str) -> None:
     values = payment_event_values(attempt_id, payload, source, signature_valid, Outcome(False, message))
     with write_transaction() as session:
         # A plain INSERT on the transaction's connection: this row is all that happens, and the ORM's

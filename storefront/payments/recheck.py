@@ -4,7 +4,8 @@ Snap answers 404 until the shopper picks a method, and a Snap page that expires 
 notification: so the re-check is also what expires an order whose payment window has passed.
 """
 
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from flask import current_app
 
@@ -22,7 +23,9 @@ from .setup import gateway
 EXPIRY_GRACE = timedelta(minutes=2)
 
 
-def recheck_attempt(attempt, *, source="recheck", now=None, grace=EXPIRY_GRACE):
+def recheck_attempt(
+    attempt: PaymentAttempt, *, source: str = "recheck", now: datetime | None = None, grace: timedelta = EXPIRY_GRACE
+) -> Outcome:
     """Ask the status API about one attempt and apply the answer. Raises GatewayError if unreachable.
 
     Snap answers 404 until the shopper picks a method, and a Snap page that expires unused sends no
@@ -35,7 +38,7 @@ def recheck_attempt(attempt, *, source="recheck", now=None, grace=EXPIRY_GRACE):
     if status is not None:
         return apply_status(attempt_id, status, source=source)
     with write_transaction():
-        attempt = db.session.get(PaymentAttempt, attempt_id)
+        attempt = db.session.get_one(PaymentAttempt, attempt_id)
         order = Order.lock(attempt.order_id)
         expired = (
             expires_at + grace <= now
@@ -58,7 +61,7 @@ def recheck_attempt(attempt, *, source="recheck", now=None, grace=EXPIRY_GRACE):
     return outcome
 
 
-def attempts_to_reconcile(now, older_than_minutes):
+def attempts_to_reconcile(now: datetime, older_than_minutes: int) -> Sequence[PaymentAttempt]:
     """Current attempts of unfinished orders that are past their window or older than N minutes."""
     cutoff = now - timedelta(minutes=older_than_minutes)
     return (
@@ -77,11 +80,13 @@ def attempts_to_reconcile(now, older_than_minutes):
     )
 
 
-def reconcile(now=None, older_than_minutes=None):
+def reconcile(now: datetime | None = None, older_than_minutes: int | None = None) -> list[tuple[str, str]]:
     """Re-check every stale attempt; returns [(midtrans_order_id, message)]. Gateway errors are reported, not raised."""
     now = now or utcnow()
-    minutes = older_than_minutes if older_than_minutes is not None else current_app.config["RECONCILE_AFTER_MINUTES"]
-    results = []
+    minutes: int = (
+        older_than_minutes if older_than_minutes is not None else current_app.config["RECONCILE_AFTER_MINUTES"]
+    )
+    results: list[tuple[str, str]] = []
     for attempt in attempts_to_reconcile(now, minutes):
         midtrans_order_id = attempt.midtrans_order_id
         try:

@@ -2,24 +2,31 @@
 Midtrans answer 412 — said by its real cause, from what Midtrans says of the transaction now."""
 
 import logging
+from collections.abc import Mapping
 
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..models import Order
+from ..models import Order, PaymentAttempt
 from ..money import format_idr
-from .actions import NotAllowedNow, RefundNotSupported
+from .actions import MerchantActionError, NotAllowedNow, RefundNotSupported
 from .apply import apply_status
 from .gateway import GatewayError
 from .models import Refund
-from .reads import API_REFUNDABLE_PAYMENT_TYPES, FULL_REFUND_ONLY_PAYMENT_TYPES, paid_attempt, refund_totals
+from .reads import (
+    API_REFUNDABLE_PAYMENT_TYPES,
+    FULL_REFUND_ONLY_PAYMENT_TYPES,
+    paid_attempt,
+    refund_attempt,
+    refund_totals,
+)
 from .setup import gateway
 from .words import payment_method_label, transaction_state_label
 
 log = logging.getLogger(__name__)
 
 
-def method_not_refundable():
+def method_not_refundable() -> RefundNotSupported:
     return RefundNotSupported(
         _(
             "Midtrans cannot refund this payment method. Pay the money back by bank transfer and record it as a manual refund."
@@ -27,7 +34,7 @@ def method_not_refundable():
     )
 
 
-def not_settled_error():
+def not_settled_error() -> NotAllowedNow:
     return NotAllowedNow(
         _(
             "Not refunded: the card payment is not settled yet, so Midtrans cannot refund it. "
@@ -36,7 +43,9 @@ def not_settled_error():
     )
 
 
-def refuse_partial(order, attempt, amount_idr, lines):
+def refuse_partial(
+    order: Order, attempt: PaymentAttempt | None, amount_idr: int | None, lines: Mapping[int, int]
+) -> None:
     """Midtrans refunds some methods (ShopeePay, OVO) only in full: refuse anything else before calling it,
     instead of sending a refund it would reject. Checked before the status call and again under the lock."""
     if attempt is None or attempt.payment_type not in FULL_REFUND_ONLY_PAYMENT_TYPES:
@@ -54,13 +63,13 @@ def refuse_partial(order, attempt, amount_idr, lines):
         )
 
 
-def check_settled(order_id):
+def check_settled(order_id: int) -> None:
     """Ask Midtrans for the transaction's state now (the stored one may be a day old) and record it.
 
     A capture (card charged, not settled) cannot be refunded, only voided in full: say so instead of
     sending a refund Midtrans would answer with 412.
     """
-    attempt = paid_attempt(db.session.get(Order, order_id))
+    attempt = paid_attempt(db.session.get_one(Order, order_id))
     if attempt is None:
         return  # _open_refund explains
     attempt_id, midtrans_order_id = attempt.id, attempt.midtrans_order_id
@@ -78,10 +87,10 @@ def check_settled(order_id):
             raise not_settled_error()
 
 
-def refused_412(refund_id):
+def refused_412(refund_id: int) -> MerchantActionError:
     """Why Midtrans answered 412 to a refund, from what it says of the transaction now."""
-    refund_row = db.session.get(Refund, refund_id)
-    payment_type, midtrans_order_id = refund_row.attempt.payment_type, refund_row.attempt.midtrans_order_id
+    attempt = refund_attempt(db.session.get_one(Refund, refund_id))
+    payment_type, midtrans_order_id = attempt.payment_type, attempt.midtrans_order_id
     db.session.rollback()
     if payment_type not in API_REFUNDABLE_PAYMENT_TYPES:
         return method_not_refundable()

@@ -6,8 +6,11 @@ Rp45.000 item is Rp90.000, less those units' share of a voucher discount stored 
 (vouchers/allocation.py). Units already in a pending or succeeded refund are not refundable again.
 """
 
+from collections.abc import Mapping
+
 from ..extensions import db
 from ..inventory import StockMovement, release_units
+from ..models import Order, OrderItem
 from ..vouchers.allocation import refund_for_units
 from .models import Refund, RefundLine
 
@@ -19,7 +22,7 @@ class LineRefundError(ValueError):
     """A quantity the order cannot refund (more than is left of that line, or no such line)."""
 
 
-def refunded_quantities(order_id):
+def refunded_quantities(order_id: int) -> dict[int, int]:
     """{order_item_id: units in pending or succeeded refunds} in one grouped query."""
     rows = db.session.execute(
         db.select(RefundLine.order_item_id, db.func.sum(RefundLine.quantity))
@@ -30,13 +33,13 @@ def refunded_quantities(order_id):
     return {item_id: int(quantity) for item_id, quantity in rows}
 
 
-def refundable_lines(order):
+def refundable_lines(order: Order) -> list[tuple[OrderItem, int]]:
     """[(item, units that may still be refunded)] in the order's line order."""
     taken = refunded_quantities(order.id)
     return [(item, item.quantity - taken.get(item.id, 0)) for item in order.items]
 
 
-def lines_amount(order, quantities):
+def lines_amount(order: Order, quantities: Mapping[int, int]) -> int:
     """The rupiah value of {order_item_id: units}, checked against what is left of each line."""
     left = {item.id: (item, units) for item, units in refundable_lines(order)}
     amount = 0
@@ -47,19 +50,19 @@ def lines_amount(order, quantities):
     return amount
 
 
-def unit_refund(item, left, quantity):
+def unit_refund(item: OrderItem, left: int, quantity: int) -> int:
     """`quantity` more units of a line, `left` of them not refunded yet: their price less their share
     of the line's discount."""
     refunded = item.quantity - left
     return refund_for_units(item.unit_price_idr, item.quantity, item.discount_idr, refunded, quantity)
 
 
-def add_lines(refund_row, quantities):
+def add_lines(refund_row: Refund, quantities: Mapping[int, int]) -> None:
     for item_id, quantity in sorted(quantities.items()):
         refund_row.lines.append(RefundLine(order_item_id=item_id, quantity=quantity))
 
 
-def restock(order, refund_row, staff_id):
+def restock(order: Order, refund_row: Refund, staff_id: int | None) -> bool:
     """Put a refund's units back on sale: its lines exactly; for a refund of an amount, every unit of the
     order not put back yet, once (`stock_reserved` guards it, as for an unpaid order's release)."""
     units: dict[tuple[int, int], int] = {}  # (variant id, product id) -> units
@@ -95,7 +98,7 @@ def restock(order, refund_row, staff_id):
     return bool(units)
 
 
-def _restocked_quantities(order_id):
+def _restocked_quantities(order_id: int) -> dict[int, int]:
     rows = db.session.execute(
         db.select(RefundLine.order_item_id, db.func.sum(RefundLine.quantity))
         .join(Refund, Refund.id == RefundLine.refund_id)

@@ -28,7 +28,7 @@ from .actions import (
 from .apply import Outcome, announce_status_change, payment_event
 from .gateway import GatewayError
 from .models import Refund
-from .reads import API_REFUNDABLE_PAYMENT_TYPES, paid_attempt, refund_totals
+from .reads import API_REFUNDABLE_PAYMENT_TYPES, paid_attempt, refund_attempt, refund_totals
 from .recheck import recheck_attempt
 from .setup import gateway
 from .states import ATTENTION_REFUND_PENDING
@@ -59,30 +59,31 @@ class PayoutDetails:
     paid_out_by: str
 
 
-def refund(order_id, request):
+def refund(order_id: int, request: RefundRequest) -> ActionResult:
     """Refund through the Midtrans Core API, idempotently.
 
     The refund row and its `refund_key` are committed before Midtrans is called; every try of this
     request (a double submit, a retry after a timeout) sends the same key, and Midtrans refunds a key
     only once. The new order status comes from the status API, through `recheck_attempt`.
     """
-    order = db.session.get(Order, order_id)
+    order = db.session.get_one(Order, order_id)
     refund_checks.refuse_partial(order, paid_attempt(order), request.amount_idr, request.lines)
     refund_checks.check_settled(order_id)
     refund_id = _open_refund(order_id, request, method="midtrans")
     return send_refund(refund_id)
 
 
-def send_refund(refund_id):
+def send_refund(refund_id: int) -> ActionResult:
     """(Re)send a refund that is not finished yet; a finished one is reported, not repeated."""
-    refund_row = db.session.get(Refund, refund_id)
+    refund_row = db.session.get_one(Refund, refund_id)
     if refund_row.status == "succeeded":
         return ActionResult(_("This refund was already made."))
     if refund_row.status != "pending":
         raise NotAllowedNow(_("This refund was refused by Midtrans; start a new one if needed."))
-    attempt_id = refund_row.attempt_id
+    attempt = refund_attempt(refund_row)
+    attempt_id = attempt.id
     args = (
-        refund_row.attempt.midtrans_order_id,
+        attempt.midtrans_order_id,
         refund_row.amount_idr,
         refund_row.refund_key,
         refund_row.reason or "Refund",
@@ -104,18 +105,18 @@ def send_refund(refund_id):
             ) from None
         _close_refund(refund_id, "failed", error=str(exc))
         raise RefundRejected(_("Midtrans refused the refund: %(error)s", error=str(exc))) from None
-    amount = _close_refund(
-        refund_id, "succeeded", midtrans_refund_id=str(answer.get("refund_chargeback_id") or "")[:64] or None
-    )
+    # Midtrans answers a JSON object; its refund id is only kept for the merchant's records.
+    refund_chargeback_id = answer.get("refund_chargeback_id") if isinstance(answer, dict) else None
+    amount = _close_refund(refund_id, "succeeded", midtrans_refund_id=str(refund_chargeback_id or "")[:64] or None)
     try:
-        recheck_attempt(db.session.get(PaymentAttempt, attempt_id), source="refund")
+        recheck_attempt(db.session.get_one(PaymentAttempt, attempt_id), source="refund")
     except GatewayError as exc:
         # The refund is made; its notification (or the next re-check) brings the new status.
         log.warning("status after refund %s unavailable: %s", args[2], exc)
     return ActionResult(_("Refund of %(amount)s made through Midtrans.", amount=format_idr(amount)))
 
 
-def record_manual_refund(order_id, request, payout):
+def record_manual_refund(order_id: int, request: RefundRequest, payout: PayoutDetails) -> ActionResult:
     """Record money the merchant paid back outside Midtrans (VA and convenience-store payments)."""
     with write_transaction():
         existing = _refund_for_token(request.request_token)
@@ -149,7 +150,7 @@ def record_manual_refund(order_id, request, payout):
     return ActionResult(_("Manual refund of %(amount)s recorded.", amount=format_idr(amount)))
 
 
-def _open_refund(order_id, request, *, method):
+def _open_refund(order_id: int, request: RefundRequest, *, method: str) -> int:
     with write_transaction():
         existing = _refund_for_token(request.request_token)
         if existing is not None:
@@ -167,7 +168,7 @@ def _open_refund(order_id, request, *, method):
         return refund_row.id
 
 
-def _refundable(order_id, request):
+def _refundable(order_id: int, request: RefundRequest) -> tuple[Order, PaymentAttempt, int]:
     """(order, paid attempt, amount) under the order's lock; the amount of a line refund is the lines' price."""
     order = Order.lock(order_id)
     attempt = paid_attempt(order)
@@ -185,7 +186,7 @@ def _refundable(order_id, request):
     return order, attempt, amount
 
 
-def _new_refund(order, attempt, request, amount, *, method):
+def _new_refund(order: Order, attempt: PaymentAttempt, request: RefundRequest, amount: int, *, method: str) -> Refund:
     number = db.session.execute(db.select(db.func.count(Refund.id)).where(Refund.order_id == order.id)).scalar_one() + 1
     refund_row = Refund(
         order_id=order.id,
@@ -204,18 +205,20 @@ def _new_refund(order, attempt, request, amount, *, method):
     return refund_row
 
 
-def _refund_for_token(token):
+def _refund_for_token(token: str) -> Refund | None:
     return db.session.execute(db.select(Refund).where(Refund.request_token == token)).scalar_one_or_none()
 
 
-def _note_refund_error(refund_id, error):
+def _note_refund_error(refund_id: int, error: str) -> None:
     with write_transaction():
-        db.session.get(Refund, refund_id).last_error = error[:255]
+        db.session.get_one(Refund, refund_id).last_error = error[:255]
 
 
-def _close_refund(refund_id, status, *, error=None, midtrans_refund_id=None):
+def _close_refund(
+    refund_id: int, status: str, *, error: str | None = None, midtrans_refund_id: str | None = None
+) -> int:
     with write_transaction():
-        refund_row = db.session.get(Refund, refund_id)
+        refund_row = db.session.get_one(Refund, refund_id)
         order = Order.lock(refund_row.order_id)
         if refund_row.status != "pending":
             return refund_row.amount_idr
@@ -236,5 +239,5 @@ def _close_refund(refund_id, status, *, error=None, midtrans_refund_id=None):
         return refund_row.amount_idr
 
 
-def _announce_refund(order):
+def _announce_refund(order: Order) -> None:
     order_refunded.send(the_app(), order_id=order.id, refunded_idr=refund_totals(order).refunded_idr)

@@ -12,7 +12,7 @@ from .snap import NotPayable, PaymentUnavailable, ensure_snap_session
 def send_to_payment(order: Order) -> ResponseReturnValue:
     order_id, token = order.id, order.access_token
     try:
-        attempt = ensure_snap_session(order_id)
+        snap_url = ensure_snap_session(order_id)
     except PaymentUnavailable:
         # The order and its reservation are kept; the page offers a retry that reuses the same attempt.
         if is_htmx():
@@ -22,4 +22,4 @@ def send_to_payment(order: Order) -> ResponseReturnValue:
     except NotPayable:
         flash(_("This order cannot be paid right now."), "info")
         return redirect(url_for("orders.show", token=token), code=303)
-    return redirect_after_post(attempt.redirect_url)
+    return redirect_after_post(snap_url)

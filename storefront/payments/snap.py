@@ -6,14 +6,14 @@ No database lock is ever held while we wait for Midtrans: HTTP calls happen betw
 import logging
 import math
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 
 from ..database import write_transaction
 from ..extensions import db
 from ..inventory import rereserve_stock
-from ..models import Order, PaymentAttempt, utcnow
+from ..models import Order, OrderItem, PaymentAttempt, utcnow
 from ..order_status import RETRYABLE
 from ..order_status import PaymentStatus as S
 from ..products import NAME_SEPARATOR
@@ -49,8 +49,8 @@ class VoucherGoneForRetry(Exception):
     """Pay again: the order's voucher use was given back and cannot be taken again; the message says why."""
 
 
-def ensure_snap_session(order_id):
-    """The current attempt with a live Snap page, asking Snap for one if needed.
+def ensure_snap_session(order_id: int) -> str:
+    """The address of the current attempt's Snap page, asking Snap for one if needed.
 
     Safe under a concurrent double submit: one request claims the Snap call, the other waits for it.
     A retry after a failure reuses the same Midtrans order_id, so Midtrans never holds two
@@ -59,13 +59,13 @@ def ensure_snap_session(order_id):
     attempt_id, claimed = _claim_snap_call(order_id)
     if not claimed:
         return _wait_for_snap_session(attempt_id)
-    attempt = db.session.get(PaymentAttempt, attempt_id)
+    attempt = db.session.get_one(PaymentAttempt, attempt_id)
     try:
         session = gateway().create_snap_session(_snap_request(attempt), notification_url())
     except GatewayError as exc:
         log.warning("Snap session for %s failed: %s", attempt.midtrans_order_id, exc)
         with write_transaction():
-            attempt = db.session.get(PaymentAttempt, attempt_id)
+            attempt = db.session.get_one(PaymentAttempt, attempt_id)
             attempt.snap_requested_at = None
             attempt.last_error = str(exc)[:255]
         if exc.order_id_taken:
@@ -74,16 +74,16 @@ def ensure_snap_session(order_id):
             _recover_taken_order_id(attempt_id)
         raise PaymentUnavailable(str(exc)) from exc
     with write_transaction():
-        attempt = db.session.get(PaymentAttempt, attempt_id)
+        attempt = db.session.get_one(PaymentAttempt, attempt_id)
         attempt.snap_token = session.token
         attempt.redirect_url = session.redirect_url
         attempt.snap_requested_at = None
         attempt.last_error = None
         Order.lock(attempt.order_id).bump_status_version()
-    return attempt
+    return session.redirect_url
 
 
-def _claim_snap_call(order_id):
+def _claim_snap_call(order_id: int) -> tuple[int, bool]:
     now = utcnow()
     with write_transaction():
         order = Order.lock(order_id)
@@ -102,19 +102,19 @@ def _claim_snap_call(order_id):
         return attempt.id, True
 
 
-def _wait_for_snap_session(attempt_id):
+def _wait_for_snap_session(attempt_id: int) -> str:
     deadline = time.monotonic() + SNAP_WAIT_SECONDS
     while True:
         db.session.rollback()  # see the other request's commit
-        attempt = db.session.get(PaymentAttempt, attempt_id)
+        attempt = db.session.get_one(PaymentAttempt, attempt_id)
         if attempt.redirect_url:
-            return attempt
+            return attempt.redirect_url
         if attempt.snap_requested_at is None or time.monotonic() > deadline:
             raise PaymentUnavailable(attempt.last_error or "payment page is still being prepared")
         time.sleep(0.2)
 
 
-def _new_attempt(order):
+def _new_attempt(order: Order) -> PaymentAttempt:
     number = order.attempt_count + 1
     attempt = PaymentAttempt(
         order=order,
@@ -130,7 +130,7 @@ def _new_attempt(order):
     return attempt
 
 
-def snap_item_id(item) -> str:
+def snap_item_id(item: OrderItem) -> str:
     """Unique per line (Akulaku rejects repeated ids): the SKU, else product and variant ids; a product
     without options keeps its own id, as before variants."""
     if item.sku:
@@ -138,7 +138,7 @@ def snap_item_id(item) -> str:
     return f"{item.product_id}-{item.variant_id}" if item.variant_label else str(item.product_id)
 
 
-def snap_item_name(item) -> str:
+def snap_item_name(item: OrderItem) -> str:
     """ "Kopi Gayo — 500 g" within Midtrans's 50 characters: a long product name is shortened, never the
     variant's label, which is what tells two lines apart on Snap's page and in the dashboard."""
     name = item.name
@@ -150,7 +150,7 @@ def snap_item_name(item) -> str:
     return item.product_name[: MAX_NAME - len(tail) - 1].rstrip() + "…" + tail
 
 
-def _snap_request(attempt):
+def _snap_request(attempt: PaymentAttempt) -> SnapRequest:
     order = attempt.order
     items = [
         SnapItem(
@@ -190,13 +190,13 @@ def _snap_request(attempt):
     )
 
 
-def notification_url():
+def notification_url() -> str | None:
     """Where Midtrans should send notifications for a new transaction (X-Override-Notification).
 
     Production relies on the URL set in the Midtrans dashboard unless MIDTRANS_NOTIFICATION_URL says
     otherwise; sandbox and test doubles get our own URL so they work without a dashboard.
     """
-    configured = current_app.config.get("MIDTRANS_NOTIFICATION_URL")
+    configured: str | None = current_app.config.get("MIDTRANS_NOTIFICATION_URL")
     if configured:
         return configured
     if current_app.config["MIDTRANS_IS_PRODUCTION"]:
@@ -204,8 +204,8 @@ def notification_url():
     return public_url("payments.notification")
 
 
-def _recover_taken_order_id(attempt_id):
-    attempt = db.session.get(PaymentAttempt, attempt_id)
+def _recover_taken_order_id(attempt_id: int) -> None:
+    attempt = db.session.get_one(PaymentAttempt, attempt_id)
     try:
         recheck_attempt(attempt, source="recheck")
     except GatewayError as exc:
@@ -213,11 +213,12 @@ def _recover_taken_order_id(attempt_id):
         return
     with write_transaction():
         order = Order.lock(attempt.order_id)
-        if order.payment_status == S.AWAITING_PAYMENT and order.current_attempt.id == attempt_id:
+        current = order.current_attempt
+        if order.payment_status == S.AWAITING_PAYMENT and current is not None and current.id == attempt_id:
             _new_attempt(order)
 
 
-def pay_again(order_id, now=None):
+def pay_again(order_id: int, now: datetime | None = None) -> None:
     """A new attempt for an expired or failed order: stock reserved again, a fresh payment window."""
     now = now or utcnow()
     with write_transaction():
@@ -236,10 +237,10 @@ def pay_again(order_id, now=None):
         announce_status_change(order_id, old_status, S.AWAITING_PAYMENT, None)
 
 
-def refresh_if_window_passed(order_id, now=None):
+def refresh_if_window_passed(order_id: int, now: datetime | None = None) -> None:
     """Before offering "pay again" on an order still awaiting payment past its window, ask Midtrans."""
     now = now or utcnow()
-    order = db.session.get(Order, order_id)
+    order = db.session.get_one(Order, order_id)
     attempt = order.current_attempt
     if order.payment_status == S.AWAITING_PAYMENT and attempt is not None and attempt.expires_at <= now:
         # The shopper is asking to pay again, and Snap enforces the window itself: no grace needed.

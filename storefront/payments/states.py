@@ -16,7 +16,7 @@ _BY_FRAUD = {
     ("capture", "deny"): S.FAILED,
 }
 
-_BY_STATUS = {
+_BY_STATUS: dict[str, S | None] = {
     "settlement": S.PAID,
     "pending": None,
     "authorize": None,
@@ -30,7 +30,7 @@ _BY_STATUS = {
 }
 
 # `deny` depends on where the order is: a failed try while paying, a reversal once paid.
-_DENY_BY_ORDER_STATUS = {
+_DENY_BY_ORDER_STATUS: dict[S, S | None] = {
     S.AWAITING_PAYMENT: None,
     S.UNDER_REVIEW: S.FAILED,
     S.PAID: S.FAILED,
@@ -51,7 +51,7 @@ ATTENTION_UNDER_REVIEW = "under_review"
 ATTENTION_REFUND_PENDING = "refund_pending"
 
 
-def order_status_for(transaction_status, fraud_status, current_order_status):
+def order_status_for(transaction_status: str, fraud_status: str | None, current_order_status: str) -> S | None:
     """The order status Midtrans data asks for, or None if it asks for no change of order status."""
     if transaction_status == "capture":
         return _BY_FRAUD.get(("capture", fraud_status), S.UNDER_REVIEW)
@@ -63,7 +63,7 @@ def order_status_for(transaction_status, fraud_status, current_order_status):
     return _BY_STATUS.get(transaction_status)
 
 
-def attention_for(transaction_status, current_order_status, new_order_status):
+def attention_for(transaction_status: str, current_order_status: str, new_order_status: str) -> str | None:
     if transaction_status == "deny" and current_order_status == S.PAID:
         return ATTENTION_REVERSED
     if transaction_status in {"chargeback", "partial_chargeback"}:

@@ -1,10 +1,12 @@
 import logging
+from typing import Any
 
 from flask import flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
 
-from ..extensions import configured_limit, csrf, db, limiter, per_session_key
+from ..extensions import configured_limit, csrf_exempt, db, limiter, per_session_key
 from ..models import Order, PaymentAttempt
 from ..order_status import RETRYABLE
 from ..orders.access import latest_order_token, session_owns
@@ -23,7 +25,7 @@ MAX_NOTIFICATION_BYTES = 64 * 1024
 
 
 @bp.url_value_preprocessor
-def limit_notification_size(endpoint, _values):
+def limit_notification_size(endpoint: str | None, _values: dict[str, Any] | None) -> None:
     # Runs before every before_request function, so before anything reads the body. With the limit
     # set, werkzeug stops a chunked body (no Content-Length) at 64 KB too, with 413, instead of
     # reading all of it into memory.
@@ -34,9 +36,9 @@ def limit_notification_size(endpoint, _values):
 
 
 @bp.route("/payments/notification", methods=["GET", "POST"], strict_slashes=False)
-@csrf.exempt  # authenticated by its signature and confirmed with the status API instead
+@csrf_exempt  # authenticated by its signature and confirmed with the status API instead
 @limiter.limit(configured_limit("RATELIMIT_NOTIFICATION"), methods=["POST"])
-def notification():
+def notification() -> ResponseReturnValue:
     if request.method == "GET":
         # Someone opened the URL in a browser; Midtrans only POSTs.
         return "Midtrans payment notification endpoint. It accepts POST requests from Midtrans.\n", 200
@@ -60,7 +62,7 @@ def notification():
 @bp.get("/payments/finish", endpoint="finish")
 @bp.get("/payments/unfinish", endpoint="unfinish")
 @bp.get("/payments/error", endpoint="error")
-def return_from_midtrans():
+def return_from_midtrans() -> ResponseReturnValue:
     """Midtrans sends the shopper back here. The query string is unsigned: it only picks the page."""
     order_id = request.args.get("order_id", "")[:50]
     token = None
@@ -69,7 +71,7 @@ def return_from_midtrans():
             db.select(PaymentAttempt).where(PaymentAttempt.midtrans_order_id == order_id)
         ).scalar_one_or_none()
         if attempt is not None:
-            token = db.session.get(Order, attempt.order_id).access_token
+            token = db.session.get_one(Order, attempt.order_id).access_token
     else:
         # ShopeePay returns without any query parameters.
         token = latest_order_token(session)
@@ -82,7 +84,7 @@ def return_from_midtrans():
 @bp.post("/orders/<token>/pay")
 @limiter.limit(configured_limit("RATELIMIT_CHECKOUT"), key_func=per_session_key)
 @limiter.limit(configured_limit("RATELIMIT_CHECKOUT_PER_IP"))
-def pay(token):
+def pay(token: str) -> ResponseReturnValue:
     """Continue to Midtrans's page, retry after an error, or pay again after expiry/failure."""
     order = order_for_page(token)
     form = PayForm()
@@ -110,5 +112,5 @@ def pay(token):
 
 
 @bp.app_context_processor
-def inject_pay_form():
+def inject_pay_form() -> dict[str, type[PayForm]]:
     return {"pay_form": PayForm}

@@ -1,6 +1,8 @@
 """Words staff read for Midtrans codes: transaction states and payment methods (raw codes stay in the
 "data" disclosure of the back office)."""
 
+from collections.abc import Mapping
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
@@ -40,7 +42,9 @@ def transaction_state_label(code: str | None) -> "LazyString | str":
     return TRANSACTION_STATES.get(code, code)
 
 
-def payment_method_label(payment_type: str | None, instructions: dict | None = None) -> "LazyString | str":
+def payment_method_label(
+    payment_type: str | None, instructions: Mapping[str, object] | None = None
+) -> "LazyString | str":
     """ "Virtual account BCA", "Indomaret", "QRIS": the method with its bank or store where known."""
     info = instructions or {}
     if payment_type == "bank_transfer" or info.get("kind") == "va":
