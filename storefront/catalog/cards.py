@@ -19,8 +19,8 @@ from flask import current_app
 from flask_babel import get_locale
 from markupsafe import Markup
 
-from ..models import Product
 from .blueprint import bp
+from .listing import CardProduct
 
 # The add form's CSRF token is per session: cards are stored with this in its place. It cannot occur in a
 # rendered card otherwise, since every text from the database is escaped ("<" becomes "&lt;").
@@ -38,7 +38,7 @@ def stock_state(units: int) -> object:
     return units if units <= 5 else "in"
 
 
-def card_key(product: Product, first: bool) -> tuple[object, ...]:
+def card_key(product: CardProduct, first: bool) -> tuple[object, ...]:
     """Everything a rendered card depends on, besides the language and the pictures on disk."""
     sole = product.sole_variant
     return (
@@ -56,7 +56,7 @@ def card_key(product: Product, first: bool) -> tuple[object, ...]:
 
 @bp.app_template_global()
 def product_cards(
-    products: Sequence[Product], render: Callable[[Product, bool, Markup], str], csrf: str, pictures: int | None
+    products: Sequence[CardProduct], render: Callable[[CardProduct, bool, Markup], str], csrf: str, pictures: int | None
 ) -> Iterable[Markup]:
     """Each product's card: remembered, or rendered by `render` (the template's card macro) and remembered.
 

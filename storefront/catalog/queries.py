@@ -7,11 +7,12 @@ cache key each time costs more than SQLite takes to answer it.
 
 from flask import abort
 from sqlalchemy import bindparam, func, or_, select
-from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from ..extensions import db
 from ..models import Category, OptionValue, Product, ProductOption, Variant
 from ..products import variant_option_values
+from .listing import Page, card_products
 
 MAX_SEARCH_LENGTH = 100
 
@@ -19,10 +20,18 @@ PRODUCT_ORDER = (Product.name, Product.id)
 ACTIVE = Product.active.is_(True)
 
 _CATEGORIES = select(Category).order_by(Category.position, Category.name)
-# A card shows the price range and the stock of the product's variants: one more query per page, all cards at once.
-WITH_VARIANTS = selectinload(Product.variants)
-_ACTIVE_PRODUCTS = select(Product).options(WITH_VARIANTS).where(ACTIVE).order_by(*PRODUCT_ORDER)
+# The grid reads plain rows (catalog/listing.py): the columns a card shows, then the variants on sale of the
+# page's products, all cards at once.
+_CARD_COLUMNS = (Product.id, Product.slug, Product.name, Product.image, Product.price_idr)
+_ACTIVE_PRODUCTS = (
+    select(*_CARD_COLUMNS).where(ACTIVE).order_by(*PRODUCT_ORDER).limit(bindparam("limit")).offset(bindparam("offset"))
+)
 _ACTIVE_COUNT = select(func.count(Product.id)).where(ACTIVE)
+_CARD_VARIANTS = (
+    select(Variant.product_id, Variant.id, Variant.label, Variant.price_idr, Variant.stock)
+    .where(Variant.product_id.in_(bindparam("ids", expanding=True)), Variant.active.is_(True))
+    .order_by(Variant.product_id, Variant.position, Variant.id)
+)
 # The product page's one query: the product, its category, its variants (with their option values) and its options.
 # The variants' values are joined by hand, one plain LEFT JOIN after another: joinedload() nests the many-to-many
 # as `LEFT JOIN (variant_option_values JOIN option_values)`, which SQLite cannot flatten, so it materialised the
@@ -70,7 +79,13 @@ def _filtered(query, category_slug):
                 func.lower(Product.description).like(pattern, escape="\\"),
             )
         )
-    products = select(Product).options(WITH_VARIANTS).where(*conditions).order_by(*PRODUCT_ORDER)
+    products = (
+        select(*_CARD_COLUMNS)
+        .where(*conditions)
+        .order_by(*PRODUCT_ORDER)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
     count = select(func.count(Product.id)).where(*conditions)
     if category_slug:
         products, count = products.join(Category), count.select_from(Product).join(Category)
@@ -78,15 +93,12 @@ def _filtered(query, category_slug):
 
 
 def search_products(query, category_slug, page, per_page):
-    """One page of active products matching the search and category, plus the total count.
-
-    The total is a plain COUNT over the same conditions (Flask-SQLAlchemy's own count wraps the whole
-    listing query in a subquery).
-    """
+    """One page of active products matching the search and category, as cards, plus the total count."""
     products, count = _filtered(query, category_slug)
-    pagination = db.paginate(products, page=page, per_page=per_page, error_out=False, count=False)
-    pagination.total = db.session.execute(count).scalar_one()
-    return pagination
+    rows = db.session.execute(products, {"limit": per_page, "offset": (page - 1) * per_page}).all()
+    variants = db.session.execute(_CARD_VARIANTS, {"ids": [row.id for row in rows]}).all() if rows else []
+    total = db.session.execute(count).scalar_one()
+    return Page(card_products(rows, variants), page, per_page, total)
 
 
 def product_by_slug(slug):
