@@ -110,6 +110,11 @@ _absent: dict[tuple[str, str, str], int] = {}
 _SETTLED_NS = 1_000_000_000
 
 
+def rendition_folder(upload_folder: str) -> str:
+    """Where the renditions of the images under `upload_folder` (UPLOAD_FOLDER) are written."""
+    return os.path.join(upload_folder, "renditions")
+
+
 def folder_stamp(folder: str) -> int | None:
     """The folder's modification time if it can vouch for an absence, -1 when there is no folder yet."""
     try:

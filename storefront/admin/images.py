@@ -54,7 +54,7 @@ def upload_folder() -> str:
 
 
 def rendition_folder() -> str:
-    return os.path.join(upload_folder(), "renditions")
+    return renditions.rendition_folder(upload_folder())
 
 
 def store_image(file_storage: FileStorage) -> str:
@@ -161,12 +161,6 @@ def product_picture(product: Product, width: int = 400) -> Picture:
         jpeg_srcset=renditions.srcset((url_for("media.rendition", name=r.name), r.width) for r in jpegs),
         share=next((r for r in jpegs if r.width >= renditions.SHARE_WIDTH), jpegs[-1]),
     )
-
-
-@media_bp.app_template_global()
-def pictures_state() -> int | None:
-    """The rendition folder's state (see renditions.folder_stamp), for keying what is rendered with pictures."""
-    return renditions.folder_stamp(rendition_folder())
 
 
 @media_bp.app_template_global()

@@ -60,7 +60,7 @@ def product_cards(
 ) -> Iterable[Markup]:
     """Each product's card: remembered, or rendered by `render` (the template's card macro) and remembered.
 
-    `pictures` is the state of the renditions on disk (`pictures_state()`): writing one (a backfill, an
+    `pictures` is the state of the renditions on disk (catalog.views.pictures): writing one (a backfill, an
     upload) changes it; None (changed too recently to tell) means every card is rendered and none kept.
     """
     language = str(get_locale())

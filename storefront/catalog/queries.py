@@ -109,6 +109,38 @@ def product_by_slug(slug):
     return product
 
 
+def product_signature(product):
+    """Everything the product page shows of `product`, as plain values: its conditional GET's data."""
+    category = product.category
+    return (
+        product.id,
+        product.slug,
+        product.name,
+        product.description,
+        product.image,
+        product.price_idr,
+        product.weight_g,
+        (category.id, category.slug, category.name) if category is not None else None,
+        tuple(
+            (
+                v.id,
+                v.sku,
+                v.label,
+                v.price_idr,
+                v.stock,
+                v.active,
+                v.weight_g,
+                v.position,
+                tuple(x.id for x in v.values),
+            )
+            for v in product.variants
+        ),
+        tuple(
+            (o.id, o.name, o.position, tuple((x.id, x.value, x.position) for x in o.values)) for o in product.options
+        ),
+    )
+
+
 def active_products_for_sitemap():
     """(slug, updated_at) of every active product: the sitemap needs nothing else."""
     return db.session.execute(select(Product.slug, Product.updated_at).where(ACTIVE).order_by(*PRODUCT_ORDER)).all()

@@ -1,15 +1,22 @@
 from flask import current_app, request
 
+from ..conditional import not_modified, page_etag, with_etag
 from ..htmx import render_page_or_fragment
+from ..renditions import folder_stamp, rendition_folder
 from ..urls import public_url
 from ..whatsapp import product_chat_url, product_share_url
 from .blueprint import bp
-from .cards import product_cards  # noqa: F401  (registers the template global with the blueprint)
+from .cards import card_key, product_cards  # noqa: F401  (product_cards: a template global)
 from .choice import choose
-from .queries import active_categories, product_by_slug, search_products
+from .queries import active_categories, product_by_slug, product_signature, search_products
 
 # The part of a product page that follows the shopper's choice of variant.
 PANEL_ID = "variant-panel"
+
+
+def pictures():
+    """The state of the image renditions on disk (renditions.folder_stamp): pages show their srcsets."""
+    return folder_stamp(rendition_folder(current_app.config["UPLOAD_FOLDER"]))
 
 
 @bp.get("/")
@@ -19,7 +26,16 @@ def index():
     page = request.args.get("page", 1, type=int)
     pagination = search_products(query, category, max(page, 1), current_app.config["PRODUCTS_PER_PAGE"])
     categories = active_categories()
-    return render_page_or_fragment(
+    drawn_from = pictures()
+    etag = None
+    if drawn_from is not None:  # else the pictures changed too recently to tell: always drawn
+        cards = tuple(card_key(product, n == 0) for n, product in enumerate(pagination.items))
+        chips = tuple((c.id, c.slug, c.name) for c in categories)
+        etag = page_etag((drawn_from, pagination.page, pagination.total, cards, chips))
+    unchanged = not_modified(etag)
+    if unchanged is not None:
+        return unchanged
+    response = render_page_or_fragment(
         "catalog/index.html",
         "catalog/_results.html",
         "product-results",
@@ -28,7 +44,9 @@ def index():
         current_category=next((c for c in categories if c.slug == category), None),
         query=query,
         category=category,
+        pictures=drawn_from,
     )
+    return with_etag(response, etag)
 
 
 @bp.get("/products/<slug>")
@@ -36,8 +54,13 @@ def product(slug):
     """The product page; with options chosen (`?option-<id>=<value id>`), the chosen variant's price, stock
     and add button. htmx asks the same address for the panel alone."""
     product = product_by_slug(slug)
+    drawn_from = pictures()
+    etag = page_etag((drawn_from, product_signature(product))) if drawn_from is not None else None
+    unchanged = not_modified(etag)
+    if unchanged is not None:
+        return unchanged
     url = public_url("catalog.product", slug=product.slug)
-    return render_page_or_fragment(
+    response = render_page_or_fragment(
         "catalog/product.html",
         "catalog/_variant_panel.html",
         PANEL_ID,
@@ -47,3 +70,4 @@ def product(slug):
         whatsapp_share_url=product_share_url(product.name, url),
         whatsapp_chat_url=product_chat_url(product.name, url),
     )
+    return with_etag(response, etag)
