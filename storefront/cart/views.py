@@ -1,5 +1,6 @@
 from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..catalog.choice import choice_of
@@ -25,6 +26,9 @@ from .forms import CartLineForm, RemoveLineForm, RemoveVoucherForm, VoucherCodeF
 
 # Larger ids cannot exist, and would overflow PostgreSQL's integer column in the lookup.
 _MAX_ID = 2**31 - 1
+# Built once with a bound id: building a statement and its cache key on every add cost more than the query.
+_VARIANT_BY_ID = select(Variant).options(joinedload(Variant.product)).where(Variant.id == bindparam("id"))
+_PRODUCT_BY_ID = select(Product).options(selectinload(Product.variants)).where(Product.id == bindparam("id"))
 
 
 def _find_variant(raw_id):
@@ -32,9 +36,7 @@ def _find_variant(raw_id):
     variant_id = whole_number(raw_id, _MAX_ID)
     if variant_id is None:
         return None
-    variant = db.session.execute(
-        db.select(Variant).options(joinedload(Variant.product)).where(Variant.id == variant_id)
-    ).scalar_one_or_none()
+    variant = db.session.execute(_VARIANT_BY_ID, {"id": variant_id}).scalar_one_or_none()
     return variant if variant is not None and variant.on_sale else None
 
 
@@ -47,9 +49,7 @@ def _chosen(form):
     product_id = whole_number(form.product_id.data, _MAX_ID)
     if product_id is None:
         return None, None
-    product = db.session.execute(
-        db.select(Product).options(selectinload(Product.variants)).where(Product.id == product_id)
-    ).scalar_one_or_none()
+    product = db.session.execute(_PRODUCT_BY_ID, {"id": product_id}).scalar_one_or_none()
     if product is None or not product.active:
         return None, None
     return product, product.sole_variant

@@ -1,6 +1,7 @@
 from flask import current_app, request
 
 from ..conditional import not_modified, page_etag, with_etag
+from ..extensions import limiter
 from ..htmx import render_page_or_fragment
 from ..renditions import folder_stamp, rendition_folder
 from ..urls import public_url
@@ -19,7 +20,9 @@ def pictures():
     return folder_stamp(rendition_folder(current_app.config["UPLOAD_FOLDER"]))
 
 
+# No rate limit on browsing, and @limiter.exempt spares these views the limiter's per-request bookkeeping.
 @bp.get("/")
+@limiter.exempt
 def index():
     query = request.args.get("q", "")
     category = request.args.get("category", "")
@@ -50,6 +53,7 @@ def index():
 
 
 @bp.get("/products/<slug>")
+@limiter.exempt
 def product(slug):
     """The product page; with options chosen (`?option-<id>=<value id>`), the chosen variant's price, stock
     and add button. htmx asks the same address for the panel alone."""
