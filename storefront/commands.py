@@ -3,6 +3,7 @@ and the demo voucher HEMAT10, each safe to run again; `flask seed regions`: the 
 production database."""
 
 import click
+from flask import Flask
 
 from .database import write_transaction
 from .extensions import db
@@ -12,7 +13,7 @@ from .regions import PROVINCE, Region, load_regions
 from .vouchers.models import KIND_PERCENT, Voucher
 
 
-def seed_demo_data():
+def seed_demo_data() -> int:
     from .demo_data import CATEGORIES, PRODUCTS
 
     created = 0
@@ -114,7 +115,7 @@ def seed_demo_shipping() -> int:
         return len(SHIPPING_SERVICES)
 
 
-def make_missing_renditions():
+def make_missing_renditions() -> int:
     """Raster renditions for every product's image that has none yet (the demo images are SVG)."""
     from .admin.images import make_product_renditions
 
@@ -124,10 +125,10 @@ def make_missing_renditions():
     return len(images)
 
 
-def init_commands(app):
+def init_commands(app: Flask) -> None:
     @app.cli.group("seed", invoke_without_command=True)
     @click.pass_context
-    def seed_command(ctx):
+    def seed_command(ctx: click.Context) -> None:
         """Load the regions, the demo categories and products, and demo shipping rates (safe to run again)."""
         if ctx.invoked_subcommand is not None:
             return
@@ -138,12 +139,12 @@ def init_commands(app):
         click.echo(f"Seeded {seed_demo_voucher()} demo voucher (HEMAT10).")
 
     @seed_command.command("shipping")
-    def seed_shipping_command():
+    def seed_shipping_command() -> None:
         """Load the regions and the demo courier services and rates (only into an empty shipping set-up)."""
         click.echo(f"Seeded {seed_regions()} new regions.")
         click.echo(f"Seeded {seed_demo_shipping()} demo courier services.")
 
     @seed_command.command("regions")
-    def seed_regions_command():
+    def seed_regions_command() -> None:
         """Load the official Kemendagri regions (38 provinces, their cities and districts)."""
         click.echo(f"Seeded {seed_regions()} new regions.")

@@ -13,9 +13,15 @@ keep plain deferred transactions so status polls never queue behind writers (WAL
 On PostgreSQL the same code relies on row locks (`SELECT ... FOR UPDATE`, conditional UPDATEs).
 """
 
+import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Literal
 
-from sqlalchemy import event
+from alembic.autogenerate.api import AutogenContext
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from .extensions import db
 
@@ -23,13 +29,13 @@ SQLITE_BUSY_TIMEOUT_MS = 15000
 _WRITE_OPTION = "storefront_write"
 
 
-def configure_engine(engine):
+def configure_engine(engine: Engine) -> None:
     """Install the SQLite pragmas and BEGIN handling; a no-op for other databases."""
     if engine.dialect.name != "sqlite":
         return
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
         # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -40,7 +46,7 @@ def configure_engine(engine):
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection):
+    def _on_begin(connection: Connection) -> None:
         if connection.get_execution_options().get(_WRITE_OPTION):
             # Through SQLAlchemy: "database is locked" after busy_timeout must surface as its
             # OperationalError (answered 503), like any other statement's.
@@ -52,7 +58,7 @@ def configure_engine(engine):
 
 
 @contextmanager
-def write_transaction():
+def write_transaction() -> Iterator[Session]:
     """Run the block as one atomic write transaction and commit it; roll back on any exception.
 
     Any read-only transaction the request already opened is closed first, so the write lock is taken
@@ -70,13 +76,13 @@ def write_transaction():
         raise
 
 
-def in_write_transaction():
+def in_write_transaction() -> bool:
     """True inside `write_transaction()`: work added now commits (or rolls back) with that block."""
     session = db.session()
     return session.in_transaction() and bool(session.connection().get_execution_options().get(_WRITE_OPTION))
 
 
-def render_migration_item(type_, obj, autogen_context):
+def render_migration_item(type_: str, obj: object, autogen_context: AutogenContext) -> str | Literal[False]:
     """Alembic autogenerate: write UTCDateTime as the plain DateTime it stores, so migrations never
     import the app's models."""
     from .models import UTCDateTime

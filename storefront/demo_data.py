@@ -9,7 +9,33 @@ three weights (variants, each with its own stock). Weights are shipping weights 
 grams, packaging included.
 """
 
-CATEGORIES = [
+from typing import NotRequired, TypedDict
+
+
+class DemoCategory(TypedDict):
+    slug: str
+    name: str
+
+
+class DemoVariants(TypedDict):
+    option: str
+    # (value, own price or None, stock, own weight or None), as products.add_variants takes them.
+    rows: list[tuple[str, int | None, int, int | None]]
+
+
+class DemoProduct(TypedDict):
+    slug: str
+    name: str
+    category: str  # a DemoCategory's slug
+    price_idr: int
+    weight_g: int
+    stock: int
+    image: str
+    description: str
+    variants: NotRequired[DemoVariants]
+
+
+CATEGORIES: list[DemoCategory] = [
     {"slug": "kopi-teh", "name": "Kopi & Teh"},
     {"slug": "makanan-bumbu", "name": "Makanan & Bumbu"},
     {"slug": "camilan", "name": "Camilan"},
@@ -18,7 +44,7 @@ CATEGORIES = [
     {"slug": "perawatan-diri", "name": "Perawatan Diri"},
 ]
 
-PRODUCTS = [
+PRODUCTS: list[DemoProduct] = [
     # --- Kopi & Teh ---------------------------------------------------------------------------
     {
         "slug": "kopi-gayo-arabika-250g",

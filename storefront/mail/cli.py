@@ -16,7 +16,7 @@ mail_cli = AppGroup("mail", help="The e-mail outbox.")
     is_flag=True,
     help="Also resend messages stuck in 'sending' for 10+ minutes (they may already have gone out).",
 )
-def retry_command(include_stuck):
+def retry_command(include_stuck: bool) -> None:
     """Send pending messages and retry failed ones."""
     sent, failed = deliver_pending(retry_failed=True, include_stuck=include_stuck)
     click.echo(f"Sent {sent} e-mail(s), {failed} failed.")
@@ -25,7 +25,7 @@ def retry_command(include_stuck):
 
 
 @mail_cli.command("remind")
-def remind_command():
+def remind_command() -> None:
     """E-mail shoppers whose payment window is two-thirds gone (once per payment attempt)."""
     queued = send_payment_reminders()
     sent, failed = deliver_pending()

@@ -4,8 +4,10 @@ Templates live in templates/email/ and are plain text. They are named .html only
 extracts their strings; they are rendered without HTML escaping (see `_text_environment`).
 """
 
+from flask import Flask
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from jinja2 import Environment
 
 from ..appctx import the_app
 from ..extensions import db
@@ -13,6 +15,8 @@ from ..models import Order
 from ..payments.attention import attention_label
 from ..urls import public_url
 from ..vouchers.usage import order_discount
+from .models import OutboxMessage
+from .state import mail_state
 
 SHOPPER_KINDS = {
     "order_placed",
@@ -42,15 +46,15 @@ SUBJECTS = {
 }
 
 
-def _text_environment(app):
-    state = app.extensions["storefront_mail"]
+def _text_environment(app: Flask) -> Environment:
+    state = mail_state(app)
     if "jinja" not in state:
         # Same loader, filters and gettext as the pages, but plain text: no HTML escaping.
         state["jinja"] = app.jinja_env.overlay(autoescape=False, trim_blocks=True, lstrip_blocks=True)
     return state["jinja"]
 
 
-def render(message):
+def render(message: OutboxMessage) -> tuple[str, str]:
     """(subject, body) of an outbox message; its links are under PUBLIC_URL."""
     app = the_app()
     order = db.session.get(Order, message.order_id) if message.order_id else None

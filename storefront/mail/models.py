@@ -1,6 +1,7 @@
 """The e-mail outbox: one row per message, written when the event happens, sent outside the request."""
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -22,7 +23,8 @@ class OutboxMessage(db.Model):
     # No longer written: links come from PUBLIC_URL, whatever Host the causing request carried.
     base_url: Mapped[str] = mapped_column(String(255), default="")
     # Facts of the event the message must show as they were (a refund's amount, a tracking number).
-    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    # (JSON as stored: its values are whatever the event wrote, so Any.)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # pending -> sending (claimed by one sender) -> sent | failed (retried by `flask mail retry`);
     # "dropped" when its sender found it no longer wanted (no matching order, or already paid)
     status: Mapped[str] = mapped_column(String(10), default="pending", index=True)

@@ -9,11 +9,14 @@ have gone out.
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any, Literal, cast
 
 from flask import Flask
-from sqlalchemy import event, update
+from sqlalchemy import ColumnElement, CursorResult, event, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from ..appctx import the_app
 from ..database import in_write_transaction, write_transaction
@@ -22,6 +25,7 @@ from ..models import utcnow
 from . import transport
 from .messages import render
 from .models import OutboxMessage
+from .state import MailState, mail_state
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +33,16 @@ STUCK_AFTER = timedelta(minutes=10)
 # session.info keys: the app whose queued rows wait for this transaction's commit; hooks installed.
 _AFTER_COMMIT = "storefront_mail_after_commit"
 _HOOKED = "storefront_mail_hooked"
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+# Both dialects' INSERT ... ON CONFLICT DO NOTHING, by the engine's dialect name.
+_INSERTS: dict[str, Callable[[type[OutboxMessage]], postgresql.Insert | sqlite.Insert]] = {
+    "postgresql": postgresql.insert,
+    "sqlite": sqlite.insert,
+}
 
 
-def enqueue(order_id, kind, dedupe_key, recipient, locale, data=None):
+def enqueue(
+    order_id: int | None, kind: str, dedupe_key: str, recipient: str, locale: str, data: dict[str, object] | None = None
+) -> bool:
     """Queue a message unless one with this key exists. Returns True if this call queued it."""
     values = {
         "dedupe_key": dedupe_key[:120],
@@ -65,7 +75,7 @@ def enqueue(order_id, kind, dedupe_key, recipient, locale, data=None):
     return inserted
 
 
-def _deliver_after_commit(app):
+def _deliver_after_commit(app: Flask) -> None:
     session = db.session()
     session.info[_AFTER_COMMIT] = app
     if not session.info.get(_HOOKED):
@@ -74,7 +84,7 @@ def _deliver_after_commit(app):
         event.listen(session, "after_rollback", _forget_after_rollback)
 
 
-def _start_after_commit(session):
+def _start_after_commit(session: Session) -> None:
     if session.get_nested_transaction() is not None:
         return  # a savepoint (a mail receiver's) was released; the transaction itself goes on
     app = session.info.pop(_AFTER_COMMIT, None)
@@ -82,16 +92,16 @@ def _start_after_commit(session):
         start_background_delivery(app)
 
 
-def _forget_after_rollback(session):
+def _forget_after_rollback(session: Session) -> None:
     # Rolled back: nothing was queued, and a later commit must not be taken for this one.
     if session.get_nested_transaction() is None:
         session.info.pop(_AFTER_COMMIT, None)
 
 
-def deliver_pending(*, retry_failed=False, include_stuck=False, limit=200):
+def deliver_pending(*, retry_failed: bool = False, include_stuck: bool = False, limit: int = 200) -> tuple[int, int]:
     """Send what is waiting; returns (sent, failed) counts."""
     statuses = ["pending"] + (["failed"] if retry_failed else [])
-    condition = OutboxMessage.status.in_(statuses)
+    condition: ColumnElement[bool] = OutboxMessage.status.in_(statuses)
     if include_stuck:
         condition = condition | (
             (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < utcnow() - STUCK_AFTER)
@@ -110,13 +120,13 @@ def deliver_pending(*, retry_failed=False, include_stuck=False, limit=200):
     return sent, failed
 
 
-def deliver(message_id, *, include_stuck=False):
+def deliver(message_id: int, *, include_stuck: bool = False) -> Literal["sent", "failed"] | None:
     """Claim, render and send one message. Returns "sent", "failed" or None (someone else has it)."""
     if not _claim(message_id, include_stuck):
         return None
     app = the_app()
-    message = db.session.get(OutboxMessage, message_id)
-    if message.kind in app.extensions["storefront_mail"]["checks"] and not _still_wanted(app, message):
+    message = db.session.get_one(OutboxMessage, message_id)
+    if message.kind in mail_state(app)["checks"] and not _still_wanted(app, message):
         return None
     recipient = message.recipient
     try:
@@ -136,7 +146,7 @@ def deliver(message_id, *, include_stuck=False):
 def _still_wanted(app: Flask, message: OutboxMessage) -> bool:
     """For kinds decided at sending time (see init_mail): the order to send for, tied to the message
     with the address on the order; or none, and the message is dropped. True if it is to be sent."""
-    order = app.extensions["storefront_mail"]["checks"][message.kind](message)
+    order = mail_state(app)["checks"][message.kind](message)
     with write_transaction():
         row = db.session.get(OutboxMessage, message.id)
         assert row is not None  # claimed by this sender a moment ago
@@ -147,23 +157,27 @@ def _still_wanted(app: Flask, message: OutboxMessage) -> bool:
     return True
 
 
-def _claim(message_id, include_stuck):
+def _claim(message_id: int, include_stuck: bool) -> bool:
     now = utcnow()
-    claimable = OutboxMessage.status.in_(["pending", "failed"])
+    claimable: ColumnElement[bool] = OutboxMessage.status.in_(["pending", "failed"])
     if include_stuck:
         claimable = claimable | ((OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - STUCK_AFTER))
     with write_transaction():
-        result = db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, claimable)
-            .values(status="sending", claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        # An UPDATE's result is a CursorResult (the session's execute() is typed for any statement).
+        result = cast(
+            CursorResult[Any],
+            db.session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id, claimable)
+                .values(status="sending", claimed_at=now, attempts=OutboxMessage.attempts + 1)
+            ),
         )
         return result.rowcount == 1
 
 
-def _finish(message_id, status, error):
+def _finish(message_id: int, status: str, error: str | None) -> None:
     with write_transaction():
-        message = db.session.get(OutboxMessage, message_id)
+        message = db.session.get_one(OutboxMessage, message_id)
         message.status = status
         message.last_error = error[:255] if error else None
         if status == "sent":
@@ -175,15 +189,15 @@ def _finish(message_id, status, error):
 # ---------------------------------------------------------------------------------------------------
 
 
-def background_enabled(app):
+def background_enabled(app: Flask) -> bool:
     # Tests deliver explicitly (deterministic, MAIL_BACKGROUND off); one test switches the thread on.
-    return app.config["MAIL_BACKGROUND"]
+    return bool(app.config["MAIL_BACKGROUND"])
 
 
-def start_background_delivery(app):
+def start_background_delivery(app: Flask) -> None:
     if not background_enabled(app):
         return
-    state = app.extensions["storefront_mail"]
+    state = mail_state(app)
     with state["lock"]:
         state["wanted"] = True
         thread = state.get("thread")
@@ -194,7 +208,7 @@ def start_background_delivery(app):
         thread.start()
 
 
-def _drain(app, state):
+def _drain(app: Flask, state: MailState) -> None:
     while True:
         with state["lock"]:
             if not state.get("wanted"):

@@ -4,6 +4,9 @@ its own rows, never a payment, an order or a notification."""
 
 import functools
 import logging
+from collections.abc import Callable
+
+from flask import Flask
 
 from ..database import in_write_transaction
 from ..extensions import db
@@ -32,9 +35,13 @@ SHOPPER_MESSAGE_FOR_STATUS = {
 REFUND_STATUSES = {S.REFUNDED, S.PARTIALLY_REFUNDED}
 
 
-def _never_raises(receiver):
+# A receiver: the sending app and the signal's keyword arguments (see signals.py).
+Receiver = Callable[..., None]
+
+
+def _never_raises(receiver: Receiver) -> Receiver:
     @functools.wraps(receiver)
-    def wrapped(app, **kwargs):
+    def wrapped(app: Flask, **kwargs: object) -> None:
         if "storefront_mail" not in app.extensions:
             return
         inside = in_write_transaction()
@@ -52,7 +59,7 @@ def _never_raises(receiver):
     return wrapped
 
 
-def connect_receivers():
+def connect_receivers() -> None:
     # Connected once per process (blinker ignores a repeat); each receiver acts for the app that sent.
     order_placed.connect(on_order_placed)
     order_status_changed.connect(on_status_changed)
@@ -62,11 +69,11 @@ def connect_receivers():
     order_needs_attention.connect(on_needs_attention)
 
 
-def _to_shopper(order, kind, event="", data=None):
+def _to_shopper(order: Order, kind: str, event: str = "", data: dict[str, object] | None = None) -> None:
     enqueue(order.id, kind, f"{order.id}:{kind}{':' + event if event else ''}", order.email, order.locale, data)
 
 
-def _to_merchant(app, order, kind, event="", data=None):
+def _to_merchant(app: Flask, order: Order, kind: str, event: str = "", data: dict[str, object] | None = None) -> None:
     merchant = app.config.get("MERCHANT_EMAIL")
     if merchant:
         locale = app.config.get("BABEL_DEFAULT_LOCALE", "id")
@@ -74,13 +81,15 @@ def _to_merchant(app, order, kind, event="", data=None):
 
 
 @_never_raises
-def on_order_placed(app, order_id, **_kwargs):
-    _to_shopper(db.session.get(Order, order_id), "order_placed")
+def on_order_placed(app: Flask, order_id: int, **_kwargs: object) -> None:
+    _to_shopper(db.session.get_one(Order, order_id), "order_placed")
 
 
 @_never_raises
-def on_status_changed(app, order_id, new_status, attention=None, **_kwargs):
-    order = db.session.get(Order, order_id)
+def on_status_changed(
+    app: Flask, order_id: int, new_status: S, attention: str | None = None, **_kwargs: object
+) -> None:
+    order = db.session.get_one(Order, order_id)
     kind = SHOPPER_MESSAGE_FOR_STATUS.get(new_status)
     if kind == "paid":
         _to_shopper(order, "paid")
@@ -95,17 +104,17 @@ def on_status_changed(app, order_id, new_status, attention=None, **_kwargs):
 
 
 @_never_raises
-def on_needs_attention(app, order_id, attention, **_kwargs):
-    order = db.session.get(Order, order_id)
+def on_needs_attention(app: Flask, order_id: int, attention: str, **_kwargs: object) -> None:
+    order = db.session.get_one(Order, order_id)
     _to_merchant(app, order, "merchant_attention", attention, {"attention": attention})
 
 
 @_never_raises
-def on_refunded(app, order_id, refunded_idr, **_kwargs):
-    _queue_refund(db.session.get(Order, order_id), refunded_idr)
+def on_refunded(app: Flask, order_id: int, refunded_idr: int, **_kwargs: object) -> None:
+    _queue_refund(db.session.get_one(Order, order_id), refunded_idr)
 
 
-def _queue_refund(order, refunded_idr=None):
+def _queue_refund(order: Order, refunded_idr: int | None = None) -> None:
     # Keyed by the refunded total: each refund raises it, and the status change and the back office's
     # own signal for the same refund arrive at the same key, so the shopper gets one message per refund.
     refunded = refunded_idr if refunded_idr is not None else refund_totals(order).refunded_idr
@@ -113,15 +122,17 @@ def _queue_refund(order, refunded_idr=None):
 
 
 @_never_raises
-def on_shipped(app, order_id, **_kwargs):
+def on_shipped(app: Flask, order_id: int, **_kwargs: object) -> None:
     shipment = shipment_for(order_id)
+    if shipment is None:  # logged by _never_raises: the shipped signal comes with a shipment
+        raise LookupError(f"order {order_id} was announced shipped without a shipment")
     _to_shopper(
-        db.session.get(Order, order_id),
+        db.session.get_one(Order, order_id),
         "shipped",
         data={"carrier": shipment.carrier, "tracking_number": shipment.tracking_number},
     )
 
 
 @_never_raises
-def on_delivered(app, order_id, **_kwargs):
-    _to_shopper(db.session.get(Order, order_id), "delivered")
+def on_delivered(app: Flask, order_id: int, **_kwargs: object) -> None:
+    _to_shopper(db.session.get_one(Order, order_id), "delivered")

@@ -6,6 +6,8 @@ import ssl
 from email.message import EmailMessage
 from email.utils import make_msgid
 
+from flask import Config
+
 from ..redaction import redact_order_tokens
 
 log = logging.getLogger(__name__)
@@ -14,7 +16,7 @@ log = logging.getLogger(__name__)
 SMTP_TIMEOUT_SECONDS = 10
 
 
-def build_message(config, recipient, subject, body):
+def build_message(config: Config, recipient: str, subject: str, body: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = config.get("MAIL_FROM") or f"{config.get('STORE_NAME', 'Storefront')} <no-reply@localhost>"
     message["To"] = recipient
@@ -26,7 +28,7 @@ def build_message(config, recipient, subject, body):
     return message
 
 
-def send(config, message):
+def send(config: Config, message: EmailMessage) -> None:
     """Deliver or raise. Once the server has accepted the message, nothing after it counts as a failure:
     a message reported failed is retried, and it must not reach the shopper twice."""
     server = config.get("MAIL_SERVER")
@@ -40,6 +42,7 @@ def send(config, message):
         )
         return
     port = int(config.get("MAIL_PORT") or 587)
+    smtp: smtplib.SMTP
     if port == 465:
         smtp = smtplib.SMTP_SSL(server, port, timeout=SMTP_TIMEOUT_SECONDS, context=ssl.create_default_context())
     else:
