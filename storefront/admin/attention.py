@@ -8,7 +8,7 @@ from ..payments.actions import NotAllowedNow
 from . import audit
 
 
-def resolve_attention(order_id, staff_id):
+def resolve_attention(order_id: int, staff_id: int) -> str:
     with write_transaction():
         order = Order.lock(order_id)
         if order.attention is None:

@@ -1,8 +1,10 @@
 """Products, categories and stock, as the back office changes them."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -21,7 +23,7 @@ PER_PAGE = 30
 class CatalogError(ValueError):
     """The change was not made; `field` names the form field the message belongs to (or None)."""
 
-    def __init__(self, message, field=None):
+    def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
 
@@ -37,7 +39,7 @@ class ProductData:
     weight_g: int = 0
 
 
-def list_products(query, page, per_page=PER_PAGE):
+def list_products(query: str | None, page: int, per_page: int = PER_PAGE) -> Pagination:
     # Each row shows the stock over the product's variants: loaded for the whole page in one more query.
     statement = db.select(Product).options(selectinload(Product.variants))
     query = (query or "").strip()[:100]
@@ -51,11 +53,11 @@ def list_products(query, page, per_page=PER_PAGE):
     )
 
 
-def categories():
+def categories() -> Sequence[Category]:
     return db.session.execute(db.select(Category).order_by(Category.position, Category.name)).scalars().all()
 
 
-def movements_for(product_id, limit=50):
+def movements_for(product_id: int, limit: int = 50) -> Sequence[StockMovement]:
     return (
         db.session.execute(
             db.select(StockMovement)
@@ -72,7 +74,14 @@ def movements_for(product_id, limit=50):
 RESERVED_SLUGS = {"new"}
 
 
-def save_product(product_id, data, *, image=None, initial_stock=0, staff_id=None):
+def save_product(
+    product_id: int | None,
+    data: ProductData,
+    *,
+    image: str | None = None,
+    initial_stock: int = 0,
+    staff_id: int | None = None,
+) -> str:
     """Create (product_id None) or update a product; returns its slug. Stock only changes through movements."""
     slug = data.slug or slugify(data.name)
     if not slug or slug in RESERVED_SLUGS:
@@ -90,7 +99,7 @@ def save_product(product_id, data, *, image=None, initial_stock=0, staff_id=None
                 product = Product(stock=0)
                 db.session.add(product)
             else:
-                product = db.session.get(Product, product_id)
+                product = db.session.get_one(Product, product_id)
             product.name = data.name.strip()
             product.slug = slug
             product.category_id = data.category_id
@@ -116,7 +125,7 @@ def save_product(product_id, data, *, image=None, initial_stock=0, staff_id=None
         raise CatalogError(_("Another product already uses this address name."), "slug") from None
 
 
-def adjust_stock(variant_id, delta, reason, note, staff_id):
+def adjust_stock(variant_id: int, delta: int, reason: str, note: str, staff_id: int | None) -> int:
     """Add or remove units of one variant with one conditional UPDATE: concurrent checkouts can never be
     overwritten, and the stock never goes below zero. Returns the new stock."""
     with write_transaction():
@@ -127,7 +136,7 @@ def adjust_stock(variant_id, delta, reason, note, staff_id):
         return stock_after
 
 
-def move_stock(variant_id, delta, reason, note, staff_id):
+def move_stock(variant_id: int, delta: int, reason: str, note: str, staff_id: int | None) -> tuple[int, int]:
     row = db.session.execute(
         update(Variant)
         .where(Variant.id == variant_id, Variant.stock + delta >= 0)
@@ -155,7 +164,9 @@ def move_stock(variant_id, delta, reason, note, staff_id):
     return stock_after, product_id
 
 
-def save_category(category_id, name, slug, position, staff_id):
+def save_category(
+    category_id: int | None, name: str, slug: str | None, position: int | None, staff_id: int | None
+) -> str:
     slug = slug or slugify(name)[:80]
     if not slug:
         raise CatalogError(_("Give the category an address name (slug)."), "slug")
@@ -166,7 +177,7 @@ def save_category(category_id, name, slug, position, staff_id):
             ).first()
             if taken:
                 raise CatalogError(_("Another category already uses this address name."), "slug")
-            category = Category() if category_id is None else db.session.get(Category, category_id)
+            category = Category() if category_id is None else db.session.get_one(Category, category_id)
             category.name, category.slug, category.position = name.strip(), slug, position or 0
             db.session.add(category)
             db.session.flush()
@@ -176,10 +187,10 @@ def save_category(category_id, name, slug, position, staff_id):
         raise CatalogError(_("Another category already uses this address name."), "slug") from None
 
 
-def delete_category(category_id, staff_id):
+def delete_category(category_id: int, staff_id: int | None) -> None:
     """Only an empty category can go: products keep their category (there is no inactive category)."""
     with write_transaction():
-        category = db.session.get(Category, category_id)
+        category = db.session.get_one(Category, category_id)
         in_use = db.session.execute(db.select(Product.id).where(Product.category_id == category_id).limit(1)).first()
         if in_use:
             raise CatalogError(_("Move or deactivate this category's products first: it still has products."))

@@ -2,6 +2,8 @@
 which works without JavaScript (an `hx-confirm` alone would not)."""
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
@@ -29,6 +31,7 @@ from wtforms.validators import (
 )
 
 from ..forms import Form
+from ..models import Category
 from ..order_status import FulfilmentStatus, PaymentStatus
 from ..status_words import fulfilment_label, status_label
 
@@ -65,7 +68,7 @@ class ShipForm(ConfirmForm):
 ATTENTION_FILTER = "attention"
 
 
-def status_choices():
+def status_choices() -> list[SelectChoice]:
     return [SelectChoice("", _l("All")), SelectChoice(ATTENTION_FILTER, _l("Needs attention"))] + [
         SelectChoice(status.value, status_label(status.value)) for status in PaymentStatus
     ]
@@ -83,7 +86,7 @@ class OrderFilterForm(Form):
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # FlaskForm's own arguments, passed on
         super().__init__(*args, **kwargs)
         self.status.choices = status_choices()
         self.fulfilment.choices = [SelectChoice("", _l("All"))] + [
@@ -100,7 +103,7 @@ class ExportForm(Form):
     date_from = DateField(_l("From"), validators=[DataRequired(_l("Enter the first day."))])
     date_to = DateField(_l("To"), validators=[DataRequired(_l("Enter the last day."))])
 
-    def validate_date_to(self, field):
+    def validate_date_to(self, field: DateField) -> None:
         if self.date_from.data and field.data and field.data < self.date_from.data:
             raise ValidationError(_l("The last day comes before the first."))
         if self.date_from.data and field.data and (field.data - self.date_from.data).days > 366:
@@ -178,7 +181,7 @@ class StockAdjustForm(Form):
     reason = SelectField(_l("Reason"), choices=[SelectChoice(code, label) for code, label in STOCK_REASONS.items()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=255)])
 
-    def validate_delta(self, field):
+    def validate_delta(self, field: IntegerField) -> None:
         if field.data == 0:
             raise ValidationError(_l("A change of 0 changes nothing."))
 
@@ -233,9 +236,9 @@ class VariantRowForm(Form):
     active = BooleanField(_l("For sale"))
 
 
-def category_choices(categories):
+def category_choices(categories: Iterable[Category]) -> list[SelectChoice]:
     return [SelectChoice(0, _l("No category"))] + [SelectChoice(c.id, c.name) for c in categories]
 
 
-def slugify(text):
+def slugify(text: str | None) -> str:
     return re.sub(r"[^a-z0-9]+", "-", (text or "").lower()).strip("-")[:120]

@@ -1,7 +1,10 @@
 """Words for the codes the back office shows: where a payment event came from, the order statuses (why an
 order needs attention is worded in payments/attention.py, which the e-mails share)."""
 
+from collections.abc import Callable, Mapping
+
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 from ..order_status import PaymentStatus
 from ..payments.attention import attention_label
@@ -25,7 +28,7 @@ EVENT_SOURCES = {
 }
 
 
-def event_source_label(code):
+def event_source_label(code: str) -> LazyString | str:
     return EVENT_SOURCES.get(code, code)
 
 
@@ -59,12 +62,12 @@ LANGUAGES = {"id": _l("Bahasa Indonesia"), "en": _l("English")}
 STOCK_MOVEMENTS = {**STOCK_REASONS, "refund": _l("Refunded, back in stock")}
 
 
-def _labeller(table):
+def _labeller(table: Mapping[str, LazyString]) -> Callable[[str], LazyString | str]:
     return lambda code: table.get(code, code)
 
 
 @bp.context_processor
-def inject_labels():
+def inject_labels() -> dict[str, object]:
     return {
         "attention_label": attention_label,
         "event_source_label": event_source_label,

@@ -6,13 +6,17 @@ written to the audit log with the staff member who did it.
 """
 
 import secrets
+from collections.abc import Callable
 
 from flask import flash, g, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from .. import fulfilment
 from ..extensions import db
+from ..forms import Form
 from ..htmx import render_page_or_fragment, wants_fragment
+from ..models import Order, OrderItem
 from ..order_status import SHIPPABLE, FulfilmentStatus
 from ..order_status import PaymentStatus as S
 from ..payments import actions, reads, refund_lines, refunds
@@ -29,7 +33,7 @@ DETAIL_ID = "order-detail"
 
 
 @bp.get("/orders")
-def orders():
+def orders() -> ResponseReturnValue:
     form = OrderFilterForm(request.args)
     valid = form.validate()
     # An invalid filter (a malformed date) is shown next to its field and ignored.
@@ -57,7 +61,7 @@ def orders():
 
 
 @bp.get("/orders/<reference>")
-def order(reference):
+def order(reference: str) -> ResponseReturnValue:
     return _render_detail(order_for_admin(reference))
 
 
@@ -67,41 +71,41 @@ def order(reference):
 
 
 @bp.post("/orders/<reference>/recheck")
-def order_recheck(reference):
+def order_recheck(reference: str) -> ResponseReturnValue:
     # No confirmation: a re-check only applies what Midtrans says, as a notification would.
     form = RecheckForm()
     return _act(reference, "recheck", form, lambda o: actions.recheck(o.id, form.attempt.data))
 
 
 @bp.post("/orders/<reference>/cancel")
-def order_cancel(reference):
+def order_cancel(reference: str) -> ResponseReturnValue:
     return _act(reference, "cancel", ConfirmForm(prefix="cancel"), lambda o: actions.cancel(o.id))
 
 
 @bp.post("/orders/<reference>/void")
-def order_void(reference):
+def order_void(reference: str) -> ResponseReturnValue:
     return _act(reference, "void", ConfirmForm(prefix="void"), lambda o: actions.void(o.id))
 
 
 @bp.post("/orders/<reference>/approve")
-def order_approve(reference):
+def order_approve(reference: str) -> ResponseReturnValue:
     return _act(reference, "approve", ConfirmForm(prefix="approve"), lambda o: actions.approve(o.id))
 
 
 @bp.post("/orders/<reference>/deny")
-def order_deny(reference):
+def order_deny(reference: str) -> ResponseReturnValue:
     return _act(reference, "deny", ConfirmForm(prefix="deny"), lambda o: actions.deny(o.id))
 
 
 @bp.post("/orders/<reference>/refund")
-def order_refund(reference):
+def order_refund(reference: str) -> ResponseReturnValue:
     form = refund_form(RefundForm, _refundable_lines(reference), prefix="refund")
     return _act(reference, "refund", form, lambda o: refunds.refund(o.id, _refund_request(form)))
 
 
 @bp.post("/orders/<reference>/refunds/<refund_key>/retry")
-def order_refund_retry(reference, refund_key):
-    def retry(order):
+def order_refund_retry(reference: str, refund_key: str) -> ResponseReturnValue:
+    def retry(order: Order) -> actions.ActionResult:
         refund = db.session.execute(db.select(Refund).where(Refund.refund_key == refund_key)).scalar_one_or_none()
         if refund is None or refund.order_id != order.id:
             raise actions.NotAllowedNow(_("This order has no such refund."))
@@ -112,10 +116,10 @@ def order_refund_retry(reference, refund_key):
 
 
 @bp.post("/orders/<reference>/manual-refund")
-def order_manual_refund(reference):
+def order_manual_refund(reference: str) -> ResponseReturnValue:
     form = refund_form(ManualRefundForm, _refundable_lines(reference), prefix="manual")
 
-    def record(order):
+    def record(order: Order) -> actions.ActionResult:
         payout = refunds.PayoutDetails(
             bank_name=form.bank_name.data.strip(),
             account_number=form.account_number.data.strip(),
@@ -128,10 +132,10 @@ def order_manual_refund(reference):
 
 
 @bp.post("/orders/<reference>/ship")
-def order_ship(reference):
+def order_ship(reference: str) -> ResponseReturnValue:
     form = ShipForm(prefix="ship")
 
-    def ship(order):
+    def ship(order: Order) -> actions.ActionResult:
         carrier, tracking = form.carrier.data or "", form.tracking_number.data
         return actions.ActionResult(fulfilment.ship(order.id, carrier, tracking, g.staff.id, _recorder("ship", order)))
 
@@ -139,28 +143,28 @@ def order_ship(reference):
 
 
 @bp.post("/orders/<reference>/deliver")
-def order_deliver(reference):
-    def deliver(order):
+def order_deliver(reference: str) -> ResponseReturnValue:
+    def deliver(order: Order) -> actions.ActionResult:
         return actions.ActionResult(fulfilment.mark_delivered(order.id, _recorder("deliver", order)))
 
     return _act(reference, "deliver", ConfirmForm(prefix="deliver"), deliver, audited=False)
 
 
 @bp.post("/orders/<reference>/return")
-def order_return(reference):
-    def returned(order):
+def order_return(reference: str) -> ResponseReturnValue:
+    def returned(order: Order) -> actions.ActionResult:
         return actions.ActionResult(fulfilment.mark_returned(order.id, _recorder("return", order)))
 
     return _act(reference, "return", ConfirmForm(prefix="return"), returned, audited=False)
 
 
-def _recorder(action, order):
+def _recorder(action: str, order: Order) -> fulfilment.Recorder:
     order_id, staff_id = order.id, g.staff.id
     return lambda detail: audit.record(staff_id, action, order_id=order_id, detail=detail)
 
 
 @bp.post("/orders/<reference>/resolve")
-def order_resolve(reference):
+def order_resolve(reference: str) -> ResponseReturnValue:
     return _act(
         reference,
         "resolve",
@@ -170,11 +174,11 @@ def order_resolve(reference):
     )
 
 
-def _refundable_lines(reference):
+def _refundable_lines(reference: str) -> list[tuple[OrderItem, int]]:
     return refund_lines.refundable_lines(order_for_admin(reference))
 
 
-def _refund_request(form):
+def _refund_request(form: RefundForm) -> refunds.RefundRequest:
     return refunds.RefundRequest(
         lines=form.line_quantities(),
         amount_idr=form.amount_idr.data,
@@ -185,7 +189,15 @@ def _refund_request(form):
     )
 
 
-def _act(reference, action, form, perform, *, form_key=None, audited=True):
+def _act(
+    reference: str,
+    action: str,
+    form: Form,
+    perform: Callable[[Order], actions.ActionResult],
+    *,
+    form_key: str | None = None,
+    audited: bool = True,
+) -> ResponseReturnValue:
     order = order_for_admin(reference)
     form_key = form_key or action
     if not form.validate_on_submit():
@@ -203,7 +215,7 @@ def _act(reference, action, form, perform, *, form_key=None, audited=True):
     return _after_action(reference, result.message, "success" if result.done else "warning")
 
 
-def _after_action(reference, message, category):
+def _after_action(reference: str, message: str, category: str) -> ResponseReturnValue:
     db.session.expire_all()
     if wants_fragment(DETAIL_ID):
         status = 422 if category == "error" else 200
@@ -212,7 +224,7 @@ def _after_action(reference, message, category):
     return redirect(url_for("admin.order", reference=reference), code=303)
 
 
-def _fresh_forms(order):
+def _fresh_forms(order: Order) -> dict[str, Form]:
     lines = refund_lines.refundable_lines(order)
     forms = {
         "cancel": ConfirmForm(formdata=None, prefix="cancel"),
@@ -238,7 +250,9 @@ def _fresh_forms(order):
     return forms
 
 
-def _render_detail(order, *, forms=None, notice=None, status=200):
+def _render_detail(
+    order: Order, *, forms: dict[str, Form] | None = None, notice: tuple[str, str] | None = None, status: int = 200
+) -> ResponseReturnValue:
     order_refunds = reads.refunds_for(order.id)
     api_refund = reads.can_refund_through_midtrans(order)
     # What the last verified Midtrans state allows: a capture is voided, a settlement refunded.

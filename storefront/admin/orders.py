@@ -1,10 +1,12 @@
 """Back-office reads of orders: the filtered list, the totals per status, one order with its history."""
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar, Unpack
 
 from flask import abort
-from sqlalchemy import func, or_
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import ColumnElement, Select, func, or_
 from sqlalchemy.orm import selectinload
 
 from ..catalog.queries import escape_like
@@ -17,20 +19,25 @@ from .forms import ATTENTION_FILTER
 PER_PAGE = 25
 MAX_SEARCH_LENGTH = 100
 
+# The list's statement or its totals' one: the search filters return the statement they were given.
+AnySelect = TypeVar("AnySelect", bound=Select[Unpack[tuple[Any, ...]]])
 
-def _day_start_utc(day):
+
+def _day_start_utc(day: date) -> datetime:
     """Midnight of a calendar day in the shop's time zone (the dates staff type are local days)."""
     return datetime.combine(day, time.min, tzinfo=store_zone())
 
 
-def _search(statement, query, date_from, date_to, fulfilment=""):
+def _search(
+    statement: AnySelect, query: str | None, date_from: date | None, date_to: date | None, fulfilment: str = ""
+) -> AnySelect:
     """The filters the list and its totals share: search text, dates, shipping state."""
     if fulfilment:
         statement = statement.where(Order.fulfilment_status == fulfilment)
     query = (query or "").strip()[:MAX_SEARCH_LENGTH]
     if query:
         pattern = f"%{escape_like(query.lower())}%"
-        conditions = [
+        conditions: list[ColumnElement[bool]] = [
             func.lower(Order.reference).like(pattern, escape="\\"),
             func.lower(Order.email).like(pattern, escape="\\"),
         ]
@@ -49,7 +56,15 @@ def _search(statement, query, date_from, date_to, fulfilment=""):
     return statement
 
 
-def search_orders(status, query, date_from, date_to, page, per_page=PER_PAGE, fulfilment=""):
+def search_orders(
+    status: str,
+    query: str | None,
+    date_from: date | None,
+    date_to: date | None,
+    page: int,
+    per_page: int = PER_PAGE,
+    fulfilment: str = "",
+) -> Pagination:
     statement = _search(db.select(Order), query, date_from, date_to, fulfilment)
     if status == ATTENTION_FILTER:
         statement = statement.where(Order.attention.is_not(None))
@@ -60,7 +75,9 @@ def search_orders(status, query, date_from, date_to, page, per_page=PER_PAGE, fu
     )
 
 
-def status_totals(query, date_from, date_to, fulfilment=""):
+def status_totals(
+    query: str | None, date_from: date | None, date_to: date | None, fulfilment: str = ""
+) -> dict[str, int]:
     """{status: count, "attention": count, "": all} for the current search, in ONE grouped query.
 
     The shipping-state filter applies too: the chips count the orders their link would list."""
@@ -81,7 +98,7 @@ def status_totals(query, date_from, date_to, fulfilment=""):
     return totals
 
 
-def order_for_admin(reference):
+def order_for_admin(reference: str | None) -> Order:
     order = db.session.execute(
         db.select(Order)
         .options(

@@ -1,7 +1,9 @@
 """Products, categories and stock in the back office."""
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
 from wtforms import SelectChoice
 
 from ..extensions import db
@@ -29,13 +31,13 @@ from .forms import (
     category_choices,
 )
 from .images import ImageRejected, store_image
-from .variant_page import variants_context
+from .variant_page import VariantSection, variants_context
 
 STOCK_ID = "product-stock"
 
 
 @bp.get("/products")
-def products():
+def products() -> ResponseReturnValue:
     query = request.args.get("q", "")
     page = max(request.args.get("page", 1, type=int), 1)
     return render_page_or_fragment(
@@ -48,20 +50,21 @@ def products():
 
 
 @bp.route("/products/new", methods=["GET", "POST"])
-def product_new():
+def product_new() -> ResponseReturnValue:
     return _product_form(None)
 
 
 @bp.route("/products/<slug>", methods=["GET", "POST"])
-def product_edit(slug):
+def product_edit(slug: str) -> ResponseReturnValue:
     return _product_form(_product_or_404(slug))
 
 
-def _product_or_404(slug):
-    return db.first_or_404(db.select(Product).where(Product.slug == slug))
+def _product_or_404(slug: str) -> Product:
+    product: Product = db.first_or_404(db.select(Product).where(Product.slug == slug))
+    return product
 
 
-def _product_form(product):
+def _product_form(product: Product | None) -> ResponseReturnValue:
     form_class = NewProductForm if product is None else ProductForm
     form = _with_categories(form_class(obj=product) if request.method == "GET" else form_class(), product)
     if form.validate_on_submit():
@@ -95,7 +98,7 @@ def _product_form(product):
 
 
 @bp.post("/products/<slug>/stock")
-def product_stock(slug):
+def product_stock(slug: str) -> ResponseReturnValue:
     product = _product_or_404(slug)
     form = stock_form(product, formdata=request.form)
     if form.validate_on_submit():
@@ -118,7 +121,7 @@ def product_stock(slug):
     return render_product_page(product, 422, stock_form_=form)
 
 
-def stock_form(product, formdata=None):
+def stock_form(product: Product, formdata: MultiDict[str, str] | None = None) -> StockAdjustForm:
     """The adjustment form, its variant list the product's variants (the implicit one named "—")."""
     form = StockAdjustForm(formdata=formdata) if formdata is not None else StockAdjustForm(formdata=None)
     form.variant_id.choices = [SelectChoice(v.id, v.label or "—") for v in product.variants]
@@ -127,7 +130,7 @@ def stock_form(product, formdata=None):
     return form
 
 
-def _with_categories(form, product):
+def _with_categories(form: ProductForm, product: Product | None) -> ProductForm:
     form.category_id.choices = category_choices(categories())
     if form.category_id.raw_data is None:
         # Filled from the product, not from a submitted form: "no category" is choice 0.
@@ -135,7 +138,9 @@ def _with_categories(form, product):
     return form
 
 
-def _render_stock(product, form, notice=None, status=200):
+def _render_stock(
+    product: Product, form: StockAdjustForm, notice: str | None = None, status: int = 200
+) -> tuple[str, int]:
     db.session.refresh(product)
     return render_template(
         "admin/products/_stock.html",
@@ -147,14 +152,20 @@ def _render_stock(product, form, notice=None, status=200):
     ), status
 
 
-def render_product_page(product, status, form=None, stock_form_=None, variants=None):
+def render_product_page(
+    product: Product | None,
+    status: int,
+    form: ProductForm | None = None,
+    stock_form_: StockAdjustForm | None = None,
+    variants: VariantSection | None = None,
+) -> tuple[str, int]:
     """The whole product page; the forms not given are shown fresh (the product's current values)."""
     if form is None:
         form = _with_categories(ProductForm(formdata=None, obj=product), product)
-    context = {"product": product}
+    context: dict[str, object] = {"product": product}
     if product is not None:
-        context = variants_context(product, **(variants or {}))  # the product, with its variants loaded
-        context["stock_form"] = stock_form_ or stock_form(context["product"])
+        section = variants_context(product, **(variants or {}))  # the product, with its variants loaded
+        context = {**section, "stock_form": stock_form_ or stock_form(section["product"])}
     return render_template(
         "admin/products/edit.html",
         form=form,
@@ -170,22 +181,23 @@ def render_product_page(product, status, form=None, stock_form_=None, variants=N
 # ---------------------------------------------------------------------------------------------------
 
 
-def _category_or_404(slug):
-    return db.first_or_404(db.select(Category).where(Category.slug == slug))
+def _category_or_404(slug: str) -> Category:
+    category: Category = db.first_or_404(db.select(Category).where(Category.slug == slug))
+    return category
 
 
 @bp.route("/categories", methods=["GET", "POST"], endpoint="categories")
-def categories_page():
+def categories_page() -> ResponseReturnValue:
     return _category_form(None, "admin/products/categories.html", categories=categories(), delete_form=EmptyForm())
 
 
 @bp.route("/categories/<slug>", methods=["GET", "POST"])
-def category_edit(slug):
+def category_edit(slug: str) -> ResponseReturnValue:
     category = _category_or_404(slug)
     return _category_form(category, "admin/products/category.html")
 
 
-def _category_form(category, template, **context):
+def _category_form(category: Category | None, template: str, **context: object) -> ResponseReturnValue:
     context["category"] = category
     form = CategoryForm(obj=category) if request.method == "GET" else CategoryForm()
     if form.validate_on_submit():
@@ -206,7 +218,7 @@ def _category_form(category, template, **context):
 
 
 @bp.post("/categories/<slug>/delete")
-def category_delete(slug):
+def category_delete(slug: str) -> ResponseReturnValue:
     category = _category_or_404(slug)
     if not EmptyForm().validate_on_submit():
         abort(400)

@@ -6,10 +6,14 @@ shop works out their price from the order's own lines, less their share of a vou
 documents for dynamic forms (a subclass per request with the fields set on it).
 """
 
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, IntegerField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from ..models import OrderItem
 from ..payments.refund_lines import unit_refund
 from .forms import ConfirmForm
 
@@ -24,13 +28,14 @@ class RefundForm(ConfirmForm):
     # One value per rendered form: resubmitting the same form finds the same refund (and refund_key).
     request_token = HiddenField(validators=[InputRequired(), Length(min=16, max=64)])
 
-    line_fields: list = []
+    # (item, units still refundable, its quantity field), set by `refund_form`.
+    line_fields: list[tuple[OrderItem, int, IntegerField]] = []
 
-    def line_quantities(self):
+    def line_quantities(self) -> dict[int, int]:
         """{order item id: units} of the items with a quantity above 0."""
         return {item.id: field.data for item, _left, field in self.line_fields if field.data}
 
-    def requested_amount(self):
+    def requested_amount(self) -> int | None:
         """What this submitted form asks to refund, in rupiah (None for an empty form): shown beside the
         confirmation box. The refund itself re-prices the lines under the order's lock."""
         by_lines = sum(unit_refund(item, left, field.data or 0) for item, left, field in self.line_fields)
@@ -38,14 +43,14 @@ class RefundForm(ConfirmForm):
             return by_lines
         return self.amount_idr.data if isinstance(self.amount_idr.data, int) else None
 
-    def requested_discount(self):
+    def requested_discount(self) -> int:
         """The voucher discount the chosen units carry, taken off their price (0 without a voucher)."""
         return sum(
             item.unit_price_idr * (field.data or 0) - unit_refund(item, left, field.data or 0)
             for item, left, field in self.line_fields
         )
 
-    def validate(self, extra_validators=None):
+    def validate(self, extra_validators: Mapping[str, Sequence[Callable[..., object]]] | None = None) -> bool:
         if not super().validate(extra_validators):
             return False
         if not self.line_quantities() and not self.amount_idr.data:
@@ -70,15 +75,18 @@ class ManualRefundForm(RefundForm):
     )
 
 
-def refund_form(form_class, lines, **kwargs):
+AnyRefundForm = TypeVar("AnyRefundForm", bound=RefundForm)
+
+
+def refund_form(form_class: type[AnyRefundForm], lines: list[tuple[OrderItem, int]], **kwargs: object) -> AnyRefundForm:
     """A refund form with a quantity field per order line; `lines` is [(item, units still refundable)]."""
-    fields = {}
+    fields: dict[str, IntegerField] = {}
     for item, left in lines:
         fields[f"line_{item.id}"] = IntegerField(
             item.name,
             validators=[Optional(), NumberRange(min=0, max=left, message=_l("From 0 to %(max)s.", max=left))],
         )
     with_lines = type(form_class.__name__, (form_class,), fields)
-    form = with_lines(**kwargs)
+    form: AnyRefundForm = with_lines(**kwargs)
     form.line_fields = [(item, left, form[f"line_{item.id}"]) for item, left in lines]
     return form

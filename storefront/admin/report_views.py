@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from flask import render_template, request, stream_with_context
+from flask.typing import ResponseReturnValue
 from flask_babel import format_date
 
 from ..money import format_idr
@@ -12,16 +13,16 @@ from .forms import ExportForm
 
 
 @bp.get("/")
-def index():
+def index() -> ResponseReturnValue:
     return _home(_default_range())
 
 
-def _default_range():
+def _default_range() -> ExportForm:
     """The last 30 store days, today included: what the export form starts with."""
     return ExportForm(formdata=None, date_from=reports.today() - timedelta(days=29), date_to=reports.today())
 
 
-def _home(export_form, status=200):
+def _home(export_form: ExportForm, status: int = 200) -> tuple[str, int]:
     days = reports.daily_paid()
     labels = [f"{format_date(day.day, 'd MMM y')}: {format_idr(day.paid_idr)}" for day in days]
     page = render_template(
@@ -37,7 +38,7 @@ def _home(export_form, status=200):
 
 
 @bp.get("/orders/export.csv")
-def orders_export():
+def orders_export() -> ResponseReturnValue:
     # Without dates (a bookmarked link), the last 30 days, as the form offers.
     form = ExportForm(request.args) if request.args else _default_range()
     if not form.validate():

@@ -1,7 +1,10 @@
 """Options and variants of a product in the back office: one section of the product page, whose forms
 swap it in place with htmx and work as plain forms without it."""
 
+from typing import Unpack
+
 from flask import flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from ..extensions import db
@@ -9,17 +12,18 @@ from ..htmx import wants_fragment
 from ..models import Product
 from .blueprint import bp
 from .catalog import CatalogError
-from .forms import EmptyForm, OptionForm
+from .forms import EmptyForm, OptionForm, VariantRowForm
 from .product_views import render_product_page
-from .variant_page import VARIANTS_ID, row_forms, variants_context
+from .variant_page import VARIANTS_ID, VariantSection, row_forms, variants_context
 from .variants import VariantRow, add_option, generate_variants, product_with_variants, save_variants
 
 
-def product_or_404(slug):
-    return db.first_or_404(db.select(Product).where(Product.slug == slug))
+def product_or_404(slug: str) -> Product:
+    product: Product = db.first_or_404(db.select(Product).where(Product.slug == slug))
+    return product
 
 
-def _answer(product, status=200, **context):
+def _answer(product: Product, status: int = 200, **context: Unpack[VariantSection]) -> ResponseReturnValue:
     """The section alone for htmx, else the product page (422) or a redirect back to it (303)."""
     if status == 200 and not wants_fragment(VARIANTS_ID):
         if context.get("notice"):
@@ -31,7 +35,7 @@ def _answer(product, status=200, **context):
 
 
 @bp.post("/products/<slug>/options")
-def product_option_add(slug):
+def product_option_add(slug: str) -> ResponseReturnValue:
     product = product_or_404(slug)
     form = OptionForm()
     if form.validate_on_submit():
@@ -45,7 +49,7 @@ def product_option_add(slug):
 
 
 @bp.post("/products/<slug>/variants/generate")
-def product_variants_generate(slug):
+def product_variants_generate(slug: str) -> ResponseReturnValue:
     product = product_or_404(slug)
     if not EmptyForm().validate_on_submit():
         return _answer(product, 422, error=_("Your session expired. Please try again."))
@@ -57,7 +61,7 @@ def product_variants_generate(slug):
 
 
 @bp.post("/products/<slug>/variants")
-def product_variants_save(slug):
+def product_variants_save(slug: str) -> ResponseReturnValue:
     product = product_with_variants(product_or_404(slug).id)
     forms = row_forms(product, request.form)
     valid = EmptyForm().validate_on_submit()
@@ -71,7 +75,7 @@ def product_variants_save(slug):
     return _answer(product, 422, rows=forms, error=_("Please correct the marked fields."))
 
 
-def _row(variant_id, form):
+def _row(variant_id: int, form: VariantRowForm) -> VariantRow:
     seen = form.stock_seen.data
     return VariantRow(
         variant_id=variant_id,
