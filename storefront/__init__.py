@@ -3,6 +3,7 @@
 import logging
 import os
 import sys
+from collections.abc import Mapping
 
 from dotenv import load_dotenv
 from flask import Flask
@@ -14,7 +15,7 @@ from .store_time import check_zone
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def create_app(test_config=None):
+def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     """Build the app: config -> extensions -> payments -> blueprints -> errors -> CLI -> templates."""
     app = Flask(
         __name__,
@@ -53,7 +54,7 @@ def create_app(test_config=None):
     return app
 
 
-def configure_logging(app):
+def configure_logging(app: Flask) -> None:
     # On a PaaS, logs are whatever the process writes to stdout.
     if not app.debug and not app.testing:
         handler = logging.StreamHandler(sys.stdout)
@@ -62,17 +63,20 @@ def configure_logging(app):
         app.logger.setLevel(logging.INFO)
 
 
-def register_proxy_fix(app):
+def register_proxy_fix(app: Flask) -> None:
     count = app.config["PROXY_COUNT"]
     if count:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         # Only the client's IP (rate limits) and scheme (HSTS) are taken from the proxy. Never its
         # X-Forwarded-Host: the shop's address is PUBLIC_URL, and the Host is checked against it.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=0, x_port=0)
+        # Wrapping app.wsgi_app is how Flask documents adding WSGI middleware.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=0, x_port=0
+        )
 
 
-def register_extensions(app):
+def register_extensions(app: Flask) -> None:
     from .database import configure_engine, render_migration_item
     from .extensions import babel, csrf, db, limiter, migrate
     from .i18n import select_locale
@@ -101,13 +105,13 @@ def register_extensions(app):
         configure_engine(db.engine)
 
 
-def register_input_guard(app):
+def register_input_guard(app: Flask) -> None:
     from .input_guard import init_input_guard
 
     init_input_guard(app)
 
 
-def register_payments(app):
+def register_payments(app: Flask) -> None:
     from .payments.setup import init_payments
     from .shipping_rates.quotes import init_shipping
 
@@ -115,7 +119,7 @@ def register_payments(app):
     init_shipping(app)
 
 
-def register_blueprints(app):
+def register_blueprints(app: Flask) -> None:
     from .admin import (  # noqa: F401  (their routes join the admin blueprint)
         auth,
         labels,
@@ -136,7 +140,8 @@ def register_blueprints(app):
     from .mail import init_mail
     from .orders import lookup_views  # noqa: F401  (its routes join the orders blueprint)
     from .orders.views import bp as orders_bp
-    from .payments.views import bp as payments_bp
+    from .payments import views as payment_views  # noqa: F401  (its routes join the payments blueprint)
+    from .payments.blueprint import bp as payments_bp
     from .seo import bp as seo_bp
 
     app.register_blueprint(catalog_bp)
@@ -152,13 +157,13 @@ def register_blueprints(app):
     init_mail(app)  # e-mails: outbox model and signal receivers
 
 
-def register_errorhandlers(app):
+def register_errorhandlers(app: Flask) -> None:
     from .errors import init_errors
 
     init_errors(app)
 
 
-def register_commands(app):
+def register_commands(app: Flask) -> None:
     from flask_static_digest.cli import digest
 
     from .admin.cli import admin_cli
@@ -176,19 +181,19 @@ def register_commands(app):
     app.cli.add_command(sandbox_cli)
 
 
-def register_template_helpers(app):
+def register_template_helpers(app: Flask) -> None:
     from .templating import init_templating
 
     init_templating(app)
 
 
-def register_security_headers(app):
+def register_security_headers(app: Flask) -> None:
     from .security import init_security_headers
 
     init_security_headers(app)
 
 
-def register_assets(app):
+def register_assets(app: Flask) -> None:
     # Last: WhiteNoise wraps the finished WSGI app (ProxyFix included) and answers static files first.
     from .assets import init_assets
 

@@ -1,8 +1,12 @@
 """Jinja filters and globals shared by every template."""
 
-from flask import request, session
+from collections.abc import Callable
+
+from babel.support import NullTranslations
+from flask import Flask, request, session
 from flask_babel import get_translations
 from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from .cart.cart import cart_count
@@ -15,7 +19,7 @@ from .vouchers.usage import order_discount
 from .whatsapp import shop_chat_url
 
 
-def template_gettext(translations):
+def template_gettext(translations: NullTranslations) -> dict[str, Callable[..., str]]:
     """`_()`/`gettext()` and `ngettext()` for one rendering, bound to the translations already chosen.
 
     Flask-Babel's template functions look up the request's domain, locale and catalogue again on every
@@ -27,14 +31,14 @@ def template_gettext(translations):
     lookup, plural_lookup = translations.ugettext, translations.ungettext
 
     @pass_context
-    def gettext(context, string, **variables):
+    def gettext(context: Context, string: str, **variables: object) -> str:
         rv = lookup(string)
         if context.eval_ctx.autoescape:
             rv = Markup(rv)
         return rv % variables
 
     @pass_context
-    def ngettext(context, singular, plural, num, **variables):
+    def ngettext(context: Context, singular: str, plural: str, num: int, **variables: object) -> str:
         variables.setdefault("num", num)
         rv = plural_lookup(singular, plural, num)
         if context.eval_ctx.autoescape:
@@ -45,16 +49,16 @@ def template_gettext(translations):
     return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
 
 
-def _cart_count():
+def _cart_count() -> int:
     # Counted when the cart badge is drawn: fragments without it (the status poll) need no session.
     return cart_count(session)
 
 
-def _current_path():
+def _current_path() -> str:
     return request.full_path.rstrip("?")
 
 
-def init_templating(app):
+def init_templating(app: Flask) -> None:
     app.jinja_env.filters["idr"] = format_idr
     app.jinja_env.globals["status_label"] = status_label
     app.jinja_env.globals["fulfilment_label"] = fulfilment_label
@@ -74,7 +78,7 @@ def init_templating(app):
     )
 
     @app.context_processor
-    def inject_request_globals():
+    def inject_request_globals() -> dict[str, object]:
         return {
             "current_language": select_locale(),
             # Context variables win over the globals Flask-Babel installed.
