@@ -1,6 +1,7 @@
 """Placing an order: recompute prices, reserve stock atomically, create the order, in one transaction."""
 
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 
 from flask import current_app
@@ -26,7 +27,7 @@ _REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
 class OutOfStock(Exception):
-    def __init__(self, product_names):
+    def __init__(self, product_names: list[str]) -> None:
         super().__init__(", ".join(product_names))
         self.product_names = product_names
 
@@ -48,31 +49,31 @@ class ShippingUnavailable(Exception):
     """The chosen service cannot carry this cart to this address (any more); the message says why."""
 
 
-def new_reference():
+def new_reference() -> str:
     return "SF-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(10))
 
 
-def new_access_token():
+def new_access_token() -> str:
     # 192 random bits, URL-safe: the order page URL is the only key to it.
     return secrets.token_urlsafe(24)
 
 
-def find_by_checkout_key(checkout_key):
+def find_by_checkout_key(checkout_key: str | None) -> Order | None:
     if not checkout_key:
         return None
     return db.session.execute(db.select(Order).where(Order.checkout_key == checkout_key)).scalar_one_or_none()
 
 
 def place_order(
-    quantities,
-    customer,
-    checkout_key,
-    locale,
+    quantities: Mapping[int, int],
+    customer: Mapping[str, str],
+    checkout_key: str | None,
+    locale: str,
     offer: ShippingOffer,
     shipping_code: str,
-    seen_fingerprint=None,
-    voucher_code=None,
-):
+    seen_fingerprint: str | None = None,
+    voucher_code: str | None = None,
+) -> tuple[Order, bool]:
     """Create an order for {variant_id: quantity}; returns (order, created).
 
     `offer` is what `look_up` found for the address before this call: the rate provider is never asked
@@ -104,7 +105,16 @@ def place_order(
         return existing, False
 
 
-def _create_order(quantities, customer, checkout_key, locale, offer, shipping_code, seen_fingerprint, voucher_code):
+def _create_order(
+    quantities: Mapping[int, int],
+    customer: Mapping[str, str],
+    checkout_key: str | None,
+    locale: str,
+    offer: ShippingOffer,
+    shipping_code: str,
+    seen_fingerprint: str | None,
+    voucher_code: str | None,
+) -> Order:
     place = offer.destination
     variants = {
         v.id: v
@@ -140,6 +150,7 @@ def _create_order(quantities, customer, checkout_key, locale, offer, shipping_co
         voucher, outcome = evaluate(voucher_code, lines, quote.price_idr)
         if isinstance(outcome, Refusal):
             raise VoucherRefused(refusal_message(outcome, terms_of(voucher) if voucher else None))
+        assert voucher is not None  # evaluate() gives a discount only with its voucher
         discount = outcome
         # Each eligible line's share of the items' part (free shipping is on no line), for line refunds.
         terms = terms_of(voucher)

@@ -1,10 +1,11 @@
 import secrets
 
 from flask import flash, make_response, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from ..cart.cart import clear, get_items, load_cart, voucher_code
+from ..cart.cart import CartView, clear, get_items, load_cart, voucher_code
 from ..extensions import configured_limit, limiter, per_session_key
 from ..htmx import is_htmx, redirect_after_post, wants_fragment
 from ..orders.access import remember_order
@@ -24,7 +25,7 @@ from .orders import (
 SHIPPING_FRAGMENT_ID = "checkout-shipping"
 
 
-def _cart_blocks_checkout(cart):
+def _cart_blocks_checkout(cart: CartView) -> bool:
     if cart.is_empty:
         flash(_("Your cart is empty."), "info")
         return True
@@ -34,7 +35,7 @@ def _cart_blocks_checkout(cart):
     return False
 
 
-def _offer_shipping(form, cart):
+def _offer_shipping(form: CheckoutForm, cart: CartView) -> str | None:
     """Fill the address lists and the services for the address chosen so far; returns why no service
     can be offered (shown beside the services), or None."""
     form.load_regions()
@@ -54,12 +55,19 @@ def _offer_shipping(form, cart):
     return None
 
 
-def _shown_fingerprint(form, cart):
+def _shown_fingerprint(form: CheckoutForm, cart: CartView) -> str:
     quote = form.chosen_quote
     return cart.fingerprint(quote.price_idr if quote else 0)
 
 
-def _render(form, cart, shipping_problem, status=200, prices_changed=False, shipping_added=False):
+def _render(
+    form: CheckoutForm,
+    cart: CartView,
+    shipping_problem: str | None,
+    status: int = 200,
+    prices_changed: bool = False,
+    shipping_added: bool = False,
+) -> tuple[str, int]:
     # The form always carries the fingerprint of the summary it is shown with now.
     form.totals_fingerprint.data = _shown_fingerprint(form, cart)
     # The step buttons sit in <noscript>; htmx parses swapped-in HTML as if scripting were off, which
@@ -76,14 +84,14 @@ def _render(form, cart, shipping_problem, status=200, prices_changed=False, ship
     ), status
 
 
-def _voucher_refused(reason):
+def _voucher_refused(reason: str) -> ResponseReturnValue:
     """Back to the cart, kept as it was; the voucher box there says the reason beside the field too."""
     flash(_("Your voucher could not be used: %(reason)s", reason=reason), "error")
     return redirect_after_post(url_for("cart.show"))
 
 
 @bp.get("/")
-def start():
+def start() -> ResponseReturnValue:
     cart = load_cart(session)
     if _cart_blocks_checkout(cart):
         return redirect(url_for("cart.show"), code=303)
@@ -94,7 +102,7 @@ def start():
 @bp.get("/shipping")
 @limiter.limit(configured_limit("RATELIMIT_SHIPPING"), key_func=per_session_key)
 @limiter.limit(configured_limit("RATELIMIT_SHIPPING_PER_IP"))
-def shipping():
+def shipping() -> ResponseReturnValue:
     """The address lists and services for what is chosen so far, with the order summary out of band."""
     if not wants_fragment(SHIPPING_FRAGMENT_ID):
         return redirect(url_for("checkout.start"), code=303)
@@ -119,7 +127,7 @@ def shipping():
 @bp.post("/")
 @limiter.limit(configured_limit("RATELIMIT_CHECKOUT"), key_func=per_session_key)
 @limiter.limit(configured_limit("RATELIMIT_CHECKOUT_PER_IP"))
-def submit():
+def submit() -> ResponseReturnValue:
     form = CheckoutForm()
     cart = load_cart(session)
     if _cart_blocks_checkout(cart):
@@ -131,7 +139,8 @@ def submit():
     valid = form.validate_on_submit()
     if problem and not form.shipping_service.errors:
         form.shipping_service.errors = [problem]
-    if not valid or problem:
+    # A valid form has a district, so its rates were looked up (shipping_offer); checked for the type checker.
+    if not valid or problem or form.shipping_offer is None:
         # Everything the shopper typed is re-rendered; 422 so htmx swaps the form with its messages.
         return _render(form, cart, problem, 422)
     if cart.voucher_problem:
