@@ -8,7 +8,7 @@ batches, each batch's refunds and vouchers in one query each, and the CSV is sen
 import csv
 import io
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
@@ -23,7 +23,7 @@ from ..vouchers.usage import order_discounts
 from .reports import start_of
 
 
-def _when(value) -> str:
+def _when(value: datetime | None) -> str:
     if value is None:
         return ""
     local = value.astimezone(store_zone())
