@@ -10,9 +10,9 @@ from sqlalchemy import ColumnElement, Select, func, or_
 from sqlalchemy.orm import selectinload
 
 from ..catalog.queries import escape_like
-from ..checkout.forms import normalise_phone
 from ..extensions import db
 from ..models import Order, PaymentAttempt
+from ..phones import normalise_phone
 from ..store_time import store_zone
 from .forms import ATTENTION_FILTER
 

@@ -14,9 +14,9 @@ import time
 from flask import current_app
 from flask_babel import get_locale
 
-from ..checkout.forms import normalise_phone
 from ..extensions import db
 from ..models import Order
+from ..phones import normalise_phone
 from .models import OutboxMessage
 from .outbox import enqueue
 
