@@ -112,15 +112,11 @@ def explode():
     raise RuntimeError("a bug")
 
 
-def test_without_a_key_the_checkout_may_redirect_to_the_sandbox(app_config):
-    app = create_app(
-        {
-            **app_config,
-            "MIDTRANS_SERVER_KEY": "",
-            "MIDTRANS_SNAP_BASE_URL": "",
-            "MIDTRANS_SANDBOX_HOST": "127.0.0.1",
-            "MIDTRANS_SANDBOX_PORT": 5999,
-        }
-    )
-    policy = app.test_client().get("/healthz").headers["Content-Security-Policy"]
+def test_without_a_key_the_checkout_may_redirect_to_the_sandbox(make_app):
+    # make_app disposes of the app's engine afterwards: /healthz opens a pooled connection, and an app left
+    # to the garbage collector closed it at a random later test (psycopg's "deleted while still open").
+    with make_app(
+        MIDTRANS_SERVER_KEY="", MIDTRANS_SNAP_BASE_URL="", MIDTRANS_SANDBOX_HOST="127.0.0.1", MIDTRANS_SANDBOX_PORT=5999
+    ) as app:
+        policy = app.test_client().get("/healthz").headers["Content-Security-Policy"]
     assert "form-action 'self' http://127.0.0.1:5999;" in policy
