@@ -11,11 +11,13 @@ tag for the same page. A page with a flashed message waiting is always drawn (dr
 
 import hashlib
 import os
-from collections.abc import Iterator
-from functools import lru_cache
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, request, session
+from flask import current_app, render_template, request, session
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from .cart.cart import cart_count
@@ -23,6 +25,12 @@ from .i18n import select_locale
 
 # The pages are per shopper (CSRF token, cart count): browsers may keep them but must ask each time.
 PAGE_CACHE_CONTROL = "private, no-cache"
+# Where a remembered page has the shopper's own parts. Neither can occur otherwise: every text from the
+# database is escaped ("<" becomes "&lt;") and the catalog's cards use the same token placeholder.
+CSRF_PLACEHOLDER = Markup("<csrf-token>")
+BADGE_PLACEHOLDER = Markup("<cart-badge>")
+# Drawn pages kept per process (~25 KB each): the most visited catalog and product pages, in each language.
+MAX_PAGES = 256
 _SOURCES = (("storefront", ".py"), ("templates", ".html"), ("templates", ".xml"), ("translations", ".po"))
 # Settings left out of the revision: secrets (a digest of them has no business in a response header) and
 # connection addresses (they draw nothing).
@@ -38,9 +46,20 @@ def _source_files(root: str) -> Iterator[str]:
     yield os.path.join(root, "static", "cache_manifest.json")
 
 
-@lru_cache(maxsize=1)
+def _remembered() -> dict[str, Any]:
+    """This app's revision and remembered pages (kept with the app: tests build several apps in one process)."""
+    return current_app.extensions.setdefault("storefront.conditional", {"revision": None, "pages": {}})
+
+
 def code_revision() -> str:
-    """A digest of the code and settings that draw pages, worked out once per process (a few milliseconds)."""
+    """A digest of the code and settings that draw pages, worked out once per app (a few milliseconds)."""
+    remembered = _remembered()
+    if remembered["revision"] is None:
+        remembered["revision"] = _revision()
+    return remembered["revision"]
+
+
+def _revision() -> str:
     digest = hashlib.blake2b(digest_size=16)
     settings = sorted(
         (name, value)
@@ -57,34 +76,67 @@ def code_revision() -> str:
     return digest.hexdigest()
 
 
-def page_etag(data: Any) -> str | None:
-    """The tag of the page the current request would get, given the page's `data` (a tuple of plain values);
-    None when it must be drawn anyway (a flashed message is waiting, or a first visit)."""
-    # The session's CSRF token (Flask-WTF keeps it under its field name) is in every form of the page; a first
-    # visit has none until the page is drawn, so it gets no tag.
-    csrf = session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
-    if csrf is None or "_flashes" in session:
-        return None
-    parts = (
-        code_revision(),
-        request.full_path,
-        request.headers.get("HX-Request"),
-        request.headers.get("HX-Target"),
-        request.headers.get("HX-History-Restore-Request"),
-        select_locale(),
-        csrf,
-        cart_count(session),
-        data,
+@dataclass(frozen=True)
+class PageState:
+    """What the current request's page is drawn from, as two digests."""
+
+    # Everything but the shopper's own parts (CSRF token, cart badge): the key of the remembered page. None:
+    # draw it afresh and keep nothing (a flashed message is waiting to be shown).
+    shared: str | None
+    # The shared digest with the shopper's parts: the ETag. None on a first visit (no CSRF token yet).
+    etag: str | None
+
+
+def page_state(data: Any) -> PageState:
+    """The state of the page the current request would get, given the page's `data` (plain values)."""
+    if "_flashes" in session:
+        return PageState(None, None)
+    shared = _digest(
+        (
+            code_revision(),
+            request.full_path,
+            request.headers.get("HX-Request"),
+            request.headers.get("HX-Target"),
+            request.headers.get("HX-History-Restore-Request"),
+            select_locale(),
+            data,
+        )
     )
+    # Flask-WTF keeps the session's CSRF token under its field name; every form of the page carries it.
+    csrf = session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    return PageState(shared, _digest((shared, csrf, cart_count(session))) if csrf is not None else None)
+
+
+def _digest(parts: Any) -> str:
+    # repr() of tuples of str/int/None is the same in every process, so every worker gives the same tag.
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
-def not_modified(etag: str | None) -> Response | None:
-    """The 304 for a request whose If-None-Match names `etag`, else None (draw the page)."""
-    if etag is None or not request.if_none_match.contains(etag):
-        return None
-    response = current_app.response_class(status=304)
-    return with_etag(response, etag)
+def serve_page(state: PageState, draw: Callable[..., Response]) -> Response:
+    """A 304 when the browser's copy is current; else the page, remembered from an earlier drawing with this
+    shopper's CSRF token and cart badge put in, or drawn by `draw(**context)` now (and remembered).
+
+    Remembered pages are drawn with placeholders for the shopper's parts: the CSRF token (the `csrf_token`
+    template function is given one) and the cart badge. A drawing that holds the shopper's real token
+    anyway is served but not kept, so one shopper's token can never reach another.
+    """
+    if state.etag is not None and request.if_none_match.contains(state.etag):
+        return with_etag(current_app.response_class(status=304), state.etag)
+    if state.shared is None or current_app.debug:  # debug: templates are edited while serving
+        return with_etag(draw(), state.etag)
+    pages = _remembered()["pages"]
+    html = pages.get(state.shared)
+    if html is None:
+        drawn = draw(csrf_token=lambda: CSRF_PLACEHOLDER, cart_badge=BADGE_PLACEHOLDER)
+        html = drawn.get_data(as_text=True)
+        if drawn.status_code == 200 and generate_csrf() not in html:
+            if len(pages) >= MAX_PAGES:
+                del pages[next(iter(pages))]  # the oldest first
+            pages[state.shared] = html
+    if BADGE_PLACEHOLDER in html:
+        html = html.replace(BADGE_PLACEHOLDER, render_template("cart/_cart_badge.html"))
+    response = current_app.response_class(html.replace(CSRF_PLACEHOLDER, generate_csrf()), mimetype="text/html")
+    return with_etag(response, state.etag)
 
 
 def with_etag(response: Response, etag: str | None) -> Response:

@@ -5,6 +5,8 @@ else the page draws: the shopper's cart count, language and CSRF token, the addr
 asked for, and a flashed message waiting to be shown.
 """
 
+import re
+
 import pytest
 
 from tests.support.helpers import Shopper, forget_per_request_state, make_product, make_variants
@@ -83,3 +85,24 @@ def test_a_waiting_message_is_shown_not_skipped(client, shop):
     again = revisit(client, "/", first)
     assert again.status_code == 200
     assert "Pesanan tersimpan." in again.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_remembered_page_carries_each_shoppers_own_token_and_cart(app, shop, url):
+    """Pages are drawn once and remembered; the CSRF token and the cart badge are put in per shopper."""
+    first, second = app.test_client(), app.test_client()
+    Shopper(second).add(shop.id, quantity=2, htmx=True)
+    pages = {}
+    for browser in (first, second, first, second):  # the second view of each is the remembered page
+        page = visit(browser, url).get_data(as_text=True)
+        tokens = set(re.findall(r'name="csrf_token" value="([^"]+)"', page))
+        tokens |= set(re.findall(r'"X-CSRFToken": "([^"]+)"', page))
+        assert len(tokens) == 1 and "<csrf-token>" not in page and "<cart-badge>" not in page
+        pages[browser] = (tokens.pop(), page)
+    (first_token, first_page), (second_token, second_page) = pages[first], pages[second]
+    assert "cart-badge--empty" in first_page
+    assert "cart-badge--empty" not in second_page and ">2</span>" in second_page
+    # Each token is the shopper's own: it works in their session, and not in the other's.
+    assert first.post("/language", data={"csrf_token": first_token, "lang": "en"}).status_code == 303
+    assert second.post("/language", data={"csrf_token": second_token, "lang": "en"}).status_code == 303
+    assert second.post("/language", data={"csrf_token": first_token, "lang": "en"}).status_code == 400

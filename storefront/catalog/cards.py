@@ -19,16 +19,12 @@ from flask import current_app
 from flask_babel import get_locale
 from markupsafe import Markup
 
+from ..conditional import CSRF_PLACEHOLDER  # the add form's token is per session: kept out
 from .blueprint import bp
 from .listing import CardProduct
 
-# The add form's CSRF token is per session: cards are stored with this in its place. It cannot occur in a
-# rendered card otherwise, since every text from the database is escaped ("<" becomes "&lt;").
-CSRF_PLACEHOLDER = Markup("<csrf-token>")
 # ~1.5 KB per card: 500 products in two languages, with and without the first card's eager image, fit.
 MAX_CARDS = 4096
-
-_cards: dict[tuple[object, ...], Markup] = {}
 
 
 def stock_state(units: int) -> object:
@@ -64,13 +60,15 @@ def product_cards(
     upload) changes it; None (changed too recently to tell) means every card is rendered and none kept.
     """
     language = str(get_locale())
+    # Kept with the app (tests build several apps, with other folders and settings, in one process).
+    cards: dict[tuple[object, ...], Markup] = current_app.extensions.setdefault("storefront.cards", {})
     for index, product in enumerate(products):
         key = (language, pictures, *card_key(product, index == 0))
-        html = _cards.get(key) if pictures is not None else None
+        html = cards.get(key) if pictures is not None else None
         if html is None:
             html = Markup(render(product, index == 0, CSRF_PLACEHOLDER))
             if pictures is not None and not current_app.debug:  # debug: templates are edited while serving
-                if len(_cards) >= MAX_CARDS:
-                    del _cards[next(iter(_cards))]  # the oldest first
-                _cards[key] = html
+                if len(cards) >= MAX_CARDS:
+                    del cards[next(iter(cards))]  # the oldest first
+                cards[key] = html
         yield html.replace(CSRF_PLACEHOLDER, csrf) if CSRF_PLACEHOLDER in html else html

@@ -1,6 +1,6 @@
 from flask import current_app, request
 
-from ..conditional import not_modified, page_etag, with_etag
+from ..conditional import PageState, page_state, serve_page
 from ..extensions import limiter
 from ..htmx import render_page_or_fragment
 from ..renditions import folder_stamp, rendition_folder
@@ -30,26 +30,26 @@ def index():
     pagination = search_products(query, category, max(page, 1), current_app.config["PRODUCTS_PER_PAGE"])
     categories = active_categories()
     drawn_from = pictures()
-    etag = None
-    if drawn_from is not None:  # else the pictures changed too recently to tell: always drawn
+    state = PageState(None, None)  # the pictures changed too recently to tell: drawn afresh
+    if drawn_from is not None:
         cards = tuple(card_key(product, n == 0) for n, product in enumerate(pagination.items))
         chips = tuple((c.id, c.slug, c.name) for c in categories)
-        etag = page_etag((drawn_from, pagination.page, pagination.total, cards, chips))
-    unchanged = not_modified(etag)
-    if unchanged is not None:
-        return unchanged
-    response = render_page_or_fragment(
-        "catalog/index.html",
-        "catalog/_results.html",
-        "product-results",
-        pagination=pagination,
-        categories=categories,
-        current_category=next((c for c in categories if c.slug == category), None),
-        query=query,
-        category=category,
-        pictures=drawn_from,
+        state = page_state((drawn_from, pagination.page, pagination.total, cards, chips))
+    return serve_page(
+        state,
+        lambda **drawing: render_page_or_fragment(
+            "catalog/index.html",
+            "catalog/_results.html",
+            "product-results",
+            pagination=pagination,
+            categories=categories,
+            current_category=next((c for c in categories if c.slug == category), None),
+            query=query,
+            category=category,
+            pictures=drawn_from,
+            **drawing,
+        ),
     )
-    return with_etag(response, etag)
 
 
 @bp.get("/products/<slug>")
@@ -59,19 +59,19 @@ def product(slug):
     and add button. htmx asks the same address for the panel alone."""
     product = product_by_slug(slug)
     drawn_from = pictures()
-    etag = page_etag((drawn_from, product_signature(product))) if drawn_from is not None else None
-    unchanged = not_modified(etag)
-    if unchanged is not None:
-        return unchanged
+    state = page_state((drawn_from, product_signature(product))) if drawn_from is not None else PageState(None, None)
     url = public_url("catalog.product", slug=product.slug)
-    response = render_page_or_fragment(
-        "catalog/product.html",
-        "catalog/_variant_panel.html",
-        PANEL_ID,
-        product=product,
-        choice=choose(product, request.args),
-        layout="detail",
-        whatsapp_share_url=product_share_url(product.name, url),
-        whatsapp_chat_url=product_chat_url(product.name, url),
+    return serve_page(
+        state,
+        lambda **drawing: render_page_or_fragment(
+            "catalog/product.html",
+            "catalog/_variant_panel.html",
+            PANEL_ID,
+            product=product,
+            choice=choose(product, request.args),
+            layout="detail",
+            whatsapp_share_url=product_share_url(product.name, url),
+            whatsapp_chat_url=product_chat_url(product.name, url),
+            **drawing,
+        ),
     )
-    return with_etag(response, etag)
