@@ -64,7 +64,7 @@ def deactivate(email: str) -> None:
 
 
 def _by_email(email: str) -> StaffUser:
-    staff = db.session.execute(
+    staff: StaffUser | None = db.session.execute(
         db.select(StaffUser).where(StaffUser.email == normalise_email(email))
     ).scalar_one_or_none()
     if staff is None:
@@ -74,7 +74,7 @@ def _by_email(email: str) -> StaffUser:
 
 def authenticate(email: str | None, password: str | None) -> StaffUser | None:
     """The active account with this e-mail and password, or None. The same work is done either way."""
-    staff = db.session.execute(
+    staff: StaffUser | None = db.session.execute(
         db.select(StaffUser).where(StaffUser.email == normalise_email(email))
     ).scalar_one_or_none()
     password_ok = check_password_hash(staff.password_hash if staff else _DUMMY_HASH, password or "")

@@ -15,4 +15,5 @@ def resolve_attention(order_id: int, staff_id: int) -> str:
             raise NotAllowedNow(_("This order does not need attention."))
         audit.record(staff_id, "resolve_attention", order_id=order_id, detail=order.attention)
         order.attention = None
-    return _("Marked as handled.")
+    done: str = _("Marked as handled.")
+    return done

@@ -21,11 +21,11 @@ MAX_REQUEST_BYTES = MAX_IMAGE_BYTES + 64 * 1024
 
 
 def _login_rate_limit() -> str:
-    return current_app.config["ADMIN_LOGIN_RATE_LIMIT"]
+    return str(current_app.config["ADMIN_LOGIN_RATE_LIMIT"])
 
 
 def _login_account_rate_limit() -> str:
-    return current_app.config["ADMIN_LOGIN_RATE_LIMIT_PER_ACCOUNT"]
+    return str(current_app.config["ADMIN_LOGIN_RATE_LIMIT_PER_ACCOUNT"])
 
 
 def _account_key() -> str:

@@ -39,7 +39,7 @@ class VariantRow:
 
 
 def product_with_variants(product_id: int) -> Product:
-    return db.session.execute(
+    product: Product = db.session.execute(
         db.select(Product)
         .options(
             selectinload(Product.options).selectinload(ProductOption.values),
@@ -47,6 +47,7 @@ def product_with_variants(product_id: int) -> Product:
         )
         .where(Product.id == product_id)
     ).scalar_one()
+    return product
 
 
 def _locked(product_id: int) -> Product:
