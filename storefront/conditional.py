@@ -48,7 +48,7 @@ def _source_files(root: str) -> Iterator[str]:
 
 def _remembered() -> dict[str, Any]:
     """This app's revision and remembered pages (kept with the app: tests build several apps in one process)."""
-    return current_app.extensions.setdefault("storefront.conditional", {"revision": None, "pages": {}})
+    return current_app.extensions.setdefault("storefront.conditional", {"revision": None, "pages": {}, "badges": {}})
 
 
 def code_revision() -> str:
@@ -134,9 +134,20 @@ def serve_page(state: PageState, draw: Callable[..., Response]) -> Response:
                 del pages[next(iter(pages))]  # the oldest first
             pages[state.shared] = html
     if BADGE_PLACEHOLDER in html:
-        html = html.replace(BADGE_PLACEHOLDER, render_template("cart/_cart_badge.html"))
+        html = html.replace(BADGE_PLACEHOLDER, _cart_badge())
     response = current_app.response_class(html.replace(CSRF_PLACEHOLDER, generate_csrf()), mimetype="text/html")
     return with_etag(response, state.etag)
+
+
+def _cart_badge() -> str:
+    """The header's cart badge for this shopper: it shows only the count, in the page's language."""
+    key = (select_locale(), cart_count(session))
+    badges = _remembered()["badges"]
+    if key not in badges:
+        if len(badges) >= MAX_PAGES:  # counts are small numbers; this only bounds the odd cart
+            badges.clear()
+        badges[key] = render_template("cart/_cart_badge.html")
+    return badges[key]
 
 
 def with_etag(response: Response, etag: str | None) -> Response:
