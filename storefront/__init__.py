@@ -139,7 +139,8 @@ def register_blueprints(app: Flask) -> None:
     from .i18n import bp as i18n_bp
     from .mail import init_mail
     from .orders import lookup_views  # noqa: F401  (its routes join the orders blueprint)
-    from .orders.views import bp as orders_bp
+    from .orders import views as order_page_views  # noqa: F401  (the same)
+    from .orders.blueprint import bp as orders_bp
     from .payments import views as payment_views  # noqa: F401  (its routes join the payments blueprint)
     from .payments.blueprint import bp as payments_bp
     from .seo import bp as seo_bp

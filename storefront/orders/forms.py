@@ -23,6 +23,6 @@ class OrderLookupForm(Form):
         ],
     )
 
-    def validate_contact(self, field):
+    def validate_contact(self, field: StringField) -> None:
         if not normalise_contact(field.data):
             raise ValidationError(_l("Enter an e-mail address or an Indonesian mobile number, e.g. 0812 3456 7890."))

@@ -7,6 +7,7 @@ branches: one list per bank and channel, built from a few kinds of step.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
@@ -34,10 +35,12 @@ DONE = _l("Keep the receipt. Your order turns to paid by itself a few moments af
 class Channel:
     kind: str
     app: str  # the bank's own product name, never translated
-    steps: tuple  # (template, extra values) pairs
+    steps: tuple[tuple[object, dict[str, object]], ...]  # (template, extra values) pairs
 
 
-def _va(atm_menu, app, app_menu, secret, web, web_menu, web_secret):
+def _va(
+    atm_menu: object, app: str, app_menu: object, secret: object, web: str, web_menu: object, web_secret: object
+) -> tuple[Channel, ...]:
     return (
         Channel(ATM, "", ((CARD, {}), (MENU, {"menu": atm_menu}), (ENTER_VA, {}), (CHECK, {}), (DONE, {}))),
         Channel(
@@ -164,7 +167,7 @@ class GuideChannel:
     steps: list[str]
 
 
-def payment_guide(instructions: dict | None, amount: str) -> list[GuideChannel]:
+def payment_guide(instructions: dict[str, Any] | None, amount: str) -> list[GuideChannel]:
     """The steps for this payment's bank, in the request's language; [] for other methods.
 
     `amount` is already formatted (the `idr` filter), since the shopper must type or check it as shown.

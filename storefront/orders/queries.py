@@ -1,9 +1,10 @@
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask import abort
 from sqlalchemy import and_, bindparam, outerjoin, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, scoped_session, selectinload
 
 from ..extensions import db
 from ..models import Order, PaymentAttempt
@@ -62,14 +63,16 @@ class PolledAttempt:
 
     redirect_url: str | None
     transaction_status: str | None
-    instructions: dict | None
+    instructions: dict[str, Any] | None
     gross_amount_idr: int
     expires_at: datetime
     snap_requested_at: datetime | None
     last_error: str | None
 
 
-def order_status(access_token, session=None):
+def order_status(
+    access_token: str, session: Session | scoped_session[Any] | None = None
+) -> tuple[PolledOrder, PolledAttempt | None]:
     """(order, current attempt or None) for the status fragment, in ONE indexed query; 404 if unknown.
 
     The poll passes no session: it borrows a pooled connection for this one statement and gives it
@@ -106,8 +109,8 @@ def order_status(access_token, session=None):
     return order, attempt
 
 
-def order_for_page(access_token):
-    order = db.session.execute(
+def order_for_page(access_token: str) -> Order:
+    order: Order | None = db.session.execute(
         db.select(Order).options(selectinload(Order.items)).where(Order.access_token == access_token)
     ).scalar_one_or_none()
     if order is None:

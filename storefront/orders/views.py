@@ -1,4 +1,4 @@
-from flask import make_response, render_template, request
+from flask import Response, make_response, render_template, request
 
 from ..extensions import db, limiter
 from ..htmx import STOP_POLLING
@@ -23,18 +23,18 @@ def _status_context(order: Order | PolledOrder, attempt: PolledAttempt | None, *
     }
 
 
-def _window_passed(attempt):
+def _window_passed(attempt: PolledAttempt | None) -> bool:
     return attempt is not None and attempt.expires_at <= utcnow()
 
 
-def _status_etag(order, attempt):
+def _status_etag(order: PolledOrder, attempt: PolledAttempt | None) -> str:
     # The fragment depends only on what bumps status_version, on whether the payment window has
     # passed (then "continue payment" gives way to "pay now"), and on the language it is shown in.
     return f"{order.id}-{order.status_version}-{int(_window_passed(attempt))}-{select_locale()}"
 
 
 @bp.get("/<token>")
-def show(token):
+def show(token: str) -> Response:
     order = order_for_page(token)
     _status, attempt = order_status(token, session=db.session)
     response = make_response(
@@ -53,7 +53,7 @@ def show(token):
 
 @bp.get("/<token>/status")
 @limiter.exempt
-def status(token):
+def status(token: str) -> Response:
     """The 2-second poll: one query; 304 when nothing changed; 286 with the final fragment to stop.
 
     A 200/286 answer also carries the order timeline (an out-of-band swap), built from the same row.
