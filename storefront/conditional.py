@@ -130,13 +130,18 @@ def serve_page(state: PageState, draw: Callable[..., Response]) -> Response:
         drawn = draw(csrf_token=lambda: CSRF_PLACEHOLDER, cart_badge=BADGE_PLACEHOLDER)
         html = drawn.get_data(as_text=True)
         if drawn.status_code == 200 and generate_csrf() not in html:
-            if len(pages) >= MAX_PAGES:
-                del pages[next(iter(pages))]  # the oldest first
-            pages[state.shared] = html
+            remember(pages, state.shared, html, MAX_PAGES)
     if BADGE_PLACEHOLDER in html:
         html = html.replace(BADGE_PLACEHOLDER, _cart_badge())
     response = current_app.response_class(html.replace(CSRF_PLACEHOLDER, generate_csrf()), mimetype="text/html")
     return with_etag(response, state.etag)
+
+
+def remember(store: dict[Any, Any], key: Any, value: Any, limit: int) -> None:
+    """Keep `value` under `key`, forgetting the oldest entry once `store` holds `limit` of them."""
+    if len(store) >= limit:
+        del store[next(iter(store))]
+    store[key] = value
 
 
 def _cart_badge() -> str:
@@ -144,9 +149,7 @@ def _cart_badge() -> str:
     key = (select_locale(), cart_count(session))
     badges = _remembered()["badges"]
     if key not in badges:
-        if len(badges) >= MAX_PAGES:  # counts are small numbers; this only bounds the odd cart
-            badges.clear()
-        badges[key] = render_template("cart/_cart_badge.html")
+        remember(badges, key, render_template("cart/_cart_badge.html"), MAX_PAGES)
     return badges[key]
 
 

@@ -16,10 +16,10 @@ each worker reads anyway, sharing the cache would save only the first render of 
 from collections.abc import Callable, Iterable, Sequence
 
 from flask import current_app
-from flask_babel import get_locale
 from markupsafe import Markup
 
-from ..conditional import CSRF_PLACEHOLDER  # the add form's token is per session: kept out
+from ..conditional import CSRF_PLACEHOLDER, remember  # the add form's token is per session: kept out
+from ..i18n import select_locale
 from .blueprint import bp
 from .listing import CardProduct
 
@@ -59,7 +59,7 @@ def product_cards(
     `pictures` is the state of the renditions on disk (catalog.views.pictures): writing one (a backfill, an
     upload) changes it; None (changed too recently to tell) means every card is rendered and none kept.
     """
-    language = str(get_locale())
+    language = select_locale()
     # Kept with the app (tests build several apps, with other folders and settings, in one process).
     cards: dict[tuple[object, ...], Markup] = current_app.extensions.setdefault("storefront.cards", {})
     for index, product in enumerate(products):
@@ -68,7 +68,5 @@ def product_cards(
         if html is None:
             html = Markup(render(product, index == 0, CSRF_PLACEHOLDER))
             if pictures is not None and not current_app.debug:  # debug: templates are edited while serving
-                if len(cards) >= MAX_CARDS:
-                    del cards[next(iter(cards))]  # the oldest first
-                cards[key] = html
+                remember(cards, key, html, MAX_CARDS)
         yield html.replace(CSRF_PLACEHOLDER, csrf) if CSRF_PLACEHOLDER in html else html
