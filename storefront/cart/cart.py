@@ -5,8 +5,10 @@ worst name variants and quantities, never prices. Carts saved before variants ex
 product; they are read as the product's implicit variant and rewritten in the new form.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flask.sessions import SessionMixin as Session
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
@@ -25,18 +27,18 @@ LEGACY_SESSION_KEY = "cart"
 VOUCHER_SESSION_KEY = "voucher"
 
 
-def _read(session, key):
+def _read(session: Session, key: str) -> dict[int, int]:
     """{id: quantity} under `key`, ignoring anything malformed a cookie might carry."""
     raw = session.get(key)
-    items = {}
+    items: dict[int, int] = {}
     if isinstance(raw, dict):
-        for key, value in raw.items():
-            if str(key).isdigit() and isinstance(value, int) and not isinstance(value, bool) and value > 0:
-                items[int(key)] = value
+        for item_id, value in raw.items():
+            if str(item_id).isdigit() and isinstance(value, int) and not isinstance(value, bool) and value > 0:
+                items[int(item_id)] = value
     return items
 
 
-def get_items(session):
+def get_items(session: Session) -> dict[int, int]:
     """{variant_id: quantity}. A cart from before variants is moved to the implicit variants once."""
     items = _read(session, SESSION_KEY)
     legacy = _read(session, LEGACY_SESSION_KEY)
@@ -48,7 +50,7 @@ def get_items(session):
     return items
 
 
-def _implicit_variants(product_quantities):
+def _implicit_variants(product_quantities: dict[int, int]) -> dict[int, int]:
     """{implicit variant id: quantity} for {product_id: quantity}; products since deleted drop out."""
     rows = db.session.execute(
         db.select(Variant.id, Variant.product_id).where(
@@ -58,50 +60,50 @@ def _implicit_variants(product_quantities):
     return {variant_id: product_quantities[product_id] for variant_id, product_id in rows}
 
 
-def _save(session, items):
+def _save(session: Session, items: dict[int, int]) -> None:
     session[SESSION_KEY] = {str(vid): qty for vid, qty in items.items()}
 
 
-def cart_count(session):
+def cart_count(session: Session) -> int:
     return sum(_read(session, SESSION_KEY).values()) + sum(_read(session, LEGACY_SESSION_KEY).values())
 
 
-def set_quantity(session, variant_id, quantity):
+def set_quantity(session: Session, variant_id: int, quantity: int) -> None:
     items = get_items(session)
     items[variant_id] = quantity
     _save(session, items)
 
 
-def remove(session, variant_id):
+def remove(session: Session, variant_id: int) -> None:
     items = get_items(session)
     items.pop(variant_id, None)
     _save(session, items)
 
 
-def clear(session):
+def clear(session: Session) -> None:
     session.pop(SESSION_KEY, None)
     session.pop(LEGACY_SESSION_KEY, None)
     session.pop(VOUCHER_SESSION_KEY, None)
 
 
-def voucher_code(session) -> str | None:
+def voucher_code(session: Session) -> str | None:
     code = session.get(VOUCHER_SESSION_KEY)
     return code if isinstance(code, str) and code else None
 
 
-def set_voucher(session, code: str) -> None:
+def set_voucher(session: Session, code: str) -> None:
     session[VOUCHER_SESSION_KEY] = code
 
 
-def remove_voucher(session) -> None:
+def remove_voucher(session: Session) -> None:
     session.pop(VOUCHER_SESSION_KEY, None)
 
 
-def max_quantity_for(variant):
+def max_quantity_for(variant: Variant) -> int:
     return min(variant.stock, MAX_QUANTITY)
 
 
-def parse_quantity(raw, variant, already_in_cart=0):
+def parse_quantity(raw: str | None, variant: Variant, already_in_cart: int = 0) -> tuple[int | None, str | None]:
     """Return (quantity, None) or (None, error message). The total must stay within 1..min(stock, 99)."""
     text = (raw or "").strip()
     limit = max_quantity_for(variant)
@@ -133,13 +135,13 @@ class CartLine:
         return self.variant.product
 
     @property
-    def line_total_idr(self):
+    def line_total_idr(self) -> int:
         return self.variant.price * self.quantity
 
 
 @dataclass
 class CartView:
-    lines: list
+    lines: list[CartLine]
     subtotal_idr: int
     shipping_idr: int
     total_idr: int
@@ -159,15 +161,15 @@ class CartView:
         return self.subtotal_idr + shipping_idr - (discount.total_idr if discount else 0)
 
     @property
-    def is_empty(self):
+    def is_empty(self) -> bool:
         return not self.lines
 
     @property
-    def has_problems(self):
+    def has_problems(self) -> bool:
         return any(line.problem for line in self.lines)
 
     @property
-    def count(self):
+    def count(self) -> int:
         return sum(line.quantity for line in self.lines)
 
     @property
@@ -186,25 +188,26 @@ class CartView:
         return fingerprint(lines, totals_for(line_totals, shipping_idr, discount.total_idr if discount else 0))
 
 
-def voucher_lines(lines) -> list[Line]:
+def voucher_lines(lines: Iterable[CartLine]) -> list[Line]:
     """Cart or order lines as the voucher rules see them: a total and the product's category."""
     return [Line(line.line_total_idr, line.variant.product.category_id) for line in lines]
 
 
-def line_problem(variant, quantity):
+def line_problem(variant: Variant, quantity: int) -> str | None:
+    problem: str | None = None
     if not variant.on_sale:
-        return _("This product is no longer available. Please remove it.")
-    if variant.stock < 1:
-        return _("Sold out. Please remove it to continue.")
-    if quantity > variant.stock:
-        return _("Only %(stock)d left. Please lower the quantity.", stock=variant.stock)
-    return None
+        problem = _("This product is no longer available. Please remove it.")
+    elif variant.stock < 1:
+        problem = _("Sold out. Please remove it to continue.")
+    elif quantity > variant.stock:
+        problem = _("Only %(stock)d left. Please lower the quantity.", stock=variant.stock)
+    return problem
 
 
-def load_cart(session):
+def load_cart(session: Session) -> CartView:
     """The cart with current variants and their products, in one query. Lines of deleted ones are dropped."""
     items = get_items(session)
-    variants = {}
+    variants: dict[int, Variant] = {}
     if items:
         rows = db.session.execute(
             db.select(Variant).options(joinedload(Variant.product)).where(Variant.id.in_(items.keys()))
@@ -221,7 +224,7 @@ def load_cart(session):
         voucher, outcome = evaluate(code, voucher_lines(lines), 0)
         if isinstance(outcome, Refusal):
             cart.voucher_problem = refusal_message(outcome, terms_of(voucher) if voucher else None)
-        else:
+        elif voucher is not None:  # always, with a discount
             cart.voucher_terms = terms_of(voucher)
             cart.total_idr -= outcome.total_idr
     return cart

@@ -1,11 +1,7 @@
 """Which orders this browser placed. The order URL's token is the capability; the session list only
 lets the Midtrans finish redirect (which carries a guessable order_id) lead back to the right page."""
 
-from collections.abc import MutableMapping
-from typing import Any
-
-# The Flask session (or any mapping like it): what this module keeps in it is a list of order tokens.
-Session = MutableMapping[str, Any]
+from flask.sessions import SessionMixin as Session
 
 SESSION_KEY = "orders"
 REMEMBERED = 10
