@@ -132,7 +132,8 @@ def register_blueprints(app: Flask) -> None:
     )
     from .admin.blueprint import bp as admin_bp
     from .admin.images import media_bp
-    from .cart.views import bp as cart_bp
+    from .cart import views as cart_views  # noqa: F401  (its routes join the cart blueprint)
+    from .cart.blueprint import bp as cart_bp
     from .catalog.views import bp as catalog_bp
     from .checkout.views import bp as checkout_bp
     from .health import bp as health_bp

@@ -103,24 +103,26 @@ def max_quantity_for(variant: Variant) -> int:
     return min(variant.stock, MAX_QUANTITY)
 
 
-def parse_quantity(raw: str | None, variant: Variant, already_in_cart: int = 0) -> tuple[int | None, str | None]:
-    """Return (quantity, None) or (None, error message). The total must stay within 1..min(stock, 99)."""
+class QuantityRefused(ValueError):
+    """A quantity the cart cannot take; the message is shown beside the quantity field."""
+
+
+def parse_quantity(raw: str | None, variant: Variant, already_in_cart: int = 0) -> int:
+    """The quantity typed, if the total stays within 1..min(stock, 99); else QuantityRefused saying why."""
     text = (raw or "").strip()
     limit = max_quantity_for(variant)
     if limit < 1:
-        return None, _("Sorry, this product is sold out.")
+        raise QuantityRefused(_("Sorry, this product is sold out."))
     quantity = whole_number(text, 10**6)  # far above any limit, so "too many" is still told as such
     if quantity is None or quantity < 1:
-        return None, _("Enter a whole number from 1 to %(max)d.", max=limit)
+        raise QuantityRefused(_("Enter a whole number from 1 to %(max)d.", max=limit))
     if quantity + already_in_cart > limit:
         if already_in_cart:
-            return None, _(
-                "You already have %(have)d in your cart; at most %(max)d in total.",
-                have=already_in_cart,
-                max=limit,
+            raise QuantityRefused(
+                _("You already have %(have)d in your cart; at most %(max)d in total.", have=already_in_cart, max=limit)
             )
-        return None, _("Enter a whole number from 1 to %(max)d.", max=limit)
-    return quantity, None
+        raise QuantityRefused(_("Enter a whole number from 1 to %(max)d.", max=limit))
+    return quantity
 
 
 @dataclass

@@ -1,4 +1,5 @@
-from flask import flash, make_response, redirect, render_template, request, session, url_for
+from flask import Response, flash, make_response, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -13,6 +14,7 @@ from ..vouchers.rules import MAX_CODE_LENGTH, Refusal, normalise_code, refusal_m
 from ..vouchers.usage import evaluate, terms_of
 from .blueprint import bp
 from .cart import (
+    QuantityRefused,
     get_items,
     load_cart,
     parse_quantity,
@@ -31,16 +33,16 @@ _VARIANT_BY_ID = select(Variant).options(joinedload(Variant.product)).where(Vari
 _PRODUCT_BY_ID = select(Product).options(selectinload(Product.variants)).where(Product.id == bindparam("id"))
 
 
-def _find_variant(raw_id):
+def _find_variant(raw_id: str | None) -> Variant | None:
     """The variant on sale with this id, with its product (one query), or None."""
     variant_id = whole_number(raw_id, _MAX_ID)
     if variant_id is None:
         return None
-    variant = db.session.execute(_VARIANT_BY_ID, {"id": variant_id}).scalar_one_or_none()
+    variant: Variant | None = db.session.execute(_VARIANT_BY_ID, {"id": variant_id}).scalar_one_or_none()
     return variant if variant is not None and variant.on_sale else None
 
 
-def _chosen(form):
+def _chosen(form: CartLineForm) -> tuple[Product | None, Variant | None]:
     """(product, variant) an add form names: a variant, or (older pages) a product with a single variant.
     The product alone when it needs a choice; (None, None) when nothing on sale is named."""
     if form.variant_id.data:
@@ -49,27 +51,27 @@ def _chosen(form):
     product_id = whole_number(form.product_id.data, _MAX_ID)
     if product_id is None:
         return None, None
-    product = db.session.execute(_PRODUCT_BY_ID, {"id": product_id}).scalar_one_or_none()
+    product: Product | None = db.session.execute(_PRODUCT_BY_ID, {"id": product_id}).scalar_one_or_none()
     if product is None or not product.active:
         return None, None
     return product, product.sole_variant
 
 
-def _with_badge(html, status=200):
+def _with_badge(html: str, status: int = 200) -> Response:
     """Append the header badge as an out-of-band swap so htmx updates it in place."""
     badge = render_template("cart/_cart_badge.html", oob=True)
     return make_response(html + badge, status)
 
 
 @bp.get("/")
-def show():
+def show() -> str:
     return render_template("cart/cart.html", cart=load_cart(session), line_errors={}, entered={})
 
 
 @bp.post("/add")
 @limiter.limit(configured_limit("RATELIMIT_CART"), key_func=per_session_key)
 @limiter.limit(configured_limit("RATELIMIT_CART_PER_IP"))
-def add():
+def add() -> ResponseReturnValue:
     form = CartLineForm()
     layout = "grid" if form.layout.data == "grid" else "detail"
     product, variant = _chosen(form)
@@ -80,9 +82,10 @@ def add():
     if variant is None:
         return _add_failed(product, None, layout, form.quantity.data, _("Please choose a variant first."))
     in_cart = get_items(session).get(variant.id, 0)
-    quantity, error = parse_quantity(form.quantity.data, variant, in_cart)
-    if error:
-        return _add_failed(product, variant, layout, form.quantity.data, error)
+    try:
+        quantity = parse_quantity(form.quantity.data, variant, in_cart)
+    except QuantityRefused as refused:
+        return _add_failed(product, variant, layout, form.quantity.data, str(refused))
     set_quantity(session, variant.id, in_cart + quantity)
     message = _("%(name)s added to your cart.", name=variant.name)
     if is_htmx():
@@ -94,7 +97,9 @@ def add():
     return redirect(safe_next(request.form.get("next"), url_for("cart.show")), code=303)
 
 
-def _add_failed(product, variant, layout, entered, error):
+def _add_failed(
+    product: Product | None, variant: Variant | None, layout: str, entered: str | None, error: str
+) -> ResponseReturnValue:
     """Answer 422 with the message next to the add control; the cart is left as it was."""
     if product is None:
         if is_htmx():
@@ -117,7 +122,7 @@ def _add_failed(product, variant, layout, entered, error):
 @bp.post("/update")
 @limiter.limit(configured_limit("RATELIMIT_CART"), key_func=per_session_key)
 @limiter.limit(configured_limit("RATELIMIT_CART_PER_IP"))
-def update():
+def update() -> ResponseReturnValue:
     form = CartLineForm()
     variant = _find_variant(form.variant_id.data)
     items = get_items(session)
@@ -127,9 +132,10 @@ def update():
     elif variant is None or variant.id not in items:
         error = _("This product is not available.")
     else:
-        quantity, error = parse_quantity(form.quantity.data, variant)
-        if not error:
-            set_quantity(session, variant.id, quantity)
+        try:
+            set_quantity(session, variant.id, parse_quantity(form.quantity.data, variant))
+        except QuantityRefused as refused:
+            error = str(refused)
     if error:
         line_id = variant.id if variant is not None else None
         return _render_cart(status=422, line_errors={line_id: error}, entered={line_id: form.quantity.data})
@@ -142,7 +148,7 @@ def update():
 @bp.post("/remove")
 @limiter.limit(configured_limit("RATELIMIT_CART"), key_func=per_session_key)
 @limiter.limit(configured_limit("RATELIMIT_CART_PER_IP"))
-def remove_line():
+def remove_line() -> ResponseReturnValue:
     form = RemoveLineForm()
     variant_id = whole_number(form.variant_id.data, _MAX_ID)
     if form.validate_on_submit() and variant_id is not None:
@@ -155,7 +161,7 @@ def remove_line():
 @bp.post("/voucher")
 @limiter.limit(configured_limit("RATELIMIT_CART"), key_func=per_session_key)
 @limiter.limit(configured_limit("RATELIMIT_CART_PER_IP"))
-def apply_voucher():
+def apply_voucher() -> ResponseReturnValue:
     """Apply a code, or say beside the field exactly why not (the code typed stays in the field)."""
     form = VoucherCodeForm()
     typed = (form.code.data or "")[:100]
@@ -181,7 +187,7 @@ def apply_voucher():
 @bp.post("/voucher/remove")
 @limiter.limit(configured_limit("RATELIMIT_CART"), key_func=per_session_key)
 @limiter.limit(configured_limit("RATELIMIT_CART_PER_IP"))
-def drop_voucher():
+def drop_voucher() -> ResponseReturnValue:
     if RemoveVoucherForm().validate_on_submit():
         remove_voucher(session)
     if is_htmx():
@@ -189,7 +195,13 @@ def drop_voucher():
     return redirect(url_for("cart.show"), code=303)
 
 
-def _render_cart(status=200, line_errors=None, entered=None, voucher_error=None, voucher_typed=None):
+def _render_cart(
+    status: int = 200,
+    line_errors: dict[int | None, str] | None = None,
+    entered: dict[int | None, str | None] | None = None,
+    voucher_error: str | None = None,
+    voucher_typed: str | None = None,
+) -> Response:
     context = {
         "cart": load_cart(session),
         "line_errors": line_errors or {},
