@@ -48,7 +48,10 @@ def _source_files(root: str) -> Iterator[str]:
 
 def _remembered() -> dict[str, Any]:
     """This app's revision and remembered pages (kept with the app: tests build several apps in one process)."""
-    return current_app.extensions.setdefault("storefront.conditional", {"revision": None, "pages": {}, "badges": {}})
+    state: dict[str, Any] = current_app.extensions.setdefault(
+        "storefront.conditional", {"revision": None, "pages": {}, "badges": {}}
+    )
+    return state
 
 
 def code_revision() -> str:
@@ -56,7 +59,8 @@ def code_revision() -> str:
     remembered = _remembered()
     if remembered["revision"] is None:
         remembered["revision"] = _revision()
-    return remembered["revision"]
+    revision: str = remembered["revision"]
+    return revision
 
 
 def _revision() -> str:
@@ -150,7 +154,8 @@ def _cart_badge() -> str:
     badges = _remembered()["badges"]
     if key not in badges:
         remember(badges, key, render_template("cart/_cart_badge.html"), MAX_PAGES)
-    return badges[key]
+    badge: str = badges[key]
+    return badge
 
 
 def with_etag(response: Response, etag: str | None) -> Response:

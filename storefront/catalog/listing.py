@@ -10,6 +10,9 @@ rules, over the variants on sale.
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from math import ceil
+from typing import Any
+
+from sqlalchemy import Row
 
 from ..products import variant_name
 
@@ -54,7 +57,7 @@ class CardProduct:
         return min(prices), max(prices)
 
 
-def card_products(product_rows: Sequence, variant_rows: Sequence) -> list[CardProduct]:
+def card_products(product_rows: Sequence[Row[Any]], variant_rows: Sequence[Row[Any]]) -> list[CardProduct]:
     """Cards from (id, slug, name, image, price_idr) rows and (product_id, id, label, price_idr, stock) rows
     of the variants on sale, already in the product's order."""
     names = {row.id: row.name for row in product_rows}
