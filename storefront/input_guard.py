@@ -13,7 +13,7 @@ NUL = "\x00"
 _FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 
-def _has_nul(values: MultiDict) -> bool:
+def _has_nul(values: MultiDict[str, str]) -> bool:
     return any(NUL in key or NUL in value for key, value in values.items(multi=True))
 
 

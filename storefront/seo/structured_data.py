@@ -9,7 +9,7 @@ IN_STOCK = "https://schema.org/InStock"
 OUT_OF_STOCK = "https://schema.org/OutOfStock"
 
 
-def product_json_ld(product: Any, url: str, image_url: str | None, store_name: str) -> dict:
+def product_json_ld(product: Any, url: str, image_url: str | None, store_name: str) -> dict[str, object]:
     data = {
         "@context": "https://schema.org",
         "@type": "Product",
@@ -26,7 +26,7 @@ def product_json_ld(product: Any, url: str, image_url: str | None, store_name: s
     return data
 
 
-def _offer(product: Any, url: str, store_name: str) -> dict:
+def _offer(product: Any, url: str, store_name: str) -> dict[str, object]:
     low, high = product.price_range
     offer: dict[str, Any] = {
         "@type": "Offer",
@@ -45,7 +45,7 @@ def _offer(product: Any, url: str, store_name: str) -> dict:
     return offer
 
 
-def json_ld_script(data: dict) -> Markup:
+def json_ld_script(data: dict[str, object]) -> Markup:
     """A <script type="application/ld+json"> whose text cannot end the element early."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     # "</script>" inside a string would close the element: escape < > & as JSON unicode escapes.
