@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, render_template, request, session
+from flask import current_app, get_flashed_messages, render_template, request, session
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from werkzeug.wrappers import Response
@@ -93,7 +93,8 @@ class PageState:
 
 def page_state(data: Any) -> PageState:
     """The state of the page the current request would get, given the page's `data` (plain values)."""
-    if "_flashes" in session:
+    # Taken from the session for this request now, they are still there when the page is drawn.
+    if get_flashed_messages():
         return PageState(None, None)
     shared = _digest(
         (
