@@ -42,7 +42,8 @@ def ship(order_id: int, carrier: str, tracking_number: str, staff_id: int | None
         order.bump_status_version()
         record(f"{carrier} {tracking_number}".strip())
         order_shipped.send(the_app(), order_id=order_id)  # its e-mail is queued in this transaction
-    return _("Marked as shipped.")
+    done: str = _("Marked as shipped.")
+    return done
 
 
 def mark_returned(order_id: int, record: Recorder) -> str:
@@ -52,7 +53,8 @@ def mark_returned(order_id: int, record: Recorder) -> str:
         shipment = _move_parcel(order_id, F.RETURNED, _("Only a shipped or delivered order can be marked as returned."))
         shipment.returned_at = utcnow()
         record(shipment.tracking_number)
-    return _("Marked as returned.")
+    done: str = _("Marked as returned.")
+    return done
 
 
 def mark_delivered(order_id: int, record: Recorder) -> str:
@@ -61,7 +63,8 @@ def mark_delivered(order_id: int, record: Recorder) -> str:
         shipment.delivered_at = utcnow()
         record(shipment.tracking_number)
         order_delivered.send(the_app(), order_id=order_id)
-    return _("Marked as delivered.")
+    done: str = _("Marked as delivered.")
+    return done
 
 
 def _move_parcel(order_id: int, target: FulfilmentStatus, refusal: str) -> Shipment:

@@ -213,6 +213,7 @@ def order_item(variant: Variant, quantity: int) -> OrderItem:
 
 
 def no_weight_message() -> str:
-    return _(
+    message: str = _(
         "Some products in your cart have no shipping weight yet, so shipping cannot be priced. Please contact the shop."
     )
+    return message

@@ -51,7 +51,10 @@ def _offer_shipping(form: CheckoutForm, cart: CartView) -> str | None:
     )
     form.offer(quotes)
     if not quotes:
-        return _("No courier service delivers to this district yet. Please choose another address or contact the shop.")
+        problem: str = _(
+            "No courier service delivers to this district yet. Please choose another address or contact the shop."
+        )
+        return problem
     return None
 
 
