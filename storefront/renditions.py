@@ -79,11 +79,15 @@ def widths_for(source_width: int) -> list[int]:
 def make_renditions(data: bytes, folder: str) -> str:
     """Write every rendition of `data` into `folder` (once: an image already done is skipped); returns the key."""
     key = source_key(data)
-    if glob.glob(os.path.join(glob.escape(folder), f"{key}-*.png")):
+    opened = _open(data)
+    widths = widths_for(opened.width)
+    # Widths are written smallest first, each PNG last: the largest width's PNG says the set is complete
+    # (a set cut short by a crash is finished by the next run).
+    if os.path.exists(os.path.join(folder, f"{key}-{widths[-1]}.png")):
         return key
     os.makedirs(folder, exist_ok=True)
-    image = _flatten(_open(data))
-    for width in widths_for(image.width):
+    image = _flatten(opened)
+    for width in widths:
         height = round(image.height * width / image.width)
         resized = image if width == image.width else image.resize((width, height), Image.Resampling.LANCZOS)
         # PNG last: its presence says the set is complete (checked above).
@@ -99,14 +103,12 @@ def make_renditions(data: bytes, folder: str) -> str:
     return key
 
 
-# Renditions never change once written (their names carry the source's hash): what was found on disk
-# is remembered for the life of the process. Absence is remembered with the folder's modification time,
-# which writing a rendition changes (a backfill or an upload), so a backfill shows at once; without it every
-# card of an image with no renditions listed the whole folder (a quarter of the catalog page, issue #20).
-_found: dict[tuple[str, str, str], list[Rendition]] = {}
-_absent: dict[tuple[str, str, str], int] = {}
+# What was found on disk for an image, remembered with the folder's modification time: writing a rendition
+# changes it (a backfill, an upload), so the next look sees the new files. Without it every card listed the
+# whole folder (a quarter of the catalog page, issue #20).
+_seen: dict[tuple[str, str, str], tuple[int, list[Rendition]]] = {}
 # File system timestamps are coarse (a clock tick): a folder changed this recently might change again
-# without its time moving, so an absence seen in it is not remembered.
+# without its time moving (a backfill half done), so what is seen in it is not remembered.
 _SETTLED_NS = 1_000_000_000
 
 
@@ -126,21 +128,17 @@ def folder_stamp(folder: str) -> int | None:
 
 def existing_renditions(folder: str, key: str, ext: str) -> list[Rendition]:
     """The renditions of `key` in format `ext` that are on disk, smallest first."""
-    cached = _found.get((folder, key, ext))
-    if cached is not None:
-        return cached
     stamp = folder_stamp(folder)
-    if stamp is not None and _absent.get((folder, key, ext)) == stamp:
-        return []
+    seen = _seen.get((folder, key, ext))
+    if seen is not None and seen[0] == stamp:
+        return seen[1]
     found = []
     for path in glob.glob(os.path.join(glob.escape(folder), f"{key}-*.{ext}")):
         with Image.open(path) as image:  # reads the header only
             found.append(Rendition(image.width, image.height, ext, os.path.basename(path)))
     found.sort(key=lambda r: r.width)
-    if found:
-        _found[(folder, key, ext)] = found
-    elif stamp is not None:
-        _absent[(folder, key, ext)] = stamp
+    if stamp is not None:
+        _seen[(folder, key, ext)] = (stamp, found)
     return found
 
 
