@@ -76,18 +76,27 @@ def widths_for(source_width: int) -> list[int]:
     return [w for w in WIDTHS if w <= source_width] or [source_width]
 
 
+def _largest_width(data: bytes) -> int | None:
+    """The largest width `make_renditions` writes for `data` (None: not an image it can read)."""
+    if is_svg(data):
+        return max(WIDTHS)  # drawn at that width
+    try:
+        with Image.open(io.BytesIO(data)) as image:  # the header only
+            return widths_for(image.width)[-1]
+    except OSError:
+        return None
+
+
 def make_renditions(data: bytes, folder: str) -> str:
     """Write every rendition of `data` into `folder` (once: an image already done is skipped); returns the key."""
     key = source_key(data)
-    opened = _open(data)
-    widths = widths_for(opened.width)
     # Widths are written smallest first, each PNG last: the largest width's PNG says the set is complete
-    # (a set cut short by a crash is finished by the next run).
-    if os.path.exists(os.path.join(folder, f"{key}-{widths[-1]}.png")):
+    # (a set cut short by a crash is finished by the next run). Only the image's header is read for it.
+    if os.path.exists(os.path.join(folder, f"{key}-{_largest_width(data)}.png")):
         return key
     os.makedirs(folder, exist_ok=True)
-    image = _flatten(opened)
-    for width in widths:
+    image = _flatten(_open(data))
+    for width in widths_for(image.width):
         height = round(image.height * width / image.width)
         resized = image if width == image.width else image.resize((width, height), Image.Resampling.LANCZOS)
         # PNG last: its presence says the set is complete (checked above).
