@@ -134,7 +134,8 @@ def register_blueprints(app: Flask) -> None:
     from .admin.images import media_bp
     from .cart import views as cart_views  # noqa: F401  (its routes join the cart blueprint)
     from .cart.blueprint import bp as cart_bp
-    from .catalog.views import bp as catalog_bp
+    from .catalog import views as catalog_views  # noqa: F401  (its routes join the catalog blueprint)
+    from .catalog.blueprint import bp as catalog_bp
     from .checkout import views as checkout_views  # noqa: F401  (its routes join the checkout blueprint)
     from .checkout.blueprint import bp as checkout_bp
     from .health import bp as health_bp

@@ -99,7 +99,7 @@ def status_totals(
 
 
 def order_for_admin(reference: str | None) -> Order:
-    order = db.session.execute(
+    order: Order | None = db.session.execute(
         db.select(Order)
         .options(
             selectinload(Order.items),

@@ -60,10 +60,13 @@ class VariantChoice:
         """Why nothing can be added yet, shown above the add button."""
         if self.available is not None or not self.product.needs_choice:
             return None
+        text: str  # gettext's result, which mypy cannot see the type of
         if not self.complete:
             missing = [o.name for o in self.product.options if o.id not in self.chosen]
-            return _("Choose %(options)s.", options=", ".join(missing))
-        return _("This combination is not available. Please choose another.")
+            text = _("Choose %(options)s.", options=", ".join(missing))
+        else:
+            text = _("This combination is not available. Please choose another.")
+        return text
 
 
 def choose(product: Product, args: Mapping[str, str]) -> VariantChoice:

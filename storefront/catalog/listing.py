@@ -10,7 +10,6 @@ rules, over the variants on sale.
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from math import ceil
-from typing import Any
 
 from sqlalchemy import Row
 
@@ -57,7 +56,9 @@ class CardProduct:
         return min(prices), max(prices)
 
 
-def card_products(product_rows: Sequence[Row[Any]], variant_rows: Sequence[Row[Any]]) -> list[CardProduct]:
+def card_products(
+    product_rows: Sequence[Row[int, str, str, str, int]], variant_rows: Sequence[Row[int, int, str, int | None, int]]
+) -> list[CardProduct]:
     """Cards from (id, slug, name, image, price_idr) rows and (product_id, id, label, price_idr, stock) rows
     of the variants on sale, already in the product's order."""
     names = {row.id: row.name for row in product_rows}

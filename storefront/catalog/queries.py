@@ -5,8 +5,11 @@ product page) are built once, here, with bound parameters: building a SQLAlchemy
 cache key each time costs more than SQLite takes to answer it.
 """
 
+from collections.abc import Sequence
+from datetime import datetime
+
 from flask import abort
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from ..extensions import db
@@ -55,22 +58,22 @@ _PRODUCT_BY_SLUG = (
 )
 
 
-def escape_like(text):
+def escape_like(text: str) -> str:
     """Make % and _ in a shopper's search literal characters instead of wildcards."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def active_categories():
+def active_categories() -> Sequence[Row[int, str, str]]:
     """(id, slug, name) rows of every category, in the shop's order."""
     return db.session.connection().execute(_CATEGORIES).all()
 
 
-def _filtered(query, category_slug):
+def _filtered(query: str | None, category_slug: str) -> tuple[Select[int, str, str, str, int], Select[int]]:
     """(products statement, count statement) for a search and/or category, or the prebuilt pair."""
     query = (query or "").strip()[:MAX_SEARCH_LENGTH]
     if not query and not category_slug:
         return _ACTIVE_PRODUCTS, _ACTIVE_COUNT
-    conditions = [ACTIVE]
+    conditions: list[ColumnElement[bool]] = [ACTIVE]
     if category_slug:
         conditions.append(Category.slug == category_slug)
     if query:
@@ -94,7 +97,7 @@ def _filtered(query, category_slug):
     return products, count
 
 
-def search_products(query, category_slug, page, per_page):
+def search_products(query: str | None, category_slug: str, page: int, per_page: int) -> Page:
     """One page of active products matching the search and category, as cards, plus the total count."""
     products, count = _filtered(query, category_slug)
     # Plain rows: on the session's connection (same transaction) they skip the ORM's execution path,
@@ -106,15 +109,15 @@ def search_products(query, category_slug, page, per_page):
     return Page(card_products(rows, variants), page, per_page, total)
 
 
-def product_by_slug(slug):
+def product_by_slug(slug: str) -> Product:
     """The product page's only query: the product with its category (for the breadcrumb) and variants."""
-    product = db.session.execute(_PRODUCT_BY_SLUG, {"slug": slug}).unique().scalar_one_or_none()
+    product: Product | None = db.session.execute(_PRODUCT_BY_SLUG, {"slug": slug}).unique().scalar_one_or_none()
     if product is None:
         abort(404)
     return product
 
 
-def product_signature(product):
+def product_signature(product: Product) -> tuple[object, ...]:
     """Everything the product page shows of `product`, as plain values: its conditional GET's data."""
     category = product.category
     return (
@@ -146,6 +149,6 @@ def product_signature(product):
     )
 
 
-def active_products_for_sitemap():
+def active_products_for_sitemap() -> Sequence[Row[str, datetime]]:
     """(slug, updated_at) of every active product: the sitemap needs nothing else."""
     return db.session.execute(select(Product.slug, Product.updated_at).where(ACTIVE).order_by(*PRODUCT_ORDER)).all()

@@ -1,4 +1,5 @@
 from flask import current_app, request
+from werkzeug.wrappers import Response
 
 from ..conditional import PageState, page_state, serve_page
 from ..extensions import limiter
@@ -15,7 +16,7 @@ from .queries import active_categories, product_by_slug, product_signature, sear
 PANEL_ID = "variant-panel"
 
 
-def pictures():
+def pictures() -> int | None:
     """The state of the image renditions on disk (renditions.folder_stamp): pages show their srcsets."""
     return folder_stamp(rendition_folder(current_app.config["UPLOAD_FOLDER"]))
 
@@ -23,7 +24,7 @@ def pictures():
 # No rate limit on browsing, and @limiter.exempt spares these views the limiter's per-request bookkeeping.
 @bp.get("/")
 @limiter.exempt
-def index():
+def index() -> Response:
     query = request.args.get("q", "")
     category = request.args.get("category", "")
     page = request.args.get("page", 1, type=int)
@@ -54,7 +55,7 @@ def index():
 
 @bp.get("/products/<slug>")
 @limiter.exempt
-def product(slug):
+def product(slug: str) -> Response:
     """The product page; with options chosen (`?option-<id>=<value id>`), the chosen variant's price, stock
     and add button. htmx asks the same address for the panel alone."""
     product = product_by_slug(slug)
