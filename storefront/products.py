@@ -5,7 +5,8 @@ through one implicit variant (no option values, empty label), made together with
 cart line, order line and reservation names a variant and there is one code path for both kinds.
 """
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import (
     BigInteger,
@@ -26,6 +27,40 @@ from .model_base import TimestampMixin
 
 # Between a product's name and its variant's label, everywhere a line is named ("Kopi Gayo — 500 g").
 NAME_SEPARATOR = " — "
+
+
+class OnSale(Protocol):
+    """What the catalog's rules read of a variant on sale: a `Variant`, or the grid's `CardVariant`."""
+
+    @property
+    def price(self) -> int: ...
+    @property
+    def stock(self) -> int: ...
+
+
+OnSaleVariant = TypeVar("OnSaleVariant", bound=OnSale)
+
+
+# The catalog's rules over a product's variants on sale, shared by `Product` and the grid's plain-row cards
+# (catalog/listing.py), so a card and its product page can never disagree.
+def units_on_sale(on_sale: Sequence[OnSale]) -> int:
+    """Units on sale over all of them (the catalog's badge; each variant keeps its own)."""
+    return sum(v.stock for v in on_sale)
+
+
+def choice_needed(on_sale: Sequence[OnSale]) -> bool:
+    """More than one on sale: the shopper must pick one before adding to the cart."""
+    return len(on_sale) > 1
+
+
+def sole_on_sale(on_sale: Sequence[OnSaleVariant]) -> OnSaleVariant | None:
+    """The variant an add button without a choice adds, or None when a choice is needed."""
+    return on_sale[0] if len(on_sale) == 1 else None
+
+
+def price_range_on_sale(on_sale: Sequence[OnSale], product_price_idr: int) -> tuple[int, int]:
+    prices = [v.price for v in on_sale] or [product_price_idr]
+    return min(prices), max(prices)
 
 
 class Category(db.Model):
@@ -77,24 +112,19 @@ class Product(TimestampMixin, db.Model):
 
     @property
     def stock(self) -> int:
-        """Units on sale over all active variants (the catalog's badge; each variant keeps its own)."""
-        return sum(v.stock for v in self.active_variants)
+        return units_on_sale(self.active_variants)
 
     @property
     def needs_choice(self) -> bool:
-        """More than one variant on sale: the shopper must pick one before adding to the cart."""
-        return len(self.active_variants) > 1
+        return choice_needed(self.active_variants)
 
     @property
     def sole_variant(self) -> "Variant | None":
-        """The variant an add button without a choice adds, or None when a choice is needed."""
-        active = self.active_variants
-        return active[0] if len(active) == 1 else None
+        return sole_on_sale(self.active_variants)
 
     @property
     def price_range(self) -> tuple[int, int]:
-        prices = [v.price for v in self.active_variants] or [self.price_idr]
-        return min(prices), max(prices)
+        return price_range_on_sale(self.active_variants, self.price_idr)
 
 
 # Which value of each option a variant is (M + Merah); the implicit variant has none.

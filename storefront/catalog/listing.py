@@ -3,8 +3,8 @@
 The grid reads twelve products and their variants on every catalog view. Loaded as ORM objects (identity
 map, instance state, a selectin loader) that cost more CPU than the two queries themselves; as Core rows
 turned into the small frozen objects below it is a fraction of that. They answer the same questions the
-card template asks of a `Product` (`stock`, `price_range`, `needs_choice`, `sole_variant`) with the same
-rules, over the variants on sale.
+card template asks of a `Product` (`stock`, `price_range`, `needs_choice`, `sole_variant`) through the same
+functions (products.py), over the variants on sale.
 """
 
 from collections.abc import Iterator, Sequence
@@ -13,7 +13,7 @@ from math import ceil
 
 from sqlalchemy import Row
 
-from ..products import variant_name
+from ..products import choice_needed, price_range_on_sale, sole_on_sale, units_on_sale, variant_name
 
 
 @dataclass(frozen=True)
@@ -40,20 +40,19 @@ class CardProduct:
 
     @property
     def stock(self) -> int:
-        return sum(v.stock for v in self.variants)
+        return units_on_sale(self.variants)
 
     @property
     def needs_choice(self) -> bool:
-        return len(self.variants) > 1
+        return choice_needed(self.variants)
 
     @property
     def sole_variant(self) -> CardVariant | None:
-        return self.variants[0] if len(self.variants) == 1 else None
+        return sole_on_sale(self.variants)
 
     @property
     def price_range(self) -> tuple[int, int]:
-        prices = [v.price for v in self.variants] or [self.price_idr]
-        return min(prices), max(prices)
+        return price_range_on_sale(self.variants, self.price_idr)
 
 
 def card_products(
