@@ -25,13 +25,22 @@ from .listing import CardProduct
 
 # ~1.5 KB per card: 500 products in two languages, with and without the first card's eager image, fit.
 MAX_CARDS = 4096
+# Up to this many units the stock badge tells the number ("only 3 left").
+LOW_STOCK = 5
+
+
+@bp.app_template_global()
+def low_stock(units: int) -> bool:
+    """Whether the badge tells the number: the badge template asks this too, so a card's key and what the
+    card says cannot drift apart."""
+    return 1 <= units <= LOW_STOCK
 
 
 def stock_state(units: int) -> object:
     """What the stock badge says: sold out, "only N left" (the number is shown), or in stock."""
     if units < 1:
         return "out"
-    return units if units <= 5 else "in"
+    return units if low_stock(units) else "in"
 
 
 def card_key(product: CardProduct, first: bool) -> tuple[object, ...]:
