@@ -11,8 +11,13 @@ from flask_babel import gettext as _
 
 from ..models import Product, Variant
 from ..numbers import whole_number
+from .detail import DetailProduct, DetailVariant
 
 _MAX_ID = 2**31 - 1
+# The product page reads plain rows (detail.py); a refused add to the cart re-renders the page around the
+# ORM product it has just loaded. Both answer the same questions by the same names.
+ShownProduct = DetailProduct | Product
+ShownVariant = DetailVariant | Variant
 
 
 def option_field(option_id: int) -> str:
@@ -21,18 +26,18 @@ def option_field(option_id: int) -> str:
 
 @dataclass
 class VariantChoice:
-    product: Product
+    product: ShownProduct
     # {option id: value id} of what is chosen so far.
     chosen: dict[int, int] = field(default_factory=dict)
     # The variant of a complete choice (on sale or not), or the only one when there is nothing to choose.
-    variant: Variant | None = None
+    variant: ShownVariant | None = None
 
     @property
     def complete(self) -> bool:
         return len(self.chosen) == len(self.product.options)
 
     @property
-    def available(self) -> Variant | None:
+    def available(self) -> ShownVariant | None:
         """The variant the add button adds, or None."""
         return self.variant if self.variant is not None and self.variant.on_sale else None
 
@@ -69,7 +74,7 @@ class VariantChoice:
         return text
 
 
-def choose(product: Product, args: Mapping[str, str]) -> VariantChoice:
+def choose(product: ShownProduct, args: Mapping[str, str]) -> VariantChoice:
     """The choice the query string names: option values (`option-<id>`), or a whole variant (`variant`,
     e.g. from a cart line's link). Unknown ids are ignored, as if nothing was chosen for that option."""
     if not product.needs_choice:
@@ -90,7 +95,7 @@ def choose(product: Product, args: Mapping[str, str]) -> VariantChoice:
     return choice
 
 
-def choice_of(variant: Variant | None, product: Product) -> VariantChoice:
+def choice_of(variant: ShownVariant | None, product: ShownProduct) -> VariantChoice:
     """The choice that names `variant` (an add form's), for re-rendering the page around it."""
     if variant is None:
         return VariantChoice(product)

@@ -7,14 +7,16 @@ cache key each time costs more than SQLite takes to answer it.
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from flask import abort
-from sqlalchemy import ColumnElement, Row, Select, bindparam, func, or_, select
-from sqlalchemy.orm import aliased, contains_eager, joinedload
+from sqlalchemy import ColumnElement, CompoundSelect, Row, Select, bindparam, func, null, or_, select, union_all
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import Category, OptionValue, Product, ProductOption, Variant
 from ..products import variant_option_values
+from .detail import DetailProduct, detail_product
 from .listing import Page, card_products
 
 MAX_SEARCH_LENGTH = 100
@@ -36,25 +38,80 @@ _CARD_VARIANTS = (
     .where(Variant.product_id.in_(bindparam("ids", expanding=True)), Variant.active.is_(True))
     .order_by(Variant.product_id, Variant.position, Variant.id)
 )
-# The product page's one query: the product, its category, its variants (with their option values) and its options.
-# The variants' values are joined by hand, one plain LEFT JOIN after another: joinedload() nests the many-to-many
-# as `LEFT JOIN (variant_option_values JOIN option_values)`, which SQLite cannot flatten, so it materialised the
-# whole link table (every variant of the shop) with a throw-away index on each page view: 1.1 ms with 2,000
-# variants, growing with the catalog; 0.08 ms written this way (bench/RESULTS.md, issue #20).
+# The product page's one query, as plain rows (catalog/detail.py): the variants with their option values, then
+# the options with their values, each row with the product's and its category's columns. UNION ALL keeps the two
+# lists apart (joined side by side they multiplied: 16 rows for 4 sizes, 108 for 3 sizes × 3 colours).
+# The variants' values are joined one plain LEFT JOIN after another: nested as `LEFT JOIN (variant_option_values
+# JOIN option_values)` (what joinedload() wrote) SQLite cannot flatten it and materialised the whole link table
+# (every variant of the shop) with a throw-away index on each page view (bench/RESULTS.md, issue #20).
 _VARIANT_VALUE = aliased(OptionValue, name="variant_value")
-_PRODUCT_BY_SLUG = (
-    select(Product)
-    .outerjoin(Product.variants)
+_PAGE_PRODUCT = (  # detail.PRODUCT_COLUMNS columns: the product's fields the page shows, and its category's
+    Product.id,
+    Product.slug,
+    Product.name,
+    Product.description,
+    Product.image,
+    Product.price_idr,
+    Category.id.label("category_id"),
+    Category.slug.label("category_slug"),
+    Category.name.label("category_name"),
+)
+_THIS_PRODUCT = (Product.slug == bindparam("slug"), ACTIVE)
+_VARIANT_COLUMNS = 8  # from variant_id to variant_value_option_id below
+_OPTION_COLUMNS = ("option_id", "option_name", "option_position", "value_id", "value", "value_position")
+_PAGE_VARIANTS = (
+    select(
+        *_PAGE_PRODUCT,
+        Variant.id.label("variant_id"),
+        Variant.label,
+        Variant.price_idr.label("variant_price_idr"),
+        Variant.stock,
+        Variant.active,
+        Variant.position.label("variant_position"),
+        _VARIANT_VALUE.id.label("variant_value_id"),
+        _VARIANT_VALUE.option_id.label("variant_value_option_id"),
+        *(null().label(name) for name in _OPTION_COLUMNS),
+    )
+    .select_from(Product)
+    .outerjoin(Category, Category.id == Product.category_id)
+    .outerjoin(Variant, Variant.product_id == Product.id)
     .outerjoin(variant_option_values, variant_option_values.c.variant_id == Variant.id)
     .outerjoin(_VARIANT_VALUE, _VARIANT_VALUE.id == variant_option_values.c.value_id)
-    .options(
-        joinedload(Product.category),
-        contains_eager(Product.variants).contains_eager(Variant.values.of_type(_VARIANT_VALUE)),
-        joinedload(Product.options).joinedload(ProductOption.values),
+    .where(*_THIS_PRODUCT)
+)
+_PAGE_OPTIONS = (
+    select(
+        *_PAGE_PRODUCT,
+        *(null() for _ in range(_VARIANT_COLUMNS)),
+        ProductOption.id,
+        ProductOption.name,
+        ProductOption.position,
+        OptionValue.id,
+        OptionValue.value,
+        OptionValue.position,
     )
-    .where(Product.slug == bindparam("slug"), ACTIVE)
-    # contains_eager() fills Product.variants in row order: the relationship's own order, written out.
-    .order_by(Variant.position, Variant.id)
+    .select_from(Product)
+    .outerjoin(Category, Category.id == Product.category_id)
+    .join(ProductOption, ProductOption.product_id == Product.id)
+    .outerjoin(OptionValue, OptionValue.option_id == ProductOption.id)
+    .where(*_THIS_PRODUCT)
+)
+_PAGE_ROWS: CompoundSelect[Any] = union_all(_PAGE_VARIANTS, _PAGE_OPTIONS)
+# Each kind's rows in the product's order (a row of one kind has NULL in the other's columns); a variant's
+# values by id, so the same product always gives the same rows (its ETag data).
+_PRODUCT_BY_SLUG = _PAGE_ROWS.order_by(
+    *(
+        _PAGE_ROWS.selected_columns[name]
+        for name in (
+            "variant_position",
+            "variant_id",
+            "variant_value_id",
+            "option_position",
+            "option_id",
+            "value_position",
+            "value_id",
+        )
+    )
 )
 
 
@@ -109,44 +166,13 @@ def search_products(query: str | None, category_slug: str, page: int, per_page: 
     return Page(card_products(rows, variants), page, per_page, total)
 
 
-def product_by_slug(slug: str) -> Product:
-    """The product page's only query: the product with its category (for the breadcrumb) and variants."""
-    product: Product | None = db.session.execute(_PRODUCT_BY_SLUG, {"slug": slug}).unique().scalar_one_or_none()
+def product_by_slug(slug: str) -> DetailProduct:
+    """The product page's only query: the active product with its category (for the breadcrumb), variants and
+    options, as plain rows (on the session's connection: the ORM's execution path cost more than the query)."""
+    product = detail_product(db.session.connection().execute(_PRODUCT_BY_SLUG, {"slug": slug}).all())
     if product is None:
         abort(404)
     return product
-
-
-def product_signature(product: Product) -> tuple[object, ...]:
-    """Everything the product page shows of `product`, as plain values: its conditional GET's data."""
-    category = product.category
-    return (
-        product.id,
-        product.slug,
-        product.name,
-        product.description,
-        product.image,
-        product.price_idr,
-        product.weight_g,
-        (category.id, category.slug, category.name) if category is not None else None,
-        tuple(
-            (
-                v.id,
-                v.sku,
-                v.label,
-                v.price_idr,
-                v.stock,
-                v.active,
-                v.weight_g,
-                v.position,
-                tuple(x.id for x in v.values),
-            )
-            for v in product.variants
-        ),
-        tuple(
-            (o.id, o.name, o.position, tuple((x.id, x.value, x.position) for x in o.values)) for o in product.options
-        ),
-    )
 
 
 def active_products_for_sitemap() -> Sequence[Row[str, datetime]]:

@@ -10,7 +10,7 @@ from ..whatsapp import product_chat_url, product_share_url
 from .blueprint import bp
 from .cards import card_key, product_cards  # noqa: F401  (product_cards: a template global)
 from .choice import choose
-from .queries import active_categories, product_by_slug, product_signature, search_products
+from .queries import active_categories, product_by_slug, search_products
 
 # The part of a product page that follows the shopper's choice of variant.
 PANEL_ID = "variant-panel"
@@ -60,7 +60,7 @@ def product(slug: str) -> Response:
     and add button. htmx asks the same address for the panel alone."""
     product = product_by_slug(slug)
     drawn_from = pictures()
-    state = page_state((drawn_from, product_signature(product))) if drawn_from is not None else PageState(None, None)
+    state = page_state((drawn_from, product.signature)) if drawn_from is not None else PageState(None, None)
     url = public_url("catalog.product", slug=product.slug)
     return serve_page(
         state,
