@@ -16,6 +16,7 @@ from ..extensions import db
 from ..models import Product, Variant
 from ..numbers import whole_number
 from ..pricing import fingerprint, totals_for
+from ..products import OnSale
 from ..vouchers.rules import Discount, Line, Refusal, Terms, compute, refusal_message
 from ..vouchers.usage import evaluate, terms_of
 
@@ -99,7 +100,7 @@ def remove_voucher(session: Session) -> None:
     session.pop(VOUCHER_SESSION_KEY, None)
 
 
-def max_quantity_for(variant: Variant) -> int:
+def max_quantity_for(variant: OnSale) -> int:
     return min(variant.stock, MAX_QUANTITY)
 
 
@@ -107,7 +108,7 @@ class QuantityRefused(ValueError):
     """A quantity the cart cannot take; the message is shown beside the quantity field."""
 
 
-def parse_quantity(raw: str | None, variant: Variant, already_in_cart: int = 0) -> int:
+def parse_quantity(raw: str | None, variant: OnSale, already_in_cart: int = 0) -> int:
     """The quantity typed, if the total stays within 1..min(stock, 99); else QuantityRefused saying why."""
     text = (raw or "").strip()
     limit = max_quantity_for(variant)

@@ -1,10 +1,9 @@
 from flask import Response, flash, make_response, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload, selectinload
 
 from ..catalog.choice import choice_of
+from ..catalog.listing import CardProduct, CardVariant
 from ..extensions import configured_limit, db, limiter, per_session_key
 from ..htmx import is_htmx
 from ..i18n import safe_next
@@ -25,36 +24,26 @@ from .cart import (
     voucher_lines,
 )
 from .forms import CartLineForm, RemoveLineForm, RemoveVoucherForm, VoucherCodeForm
+from .lookup import product_on_sale, variant_on_sale
 
 # Larger ids cannot exist, and would overflow PostgreSQL's integer column in the lookup.
 _MAX_ID = 2**31 - 1
-# Built once with a bound id: building a statement and its cache key on every add cost more than the query.
-_VARIANT_BY_ID = select(Variant).options(joinedload(Variant.product)).where(Variant.id == bindparam("id"))
-_PRODUCT_BY_ID = select(Product).options(selectinload(Product.variants)).where(Product.id == bindparam("id"))
 
 
-def _find_variant(raw_id: str | None) -> Variant | None:
-    """The variant on sale with this id, with its product (one query), or None."""
+def _variant_named(raw_id: str | None) -> tuple[CardProduct, CardVariant] | None:
+    """(product, variant) for the variant on sale with this id (one query), or None."""
     variant_id = whole_number(raw_id, _MAX_ID)
-    if variant_id is None:
-        return None
-    variant: Variant | None = db.session.execute(_VARIANT_BY_ID, {"id": variant_id}).scalar_one_or_none()
-    return variant if variant is not None and variant.on_sale else None
+    return variant_on_sale(variant_id) if variant_id is not None else None
 
 
-def _chosen(form: CartLineForm) -> tuple[Product | None, Variant | None]:
+def _chosen(form: CartLineForm) -> tuple[CardProduct | None, CardVariant | None]:
     """(product, variant) an add form names: a variant, or (older pages) a product with a single variant.
     The product alone when it needs a choice; (None, None) when nothing on sale is named."""
     if form.variant_id.data:
-        variant = _find_variant(form.variant_id.data)
-        return (variant.product, variant) if variant else (None, None)
+        return _variant_named(form.variant_id.data) or (None, None)
     product_id = whole_number(form.product_id.data, _MAX_ID)
-    if product_id is None:
-        return None, None
-    product: Product | None = db.session.execute(_PRODUCT_BY_ID, {"id": product_id}).scalar_one_or_none()
-    if product is None or not product.active:
-        return None, None
-    return product, product.sole_variant
+    product = product_on_sale(product_id) if product_id is not None else None
+    return (product, product.sole_variant) if product is not None else (None, None)
 
 
 def _with_badge(html: str, status: int = 200) -> Response:
@@ -98,18 +87,22 @@ def add() -> ResponseReturnValue:
 
 
 def _add_failed(
-    product: Product | None, variant: Variant | None, layout: str, entered: str | None, error: str
+    product: CardProduct | None, variant: CardVariant | None, layout: str, entered: str | None, error: str
 ) -> ResponseReturnValue:
     """Answer 422 with the message next to the add control; the cart is left as it was."""
-    if product is None:
+    # A refusal draws the form again around the product's options (without JavaScript, the whole product
+    # page): only then are the product and its variant loaded as ORM objects, which those templates read.
+    page_product = db.session.get(Product, product.id) if product is not None else None
+    if page_product is None:
         if is_htmx():
             return make_response(render_template("cart/_add_error.html", error=error), 422)
         flash(error, "error")
         return redirect(url_for("catalog.index"), code=303)
+    chosen = db.session.get(Variant, variant.id) if variant is not None else None
     context = {
-        "product": product,
-        "chosen": variant,
-        "choice": choice_of(variant, product),
+        "product": page_product,
+        "chosen": chosen,
+        "choice": choice_of(chosen, page_product),
         "layout": layout,
         "add_error": error,
         "entered_quantity": entered,
@@ -124,7 +117,8 @@ def _add_failed(
 @limiter.limit(configured_limit("RATELIMIT_CART_PER_IP"))
 def update() -> ResponseReturnValue:
     form = CartLineForm()
-    variant = _find_variant(form.variant_id.data)
+    named = _variant_named(form.variant_id.data)
+    variant = named[1] if named is not None else None
     items = get_items(session)
     error = None
     if not form.validate_on_submit():
