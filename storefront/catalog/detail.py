@@ -20,8 +20,9 @@ from sqlalchemy import Row
 
 from ..products import choice_needed, price_range_on_sale, sole_on_sale, units_on_sale, variant_name
 
-# The product's and its category's columns come first in every row (queries.py selects them in this order).
+# Every row (queries.py): the product's and its category's columns, a variant's, then an option's.
 PRODUCT_COLUMNS = 9
+VARIANT_COLUMNS = 8
 
 
 @dataclass(frozen=True)
@@ -104,43 +105,42 @@ def detail_product(rows: Sequence[Row[Any]]) -> DetailProduct | None:
     their values by position, then id), or None when there are none (no such active product)."""
     if not rows:
         return None
-    first = rows[0]
-    variants: dict[int, tuple[Row[Any], list[VariantValue]]] = {}
-    options: dict[int, tuple[Row[Any], list[DetailValue]]] = {}
-    for row in rows:
-        if row.variant_id is not None:
-            variant_values = variants.setdefault(row.variant_id, (row, []))[1]
-            if row.variant_value_id is not None:
-                variant_values.append(VariantValue(row.variant_value_id, row.variant_value_option_id))
-        elif row.option_id is not None:
-            option_values = options.setdefault(row.option_id, (row, []))[1]
-            if row.value_id is not None:
-                option_values.append(DetailValue(row.value_id, row.value))
+    # Rows are unpacked as tuples: reading a Row's column by name costs ~0.3 µs, ten times its position.
+    product = tuple(rows[0][:PRODUCT_COLUMNS])
+    id_, slug, name, description, image, price_idr, category_id, category_slug, category_name = product
+    tails = tuple(tuple(row[PRODUCT_COLUMNS:]) for row in rows)
+    variants: dict[int, tuple[str, int, int, bool, list[VariantValue]]] = {}
+    options: dict[int, tuple[str, list[DetailValue]]] = {}
+    for tail in tails:
+        # The positions (_) only order the rows.
+        variant_id, label, own_price, stock, active, _, value_id, value_option_id = tail[:VARIANT_COLUMNS]
+        option_id, option_name, _, option_value_id, value, _ = tail[VARIANT_COLUMNS:]
+        if variant_id is not None:
+            price = own_price if own_price is not None else price_idr
+            variant_values = variants.setdefault(variant_id, (label, price, stock, active, []))[4]
+            if value_id is not None:
+                variant_values.append(VariantValue(value_id, value_option_id))
+        elif option_id is not None:
+            option_values = options.setdefault(option_id, (option_name, []))[1]
+            if option_value_id is not None:
+                option_values.append(DetailValue(option_value_id, value))
     all_variants = tuple(
-        DetailVariant(
-            v.variant_id,
-            variant_name(first.name, v.label),
-            v.label,
-            v.variant_price_idr if v.variant_price_idr is not None else first.price_idr,
-            v.stock,
-            v.active,
-            tuple(values),
-        )
-        for v, values in variants.values()
+        DetailVariant(variant_id, variant_name(name, label), label, price, stock, active, tuple(values))
+        for variant_id, (label, price, stock, active, values) in variants.items()
     )
     return DetailProduct(
-        first.id,
-        first.slug,
-        first.name,
-        first.description,
-        first.image,
-        first.price_idr,
-        DetailCategory(first.category_id, first.category_slug, first.category_name)
-        if first.category_id is not None
-        else None,
+        id_,
+        slug,
+        name,
+        description,
+        image,
+        price_idr,
+        DetailCategory(category_id, category_slug, category_name) if category_id is not None else None,
         all_variants,
         tuple(v for v in all_variants if v.on_sale),
-        tuple(DetailOption(o.option_id, o.option_name, tuple(values)) for o, values in options.values()),
+        tuple(
+            DetailOption(option_id, option_name, tuple(values)) for option_id, (option_name, values) in options.items()
+        ),
         # The product's columns once, then the rest of every row: each shown field, and no row twice.
-        (tuple(first[:PRODUCT_COLUMNS]), tuple(tuple(row[PRODUCT_COLUMNS:]) for row in rows)),
+        (product, tails),
     )

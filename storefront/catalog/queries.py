@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 from ..extensions import db
 from ..models import Category, OptionValue, Product, ProductOption, Variant
 from ..products import variant_option_values
-from .detail import DetailProduct, detail_product
+from .detail import VARIANT_COLUMNS, DetailProduct, detail_product
 from .listing import Page, card_products
 
 MAX_SEARCH_LENGTH = 100
@@ -45,7 +45,7 @@ _CARD_VARIANTS = (
 # JOIN option_values)` (what joinedload() wrote) SQLite cannot flatten it and materialised the whole link table
 # (every variant of the shop) with a throw-away index on each page view (bench/RESULTS.md, issue #20).
 _VARIANT_VALUE = aliased(OptionValue, name="variant_value")
-_PAGE_PRODUCT = (  # detail.PRODUCT_COLUMNS columns: the product's fields the page shows, and its category's
+_PAGE_PRODUCT = (  # detail.PRODUCT_COLUMNS: the product's fields the page shows, and its category's
     Product.id,
     Product.slug,
     Product.name,
@@ -57,7 +57,6 @@ _PAGE_PRODUCT = (  # detail.PRODUCT_COLUMNS columns: the product's fields the pa
     Category.name.label("category_name"),
 )
 _THIS_PRODUCT = (Product.slug == bindparam("slug"), ACTIVE)
-_VARIANT_COLUMNS = 8  # from variant_id to variant_value_option_id below
 _OPTION_COLUMNS = ("option_id", "option_name", "option_position", "value_id", "value", "value_position")
 _PAGE_VARIANTS = (
     select(
@@ -69,7 +68,7 @@ _PAGE_VARIANTS = (
         Variant.active,
         Variant.position.label("variant_position"),
         _VARIANT_VALUE.id.label("variant_value_id"),
-        _VARIANT_VALUE.option_id.label("variant_value_option_id"),
+        _VARIANT_VALUE.option_id.label("variant_value_option_id"),  # detail.VARIANT_COLUMNS from variant_id
         *(null().label(name) for name in _OPTION_COLUMNS),
     )
     .select_from(Product)
@@ -82,7 +81,7 @@ _PAGE_VARIANTS = (
 _PAGE_OPTIONS = (
     select(
         *_PAGE_PRODUCT,
-        *(null() for _ in range(_VARIANT_COLUMNS)),
+        *(null() for _ in range(VARIANT_COLUMNS)),
         ProductOption.id,
         ProductOption.name,
         ProductOption.position,

@@ -1,3 +1,5 @@
+from typing import Any
+
 from flask import current_app, request
 from werkzeug.wrappers import Response
 
@@ -10,6 +12,7 @@ from ..whatsapp import product_chat_url, product_share_url
 from .blueprint import bp
 from .cards import card_key, product_cards  # noqa: F401  (product_cards: a template global)
 from .choice import choose
+from .detail import DetailProduct
 from .queries import active_categories, product_by_slug, search_products
 
 # The part of a product page that follows the shopper's choice of variant.
@@ -34,7 +37,7 @@ def index() -> Response:
     state = PageState(None, None)  # the pictures changed too recently to tell: drawn afresh
     if drawn_from is not None:
         cards = tuple(card_key(product, n == 0) for n, product in enumerate(pagination.items))
-        chips = tuple((c.id, c.slug, c.name) for c in categories)
+        chips = tuple(tuple(c) for c in categories)  # (id, slug, name): by position, as listing.py reads rows
         state = page_state((drawn_from, pagination.page, pagination.total, cards, chips))
     return serve_page(
         state,
@@ -61,18 +64,20 @@ def product(slug: str) -> Response:
     product = product_by_slug(slug)
     drawn_from = pictures()
     state = page_state((drawn_from, product.signature)) if drawn_from is not None else PageState(None, None)
+    return serve_page(state, lambda **drawing: _draw_product(product, **drawing))
+
+
+def _draw_product(product: DetailProduct, **drawing: Any) -> Response:
+    """The product page (or its panel for htmx), drawn: only when it is not remembered."""
     url = public_url("catalog.product", slug=product.slug)
-    return serve_page(
-        state,
-        lambda **drawing: render_page_or_fragment(
-            "catalog/product.html",
-            "catalog/_variant_panel.html",
-            PANEL_ID,
-            product=product,
-            choice=choose(product, request.args),
-            layout="detail",
-            whatsapp_share_url=product_share_url(product.name, url),
-            whatsapp_chat_url=product_chat_url(product.name, url),
-            **drawing,
-        ),
+    return render_page_or_fragment(
+        "catalog/product.html",
+        "catalog/_variant_panel.html",
+        PANEL_ID,
+        product=product,
+        choice=choose(product, request.args),
+        layout="detail",
+        whatsapp_share_url=product_share_url(product.name, url),
+        whatsapp_chat_url=product_chat_url(product.name, url),
+        **drawing,
     )
