@@ -16,7 +16,8 @@ PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
-    """Build the app: config -> extensions -> payments -> blueprints -> errors -> CLI -> templates."""
+    """Build the app: config -> extensions -> payments -> blueprints -> errors -> CLI -> templates ->
+    headers -> WSGI middleware (the poll's shortcut, ProxyFix, WhiteNoise; the last is outermost)."""
     app = Flask(
         __name__,
         instance_path=os.path.join(PROJECT_ROOT, "instance"),
@@ -41,7 +42,6 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
 
     configure_logging(app)
-    register_proxy_fix(app)
     register_extensions(app)
     register_input_guard(app)
     register_payments(app)
@@ -50,6 +50,8 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     register_commands(app)
     register_template_helpers(app)
     register_security_headers(app)
+    register_status_shortcut(app)
+    register_proxy_fix(app)
     register_assets(app)
     return app
 
@@ -74,6 +76,14 @@ def register_proxy_fix(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=count, x_proto=count, x_host=0, x_port=0
         )
+
+
+def register_status_shortcut(app: Flask) -> None:
+    # The status poll answered in front of Flask when nothing new is to be drawn (orders/poll_answers.py).
+    # Inside ProxyFix: it needs the scheme the proxy saw (the security headers differ over https).
+    from .orders.poll_answers import init_status_shortcut
+
+    init_status_shortcut(app)
 
 
 def register_extensions(app: Flask) -> None:

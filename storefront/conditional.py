@@ -12,6 +12,7 @@ tag for the same page. A page with a flashed message waiting is always drawn (dr
 import hashlib
 import os
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,7 +146,9 @@ def serve_page(state: PageState, draw: Callable[..., Response]) -> Response:
 def remember(store: dict[Any, Any], key: Any, value: Any, limit: int) -> None:
     """Keep `value` under `key`, forgetting the oldest entry once `store` holds `limit` of them."""
     if len(store) >= limit:
-        del store[next(iter(store))]
+        # The threads of a worker share the store: another may be removing the same oldest entry.
+        with suppress(RuntimeError, KeyError, StopIteration):
+            del store[next(iter(store))]
     store[key] = value
 
 

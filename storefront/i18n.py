@@ -20,8 +20,12 @@ bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
-    lang = request.cookies.get(LANGUAGE_COOKIE)
-    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    return language_from_cookie(request.cookies.get(LANGUAGE_COOKIE))
+
+
+def language_from_cookie(value: str | None) -> str:
+    """The language a `lang` cookie holding `value` asks for (the default for none or anything else)."""
+    return value if value in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def safe_next(target: str | None, fallback: str) -> str:

@@ -11,7 +11,7 @@ session without changing it, sends no Set-Cookie. Only Flask's public `SessionIn
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from flask import Flask, Request, Response
+from flask import Flask, Request, Response, session
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 
 
@@ -106,3 +106,9 @@ class LazySessionInterface(SecureCookieSessionInterface):
         if self.is_null_session(session):
             return
         super().save_session(app, session, response)
+
+
+def session_untouched() -> bool:
+    """True while the current request has not read or written its session: nothing it drew came from it."""
+    current = session
+    return isinstance(current, LazySession) and not current.is_opened

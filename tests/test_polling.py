@@ -122,3 +122,120 @@ def test_after_the_window_passes_the_page_offers_pay_now_which_starts_a_new_atte
     assert again.status_code == 303 and again.headers["Location"].startswith(sandbox.base_url)
     order = the_order()
     assert order.payment_status == "awaiting_payment" and order.attempt_count == 2 and order.stock_reserved
+
+
+# The shortcut in front of Flask (storefront/orders/poll_answers.py) answers a repeated poll from the one row it
+# reads: a 304, or the fragment Flask drew for the same ETag. What a browser sees must be what Flask would send.
+
+
+def flask_handled(app):
+    """Counts the requests that reached Flask (the shortcut answers without starting one)."""
+    from flask import request_started
+
+    seen = []
+    request_started.connect(lambda sender, **extra: seen.append(1), app, weak=False)
+    return seen
+
+
+def test_a_repeated_poll_gets_exactly_what_flask_drew_for_the_same_state(app, client, order):
+    reached_flask = flask_handled(app)
+    drawn = poll(client, order)
+    again = poll(client, order)
+    assert len(reached_flask) == 1  # the second answer came from the shortcut
+    assert (again.status, again.data) == (drawn.status, drawn.data)
+    assert again.headers.to_wsgi_list() == drawn.headers.to_wsgi_list()
+
+
+def test_a_repeated_304_is_the_one_flask_gave(app, client, order):
+    etag = poll(client, order).headers["ETag"]
+    reached_flask = flask_handled(app)
+    by_flask, by_shortcut = poll(client, order, etag), poll(client, order, etag)
+    assert len(reached_flask) == 1
+    assert by_flask.status_code == by_shortcut.status_code == 304
+    assert by_shortcut.headers.to_wsgi_list() == by_flask.headers.to_wsgi_list()
+    assert by_shortcut.headers["ETag"] == etag and by_shortcut.data == b""
+
+
+def test_a_compressed_fragment_is_given_only_to_browsers_that_accept_it(app, client, order):
+    gzip = {"HX-Request": "true", "Accept-Encoding": "gzip"}
+    url = f"/orders/{order.access_token}/status"
+    compressed = [client.get(url, headers=gzip) for _ in range(2)]
+    plain = [client.get(url, headers={"HX-Request": "true"}) for _ in range(2)]
+    assert [r.headers.get("Content-Encoding") for r in compressed + plain] == ["gzip", "gzip", None, None]
+    assert compressed[1].data == compressed[0].data and plain[1].data == plain[0].data
+    assert b'id="order-status"' in plain[1].data
+
+
+def test_a_fragment_with_a_pay_form_is_drawn_for_each_browser_with_its_own_token(app, client, order):
+    """Once the time to pay has passed the fragment offers "Pay now", a form with the session's CSRF token:
+    a second browser polling the same order must get its own token, never the first one's."""
+    from datetime import timedelta
+
+    from flask import g
+
+    from storefront.extensions import db
+    from storefront.models import utcnow
+
+    order.current_attempt.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    other_browser = app.test_client()
+    tokens = []
+    for browser in (client, other_browser, client):
+        g.pop("csrf_token", None)  # the test's app context outlives requests: forget the last one's token
+        html = poll(browser, order).get_data(as_text=True)
+        assert f'action="/orders/{order.access_token}/pay"' in html
+        tokens.append(html.split('name="csrf_token" type="hidden" value="')[1].split('"')[0])
+    assert tokens[0] != tokens[1]  # each browser's own session
+    g.pop("csrf_token", None)
+    assert other_browser.post(f"/orders/{order.access_token}/pay", data={"csrf_token": tokens[0]}).status_code == 400
+
+
+def test_each_language_gets_its_own_fragment_and_etag(app, client, order):
+    import flask_babel
+
+    reached_flask = flask_handled(app)
+    indonesian = poll(client, order)
+    client.set_cookie("lang", "en")
+    flask_babel.refresh()  # the test's app context outlives requests: forget the last one's language
+    english = poll(client, order)
+    assert len(reached_flask) == 2
+    assert english.headers["ETag"] != indonesian.headers["ETag"]
+    assert "Please pay before" in english.get_data(as_text=True)
+    assert "Please pay before" not in indonesian.get_data(as_text=True)
+    assert poll(client, order, indonesian.headers["ETag"]).status_code == 200  # not the English page's 304
+    client.set_cookie("lang", "xx")  # anything else is the default language
+    assert poll(client, order, indonesian.headers["ETag"]).status_code == 304
+
+
+def order_placed_in(app):
+    """An order placed through this app's checkout (for tests that build the app with other settings)."""
+    from tests.support.helpers import Shopper, make_product
+
+    shopper = Shopper(app.test_client())
+    shopper.add(make_product("Kopi Gayo", price=85000, stock=10).id, 2)
+    assert shopper.checkout().status_code == 303
+    return shopper.client, the_order()
+
+
+def test_the_shortcut_refuses_what_flask_refuses(make_app):
+    with make_app(TESTING=False, SECRET_KEY="p" * 40, PUBLIC_URL="http://localhost") as app:
+        browser, order = order_placed_in(app)
+        url = f"/orders/{order.access_token}/status"
+        assert poll(browser, order).status_code == 200  # remembered
+        assert browser.get(url, headers={"Host": "evil.example"}).status_code == 400  # not the shop's address
+        assert poll(browser, order).status_code == 200
+        assert browser.get("/orders/no-such-order/status").status_code == 404
+        assert browser.head(url).status_code == 200
+
+
+def test_over_https_the_shortcut_sends_hsts_as_flask_does(make_app):
+    with make_app(PROXY_COUNT=1) as app:
+        browser, order = order_placed_in(app)
+        https = {"HX-Request": "true", "X-Forwarded-Proto": "https"}
+        url = f"/orders/{order.access_token}/status"
+        drawn = browser.get(url, headers=https)
+        again = browser.get(url, headers=https)
+        plain = browser.get(url, headers={"HX-Request": "true"})
+    assert "Strict-Transport-Security" in drawn.headers
+    assert again.headers.to_wsgi_list() == drawn.headers.to_wsgi_list()
+    assert "Strict-Transport-Security" not in plain.headers

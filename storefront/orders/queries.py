@@ -3,7 +3,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import abort
-from sqlalchemy import and_, bindparam, outerjoin, select
+from sqlalchemy import Connection, Row, and_, bindparam, outerjoin, select
 from sqlalchemy.orm import Session, scoped_session, selectinload
 
 from ..extensions import db
@@ -44,6 +44,10 @@ STATUS_QUERY = (
 )
 
 
+# A row of STATUS_QUERY (fifteen columns; read by name).
+StatusRow = Row[*tuple[Any, ...]]
+
+
 @dataclass(frozen=True, slots=True)
 class PolledOrder:
     """What the status fragment, its ETag and the order timeline need of an order."""
@@ -70,22 +74,22 @@ class PolledAttempt:
     last_error: str | None
 
 
-def order_status(
-    access_token: str, session: Session | scoped_session[Any] | None = None
-) -> tuple[PolledOrder, PolledAttempt | None]:
-    """(order, current attempt or None) for the status fragment, in ONE indexed query; 404 if unknown.
+def status_row(connection: Connection | Session | scoped_session[Any], access_token: str) -> StatusRow | None:
+    """The order's STATUS_QUERY row (None if unknown): ONE indexed query."""
+    return connection.execute(STATUS_QUERY, {"access_token": access_token}).first()
 
-    The poll passes no session: it borrows a pooled connection for this one statement and gives it
-    back, without the cost of an ORM session it would not use. The order page passes its session.
-    """
-    params = {"access_token": access_token}
-    if session is not None:
-        row = session.execute(STATUS_QUERY, params).first()
-    else:
-        with db.engine.connect() as connection:
-            row = connection.execute(STATUS_QUERY, params).first()
+
+def order_status(access_token: str, session: Session | scoped_session[Any]) -> tuple[PolledOrder, PolledAttempt | None]:
+    """(order, current attempt or None) for the order page's status box, in ONE indexed query; 404 if unknown.
+    (The poll reads the same row on a pooled connection, without an ORM session: orders/poll_answers.py.)"""
+    row = status_row(session, access_token)
     if row is None:
         abort(404)
+    return polled(row)
+
+
+def polled(row: StatusRow) -> tuple[PolledOrder, PolledAttempt | None]:
+    """The STATUS_QUERY row as (order, current attempt or None)."""
     order = PolledOrder(
         row.id,
         row.access_token,

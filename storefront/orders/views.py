@@ -1,13 +1,15 @@
-from flask import Response, make_response, render_template, request
+from flask import Response, abort, make_response, render_template, request
 
 from ..extensions import db, limiter
 from ..htmx import STOP_POLLING
 from ..i18n import select_locale
-from ..models import Order, utcnow
+from ..lazy_session import session_untouched
+from ..models import Order
 from ..order_status import FINAL, RETRYABLE
 from ..whatsapp import order_chat_url
 from .blueprint import bp
-from .queries import PolledAttempt, PolledOrder, order_for_page, order_status
+from .poll_answers import POLLED_ROW, answer_may_repeat, status_etag, window_passed
+from .queries import PolledAttempt, PolledOrder, order_for_page, order_status, polled, status_row
 from .timeline import order_timeline
 
 
@@ -24,13 +26,7 @@ def _status_context(order: Order | PolledOrder, attempt: PolledAttempt | None, *
 
 
 def _window_passed(attempt: PolledAttempt | None) -> bool:
-    return attempt is not None and attempt.expires_at <= utcnow()
-
-
-def _status_etag(order: PolledOrder, attempt: PolledAttempt | None) -> str:
-    # The fragment depends only on what bumps status_version, on whether the payment window has
-    # passed (then "continue payment" gives way to "pay now"), and on the language it is shown in.
-    return f"{order.id}-{order.status_version}-{int(_window_passed(attempt))}-{select_locale()}"
+    return window_passed(attempt.expires_at if attempt is not None else None)
 
 
 @bp.get("/<token>")
@@ -61,11 +57,18 @@ def status(token: str) -> Response:
     Never rate-limited (@limiter.exempt, which also skips the limiter's per-request bookkeeping): every open order page polls, and shoppers behind one
     carrier NAT share an IP address.
     """
-    order, attempt = order_status(token)
+    row = request.environ.get(POLLED_ROW)  # read already by the shortcut in front of Flask
+    if row is None:
+        with db.engine.connect() as connection:
+            row = status_row(connection, token)
+    if row is None:
+        abort(404)
+    order, attempt = polled(row)
     final = order.payment_status in FINAL
-    etag = _status_etag(order, attempt)
+    etag = status_etag(row, select_locale())
     if not final and request.if_none_match.contains(etag):
         response = make_response("", 304)
+        answer_may_repeat(etag)
     else:
         # The timeline rides along out of band: the step that just happened (paid) shows as done at once.
         html = render_template(
@@ -75,6 +78,8 @@ def status(token: str) -> Response:
             timeline=order_timeline(order),
         )
         response = make_response(html, STOP_POLLING if final else 200)
+        if session_untouched():  # nothing of this shopper's in it (no "Pay now" form with its CSRF token)
+            answer_may_repeat(etag)
     response.set_etag(etag)
     response.headers["Cache-Control"] = "no-cache, private"
     return response
