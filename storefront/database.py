@@ -26,6 +26,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from .extensions import db
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
+_SINGLE_READ = "storefront_single_read"
 _WRITE_OPTION = "storefront_write"
 
 
@@ -47,7 +48,10 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        if connection.get_execution_options().get(_WRITE_OPTION):
+        options = connection.get_execution_options()
+        if options.get(_SINGLE_READ):
+            return  # one read-only statement: atomic by itself (see single_read_options)
+        if options.get(_WRITE_OPTION):
             # Through SQLAlchemy: "database is locked" after busy_timeout must surface as its
             # OperationalError (answered 503), like any other statement's.
             connection.exec_driver_sql("BEGIN IMMEDIATE")
@@ -55,6 +59,16 @@ def configure_engine(engine: Engine) -> None:
             # Every read-only request begins here, the 2-second status poll included: a deferred BEGIN
             # takes no lock, so status polls never queue behind writers.
             connection.exec_driver_sql("BEGIN")
+
+
+def single_read_options(engine: Engine) -> dict[str, object]:
+    """Execution options for a connection that runs ONE read-only statement and nothing else (the status
+    poll's): no transaction around it, since a single statement reads a consistent state by itself.
+    SQLite: no BEGIN (switching its isolation level would cost a PRAGMA each way); PostgreSQL: autocommit,
+    sparing the BEGIN and ROLLBACK round trips."""
+    if engine.dialect.name == "sqlite":
+        return {_SINGLE_READ: True}
+    return {"isolation_level": "AUTOCOMMIT"}
 
 
 @contextmanager

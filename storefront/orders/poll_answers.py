@@ -31,6 +31,7 @@ from werkzeug.http import parse_cookie, parse_etags
 from werkzeug.wsgi import get_host
 
 from ..conditional import remember
+from ..database import single_read_options
 from ..extensions import db
 from ..i18n import LANGUAGE_COOKIE, language_from_cookie
 from ..model_base import utcnow
@@ -87,6 +88,7 @@ class StatusShortcut:
 
     def __init__(self, engine: Engine, trusted_hosts: list[str] | None, wsgi_app: WSGIApp) -> None:
         self.engine = engine
+        self.single_read = single_read_options(engine)
         self.trusted_hosts = trusted_hosts
         self.wsgi_app = wsgi_app
         self.answers: dict[Question, Answer] = {}
@@ -110,7 +112,7 @@ class StatusShortcut:
             get_host(environ, self.trusted_hosts)
         except SecurityError:
             return None  # Flask answers 400, as for any page
-        with self.engine.connect() as connection:
+        with self.engine.connect().execution_options(**self.single_read) as connection:
             row = status_row(connection, token)
         if row is None:
             return None  # Flask answers 404

@@ -1,5 +1,6 @@
 from flask import Response, abort, make_response, render_template, request
 
+from ..database import single_read_options
 from ..extensions import db, limiter
 from ..htmx import STOP_POLLING
 from ..i18n import select_locale
@@ -59,7 +60,7 @@ def status(token: str) -> Response:
     """
     row = request.environ.get(POLLED_ROW)  # read already by the shortcut in front of Flask
     if row is None:
-        with db.engine.connect() as connection:
+        with db.engine.connect().execution_options(**single_read_options(db.engine)) as connection:
             row = status_row(connection, token)
     if row is None:
         abort(404)
