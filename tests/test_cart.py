@@ -1,7 +1,12 @@
+import re
+
 import pytest
+from sqlalchemy import update
 
 from storefront.cart.cart import get_items
-from tests.support.helpers import make_product
+from storefront.extensions import db
+from storefront.models import Product, Variant
+from tests.support.helpers import Shopper, forget_per_request_state, make_product
 
 
 def cart_of(client):
@@ -29,6 +34,37 @@ def test_htmx_add_returns_the_form_and_an_out_of_band_badge(shopper, product):
     assert "added to your cart" in html.lower() or "ditambahkan" in html.lower()
     assert 'id="cart-badge"' in html and 'hx-swap-oob="true"' in html
     assert ">2</span>" in html
+
+
+def test_each_shoppers_add_answer_carries_their_own_token(app, product):
+    """The add's answer is drawn once and remembered; each shopper's CSRF token is put in per answer."""
+    forget_per_request_state(app)
+    first, second = Shopper(app.test_client()), Shopper(app.test_client())
+    tokens = {}
+    for shopper in (first, second, first, second):  # the later answers are the remembered drawing
+        html = shopper.add(product.id, 1, htmx=True).get_data(as_text=True)
+        found = set(re.findall(r'name="csrf_token" value="([^"]+)"', html))
+        assert len(found) == 1 and "<csrf-token>" not in html
+        tokens[shopper] = found.pop()
+    # Each token is the shopper's own: the next add with it works, and another shopper's is refused.
+    assert first.post("/cart/add", {"product_id": product.id, "csrf_token": tokens[first]}).status_code == 303
+    assert second.post("/cart/add", {"product_id": product.id, "csrf_token": tokens[first]}).status_code == 400
+    assert second.post("/cart/add", {"product_id": product.id, "csrf_token": tokens[second]}).status_code == 303
+
+
+def test_the_add_answer_tells_the_current_units_and_name(shopper, product):
+    """A sale or a rename between two adds shows in the next answer, remembered or not."""
+    first = shopper.add(product.id, 1, htmx=True).get_data(as_text=True)
+    assert 'max="10"' in first and "Kopi Gayo 250 g" in first and ">1</span>" in first
+    # Plain UPDATEs, as checkout takes stock: nothing is told to forget anything.
+    db.session.execute(update(Variant).where(Variant.product_id == product.id).values(stock=4))
+    db.session.commit()
+    second = shopper.add(product.id, 1, htmx=True).get_data(as_text=True)
+    assert 'max="4"' in second and ">2</span>" in second
+    db.session.execute(update(Product).where(Product.id == product.id).values(name="Kopi Gayo Wine"))
+    db.session.commit()
+    third = shopper.add(product.id, 1, htmx=True).get_data(as_text=True)
+    assert "Kopi Gayo Wine" in third and "250 g" not in third and ">3</span>" in third
 
 
 @pytest.mark.parametrize("bad", ["0", "-1", "1.5", "abc", str(10**9), "", " ", "١"])

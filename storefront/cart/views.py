@@ -24,6 +24,7 @@ from .cart import (
     voucher_lines,
 )
 from .forms import CartLineForm, RemoveLineForm, RemoveVoucherForm, VoucherCodeForm
+from .fragments import added_form, oob_cart_badge
 from .lookup import product_on_sale, variant_on_sale
 
 # Larger ids cannot exist, and would overflow PostgreSQL's integer column in the lookup.
@@ -48,8 +49,7 @@ def _chosen(form: CartLineForm) -> tuple[CardProduct | None, CardVariant | None]
 
 def _with_badge(html: str, status: int = 200) -> Response:
     """Append the header badge as an out-of-band swap so htmx updates it in place."""
-    badge = render_template("cart/_cart_badge.html", oob=True)
-    return make_response(html + badge, status)
+    return make_response(html + oob_cart_badge(), status)
 
 
 @bp.get("/")
@@ -78,10 +78,7 @@ def add() -> ResponseReturnValue:
     set_quantity(session, variant.id, in_cart + quantity)
     message = _("%(name)s added to your cart.", name=variant.name)
     if is_htmx():
-        html = render_template(
-            "catalog/_add_form.html", product=product, chosen=variant, layout=layout, added_message=message
-        )
-        return _with_badge(html)
+        return _with_badge(added_form(product, variant, layout, message))
     flash(message, "success")
     return redirect(safe_next(request.form.get("next"), url_for("cart.show")), code=303)
 
