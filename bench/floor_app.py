@@ -1,25 +1,45 @@
-"""A second reference point: the least a status poll's 304 can cost in Flask, with nothing of the shop.
+"""Reference points: the least a status poll's 304, and a remembered product page, can cost in Flask.
 
 Bare Flask, one sqlite3 connection per worker opened once, and the question the shop's poll asks of the
 database (the order and its current attempt by access token), answered 304 when the ETag matches. No
 session, CSRF, translations, rate limiter, security headers, ORM or connection pool. bench/run.py
 measures it beside the hello app: its ratio to hello is the ceiling for the shop's `poll_304` ratio on
 the machine of that run. Served with the same gunicorn command line as the other apps.
+
+`GET /products/<slug>?bytes=N` is the page floor: what any conditional, per-shopper page must do in Flask
+even when its drawing is remembered. It reads the signed cookie session (Flask's own, with the shop's
+SECRET_KEY, so the shop's cookie works here), signs the shopper's CSRF token for the page's forms
+(Flask-WTF), runs one sqlite3 query (the product's variants: price and stock), digests those with the token
+into an ETag, and answers a page of N bytes with the token put in. No ORM, pool, translations, rate
+limiter, security headers or templates. Its ratio to hello is the most the shop's `product` ratio could
+reach on the machine of that run.
 """
 
+import hashlib
 import os
 import sqlite3
 from datetime import datetime, timezone
 
 from flask import Flask, abort, request
+from flask_wtf.csrf import generate_csrf
 
 app = Flask(__name__)
+app.secret_key = os.environ.get("SECRET_KEY")
 _connection = None
+_pages = {}
+CSRF_PLACEHOLDER = "<csrf-token>"
 
 QUERY = (
     "SELECT orders.id, orders.status_version, payment_attempts.expires_at FROM orders "
     "LEFT OUTER JOIN payment_attempts ON payment_attempts.order_id = orders.id "
     "AND payment_attempts.number = orders.attempt_count WHERE orders.access_token = ?"
+)
+
+
+PRODUCT_QUERY = (
+    "SELECT products.id, product_variants.id, product_variants.price_idr, product_variants.stock "
+    "FROM products JOIN product_variants ON product_variants.product_id = products.id "
+    "WHERE products.slug = ? AND products.active = 1 ORDER BY product_variants.position"
 )
 
 
@@ -50,4 +70,20 @@ def status(token):
         response = app.response_class(f"order {order_id} version {version}")
     response.set_etag(etag)
     response.headers["Cache-Control"] = "no-cache, private"
+    return response
+
+
+@app.get("/products/<slug>")
+def product_page(slug):
+    rows = connection().execute(PRODUCT_QUERY, (slug,)).fetchall()
+    if not rows:
+        abort(404)
+    size = request.args.get("bytes", 16000, type=int)
+    if size not in _pages:  # "drawn" once per size, as the shop remembers its drawings
+        _pages[size] = f'<!doctype html><form><input name="csrf_token" value="{CSRF_PLACEHOLDER}"></form>'.ljust(size)
+    token = generate_csrf()
+    etag = hashlib.blake2b(repr((rows, token)).encode(), digest_size=16).hexdigest()
+    response = app.response_class(_pages[size].replace(CSRF_PLACEHOLDER, token))
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "private, no-cache"
     return response

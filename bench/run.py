@@ -429,6 +429,21 @@ def floor_endpoint(server, fixtures):
     )
 
 
+def page_floor_endpoint(server, shop, fixtures, cookie):
+    """bench/floor_app.py's remembered product page, as many bytes as the shop's: the ceiling for `product`."""
+    path = f"/products/{fixtures.product_slug}"
+    status, _headers, body = request(shop.port, "GET", path, {"Cookie": cookie})
+    if status != 200:
+        raise RuntimeError(f"shop's product page answered {status}")
+    return Endpoint(
+        "floor_page",
+        f"page floor: bare Flask + cookie session + CSRF token + one sqlite3 query, {len(body):,}-byte page",
+        server,
+        f"{path}?bytes={len(body)}",
+        headers={"Cookie": cookie},
+    )
+
+
 def check_endpoint(endpoint):
     """One request by hand: the load test must measure the right answer, not an error page."""
     status, _headers, body = request(
@@ -521,6 +536,13 @@ def print_summary(rows):
     if floor:
         line = f"| floor (bare Flask + one sqlite3 query, 304) | {floor['ratio']:.2f} | 1.00 | {floor['p99_ms']:.1f} |"
         print(line + (" | | |" if has_pg else "") + " |")
+    page_floor = by_name.get("floor_page")
+    if page_floor:
+        line = (
+            f"| page floor (bare Flask + session + CSRF + one sqlite3 query, remembered page) | "
+            f"{page_floor['ratio']:.2f} | {floor_share(page_floor, floor):.2f} | {page_floor['p99_ms']:.1f} |"
+        )
+        print(line + (" | | |" if has_pg else "") + " the most `product` can reach in Flask |")
     for name in ENDPOINTS:
         row = by_name.get(name)
         if row is None:
@@ -739,6 +761,7 @@ def main():
         cookie, csrf = browser_session(shop.port)  # both shops share SECRET_KEY, so one cookie serves both
         endpoints = [Endpoint("hello", "bare Flask hello (baseline)", hello, "/"), floor_endpoint(floor, fixtures)]
         endpoints += shop_endpoints(shop, fixtures, cookie, csrf)
+        endpoints.insert(2, page_floor_endpoint(floor, shop, fixtures, cookie))
         if args.postgres:
             pg_env = {**env, "DATABASE_URL": args.postgres}
             pg_shop = start_server(processes, "pg", "wsgi:app", ROOT, pg_env, tmp, args.workers)
@@ -750,7 +773,8 @@ def main():
             endpoints += shop_endpoints(before, fixtures, cookie, csrf, prefix="before:")
         if args.only:
             wanted = set(args.only.split(","))
-            endpoints = [e for e in endpoints if e.name in ("hello", "floor_304") or e.name.split(":")[-1] in wanted]
+            floors = ("hello", "floor_304", "floor_page")
+            endpoints = [e for e in endpoints if e.name in floors or e.name.split(":")[-1] in wanted]
         print(
             "Serving: " + ", ".join(f"{s.name} on :{s.port}" for s in servers) + f" ({args.workers} sync workers each)"
         )
