@@ -13,6 +13,7 @@ from flask import abort
 from sqlalchemy import ColumnElement, CompoundSelect, Row, Select, bindparam, func, null, or_, select, union_all
 from sqlalchemy.orm import aliased
 
+from ..database import single_read_options
 from ..extensions import db
 from ..models import Category, OptionValue, Product, ProductOption, Variant
 from ..products import variant_option_values
@@ -167,8 +168,11 @@ def search_products(query: str | None, category_slug: str, page: int, per_page: 
 
 def product_by_slug(slug: str) -> DetailProduct:
     """The product page's only query: the active product with its category (for the breadcrumb), variants and
-    options, as plain rows (on the session's connection: the ORM's execution path cost more than the query)."""
-    product = detail_product(db.session.connection().execute(_PRODUCT_BY_SLUG, {"slug": slug}).all())
+    options, as plain rows."""
+    # One statement reads a consistent state by itself: no transaction (BEGIN, ROLLBACK) and no ORM session
+    # around it, whose connection handling cost more than the query.
+    with db.engine.connect().execution_options(**single_read_options(db.engine)) as connection:
+        product = detail_product(connection.execute(_PRODUCT_BY_SLUG, {"slug": slug}).all())
     if product is None:
         abort(404)
     return product
