@@ -254,9 +254,12 @@ def test_a_refund_amount_that_is_not_whole_rupiah_moves_the_order_and_keeps_the_
 def test_repeat_of_an_applied_settlement_needs_no_status_call(app, client, sandbox, awaiting):
     settle(client, sandbox, awaiting)
     point_gateway_at(app, closed_port_url())  # a status call would now fail with 503
+    logged = len(events())
     response = notify(client, signed_notification(awaiting, "settlement", "190000.00"))
-    assert response.status_code == 200
-    assert events()[-1].outcome == "no change: order already paid"
+    assert response.status_code == 200 and response.get_data(as_text=True) == "no change: order already paid\n"
+    # The repeat is still in the merchant's audit trail: exactly one row, applying nothing.
+    assert len(events()) == logged + 1
+    assert events()[-1].outcome == "no change: order already paid" and not events()[-1].applied
 
 
 def test_reversal_claim_on_a_paid_order_is_still_checked(app, client, sandbox, awaiting):
