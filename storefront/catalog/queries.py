@@ -10,7 +10,19 @@ from datetime import datetime
 from typing import Any
 
 from flask import abort
-from sqlalchemy import ColumnElement, CompoundSelect, Row, Select, bindparam, func, null, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Connection,
+    Row,
+    Select,
+    bindparam,
+    func,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
 from ..database import single_read_options
@@ -120,9 +132,9 @@ def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def active_categories() -> Sequence[Row[int, str, str]]:
+def active_categories(connection: Connection) -> Sequence[Row[int, str, str]]:
     """(id, slug, name) rows of every category, in the shop's order."""
-    return db.session.connection().execute(_CATEGORIES).all()
+    return connection.execute(_CATEGORIES).all()
 
 
 def _filtered(query: str | None, category_slug: str) -> tuple[Select[int, str, str, str, int], Select[int]]:
@@ -154,15 +166,22 @@ def _filtered(query: str | None, category_slug: str) -> tuple[Select[int, str, s
     return products, count
 
 
-def search_products(query: str | None, category_slug: str, page: int, per_page: int) -> Page:
+def catalog_page(
+    query: str | None, category_slug: str, page: int, per_page: int
+) -> tuple[Page, Sequence[Row[int, str, str]]]:
+    """The catalog page's four statements: one page of cards with the total count, and the category chips."""
+    # Plain rows on a connection of their own, in one transaction: they skip the ORM's execution path and the
+    # session's set-up and teardown, which cost more than the queries themselves.
+    with db.engine.connect() as connection:
+        return search_products(connection, query, category_slug, page, per_page), active_categories(connection)
+
+
+def search_products(connection: Connection, query: str | None, category_slug: str, page: int, per_page: int) -> Page:
     """One page of active products matching the search and category, as cards, plus the total count."""
     products, count = _filtered(query, category_slug)
-    # Plain rows: on the session's connection (same transaction) they skip the ORM's execution path,
-    # which cost more than the three queries themselves.
-    conn = db.session.connection()
-    rows = conn.execute(products, {"limit": per_page, "offset": (page - 1) * per_page}).all()
-    variants = conn.execute(_CARD_VARIANTS, {"ids": [row.id for row in rows]}).all() if rows else []
-    total = conn.execute(count).scalar_one()
+    rows = connection.execute(products, {"limit": per_page, "offset": (page - 1) * per_page}).all()
+    variants = connection.execute(_CARD_VARIANTS, {"ids": [row[0] for row in rows]}).all() if rows else []
+    total = connection.execute(count).scalar_one()
     return Page(card_products(rows, variants), page, per_page, total)
 
 

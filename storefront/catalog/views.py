@@ -13,7 +13,7 @@ from .blueprint import bp
 from .cards import card_key, product_cards  # noqa: F401  (product_cards: a template global)
 from .choice import choose
 from .detail import DetailProduct
-from .queries import active_categories, product_by_slug, search_products
+from .queries import catalog_page, product_by_slug
 
 # The part of a product page that follows the shopper's choice of variant.
 PANEL_ID = "variant-panel"
@@ -31,8 +31,7 @@ def index() -> Response:
     query = request.args.get("q", "")
     category = request.args.get("category", "")
     page = request.args.get("page", 1, type=int)
-    pagination = search_products(query, category, max(page, 1), current_app.config["PRODUCTS_PER_PAGE"])
-    categories = active_categories()
+    pagination, categories = catalog_page(query, category, max(page, 1), current_app.config["PRODUCTS_PER_PAGE"])
     drawn_from = pictures()
     state = PageState(None, None)  # the pictures changed too recently to tell: drawn afresh
     if drawn_from is not None:

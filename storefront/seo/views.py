@@ -1,6 +1,7 @@
 from flask import Response, current_app, render_template, send_from_directory
 
 from ..catalog.queries import active_categories, active_products_for_sitemap
+from ..extensions import db
 from ..urls import public_url
 from . import bp
 
@@ -21,7 +22,8 @@ def robots() -> Response:
 
 @bp.get("/sitemap.xml")
 def sitemap() -> Response:
-    xml = render_template("seo/sitemap.xml", products=active_products_for_sitemap(), categories=active_categories())
+    categories = active_categories(db.session.connection())
+    xml = render_template("seo/sitemap.xml", products=active_products_for_sitemap(), categories=categories)
     response = Response(xml, mimetype="application/xml")
     response.cache_control.public = True
     response.cache_control.max_age = 3600
