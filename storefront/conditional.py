@@ -11,6 +11,7 @@ tag for the same page. A page with a flashed message waiting is always drawn (dr
 
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
@@ -30,6 +31,10 @@ PAGE_CACHE_CONTROL = "private, no-cache"
 # database is escaped ("<" becomes "&lt;") and the catalog's cards use the same token placeholder.
 CSRF_PLACEHOLDER = Markup("<csrf-token>")
 BADGE_PLACEHOLDER = Markup("<cart-badge>")
+# A remembered page is kept as the pieces between its placeholders, joined with the shopper's parts on each
+# view: str.replace() scans a page holding any non-ASCII text ("–", "…") in its wide form, 20 µs for the
+# catalog's, where joining takes 1 µs.
+_SHOPPERS_PARTS = re.compile(f"({re.escape(str(CSRF_PLACEHOLDER))}|{re.escape(str(BADGE_PLACEHOLDER))})")
 # Drawn pages kept per process (~25 KB each): the most visited catalog and product pages, in each language.
 MAX_PAGES = 256
 _SOURCES = (("storefront", ".py"), ("templates", ".html"), ("templates", ".xml"), ("translations", ".po"))
@@ -131,16 +136,19 @@ def serve_page(state: PageState, draw: Callable[..., Response]) -> Response:
     if state.shared is None or current_app.debug:  # debug: templates are edited while serving
         return with_etag(draw(), state.etag)
     pages = _remembered()["pages"]
-    html = pages.get(state.shared)
-    if html is None:
+    pieces: tuple[str, ...] | None = pages.get(state.shared)
+    if pieces is None:
         drawn = draw(csrf_token=lambda: CSRF_PLACEHOLDER, cart_badge=BADGE_PLACEHOLDER)
         html = drawn.get_data(as_text=True)
+        pieces = tuple(_SHOPPERS_PARTS.split(html))
         if drawn.status_code == 200 and generate_csrf() not in html:
-            remember(pages, state.shared, html, MAX_PAGES)
-    if BADGE_PLACEHOLDER in html:
-        html = html.replace(BADGE_PLACEHOLDER, _cart_badge())
-    response = current_app.response_class(html.replace(CSRF_PLACEHOLDER, generate_csrf()), mimetype="text/html")
-    return with_etag(response, state.etag)
+            remember(pages, state.shared, pieces, MAX_PAGES)
+    # Between the page's pieces, each placeholder in turn (re.split keeps them, at the odd places).
+    parts: dict[str, str] = {CSRF_PLACEHOLDER: generate_csrf()}
+    if BADGE_PLACEHOLDER in pieces:
+        parts[BADGE_PLACEHOLDER] = _cart_badge()
+    html = "".join(parts[piece] if n % 2 else piece for n, piece in enumerate(pieces))
+    return with_etag(current_app.response_class(html, mimetype="text/html"), state.etag)
 
 
 def remember(store: dict[Any, Any], key: Any, value: Any, limit: int) -> None:
@@ -166,6 +174,5 @@ def with_etag(response: Response, etag: str | None) -> Response:
     if etag is not None:
         response.set_etag(etag)
         response.headers["Cache-Control"] = PAGE_CACHE_CONTROL
-    response.vary.add("HX-Request")
-    response.vary.add("Cookie")
+    response.vary.update(("HX-Request", "Cookie"))  # one update: each rewrites the header
     return response
