@@ -1,6 +1,6 @@
 """Flask extensions, created unbound so any module can import them without importing the app."""
 
-import secrets
+import hashlib
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -12,7 +12,7 @@ from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_static_digest import FlaskStaticDigest
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFProtect, generate_csrf
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -47,16 +47,23 @@ def configured_limit(name: str) -> Callable[[], str]:
 
 
 def per_session_key() -> str:
-    """Rate-limit key of one browser session (a random id kept in the signed session cookie).
+    """Rate-limit key of one browser session: a digest of the random token the session holds for CSRF.
 
     Indonesian mobile carriers put many shoppers behind one public address (carrier NAT), so the
     tight limits are per session; a higher per-IP ceiling (the default key) stops a client that
     throws its cookie away to start afresh.
+
+    Flask-WTF keeps one random token per session under its documented WTF_CSRF_FIELD_NAME; generate_csrf()
+    puts one there if the session has none yet. Keyed by it, a client that replays the cookie it had
+    (never keeping the one an answer sets) is still one session: an id minted at its first limited request
+    was minted anew on every replay, and each got a fresh limit. Digested: the token stays out of the
+    limiter's storage.
     """
-    key = session.get("limit_id")
-    if not isinstance(key, str):
-        key = session["limit_id"] = secrets.token_urlsafe(12)
-    return "session:" + key
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    if not session.get(field):
+        generate_csrf()
+    token = str(session[field]).encode()
+    return "session:" + hashlib.blake2b(token, digest_size=12, person=b"rate-limit").hexdigest()
 
 
 View = TypeVar("View", bound=Callable[..., object])

@@ -135,6 +135,24 @@ def test_shoppers_behind_one_carrier_nat_ip_each_get_their_own_cart_and_checkout
         assert shoppers[0].post("/checkout/", {}).status_code == 429
 
 
+def test_a_client_replaying_its_first_cookie_is_still_one_session(limited_app):
+    """A client that never keeps the cookie an answer sets (it replays the one it had) is still one session:
+    its per-session limit holds, as it does for a browser."""
+    product = make_product("Kopi Gayo", stock=50)
+    browser = limited_app.test_client()
+    page = browser.get("/")
+    cookie = page.headers["Set-Cookie"].split(";", 1)[0]
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    replayer = limited_app.test_client(use_cookies=False)
+    codes = [
+        replayer.post(
+            "/cart/add", data={"csrf_token": token, "product_id": product.id}, headers={"Cookie": cookie}
+        ).status_code
+        for _ in range(4)
+    ]
+    assert codes == [303, 303, 303, 429]
+
+
 def test_a_client_that_drops_its_cookie_meets_the_per_ip_ceiling(make_app):
     with make_app(
         RATELIMIT_ENABLED=True, RATELIMIT_CART_PER_IP="4/minute", RATELIMIT_CHECKOUT_PER_IP="1/minute"
