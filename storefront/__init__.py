@@ -17,7 +17,7 @@ PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     """Build the app: config -> extensions -> payments -> blueprints -> errors -> CLI -> templates ->
-    headers -> WSGI middleware (the poll's shortcut, ProxyFix, WhiteNoise; the last is outermost)."""
+    headers -> WSGI middleware (repeated answers, ProxyFix, WhiteNoise; the last is outermost)."""
     app = Flask(
         __name__,
         instance_path=os.path.join(PROJECT_ROOT, "instance"),
@@ -50,7 +50,7 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     register_commands(app)
     register_template_helpers(app)
     register_security_headers(app)
-    register_status_shortcut(app)
+    register_repeated_answers(app)
     register_proxy_fix(app)
     register_assets(app)
     return app
@@ -78,12 +78,17 @@ def register_proxy_fix(app: Flask) -> None:
         )
 
 
-def register_status_shortcut(app: Flask) -> None:
-    # The status poll answered in front of Flask when nothing new is to be drawn (orders/poll_answers.py).
-    # Inside ProxyFix: it needs the scheme the proxy saw (the security headers differ over https).
-    from .orders.poll_answers import init_status_shortcut
+def register_repeated_answers(app: Flask) -> None:
+    # The status poll and the catalog's pages asked again get the answer Flask gave before, in front of Flask
+    # (storefront/repeat_answers.py). Inside ProxyFix: the scheme the proxy saw is part of the question.
+    from .catalog.answers import CatalogIndex, ProductDetail
+    from .extensions import db
+    from .orders.poll_answers import StatusPoll
+    from .repeat_answers import RepeatedAnswers
 
-    init_status_shortcut(app)
+    with app.app_context():
+        engine = db.engine
+    app.wsgi_app = RepeatedAnswers(app, [StatusPoll(engine), CatalogIndex(), ProductDetail()])  # type: ignore[method-assign]
 
 
 def register_extensions(app: Flask) -> None:

@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response
 
 from .cart.cart import cart_count
 from .i18n import select_locale
+from .repeat_answers import answer_may_repeat
 
 # The pages are per shopper (CSRF token, cart count): browsers may keep them but must ask each time.
 PAGE_CACHE_CONTROL = "private, no-cache"
@@ -131,10 +132,15 @@ def serve_page(state: PageState, draw: Callable[..., Response]) -> Response:
     template function is given one) and the cart badge. A drawing that holds the shopper's real token
     anyway is served but not kept, so one shopper's token can never reach another.
     """
-    if state.etag is not None and request.if_none_match.contains(state.etag):
-        return with_etag(current_app.response_class(status=304), state.etag)
     if state.shared is None or current_app.debug:  # debug: templates are edited while serving
         return with_etag(draw(), state.etag)
+    if current_app.config["WTF_CSRF_TIME_LIMIT"] is None:
+        # The answer depends on nothing but the page's data and the request (its cookies: this shopper's
+        # session), so the same request may get it again (storefront/repeat_answers.py). Only while CSRF
+        # tokens never expire: an answer given again carries the token signed for the first.
+        answer_may_repeat()
+    if state.etag is not None and request.if_none_match.contains(state.etag):
+        return with_etag(current_app.response_class(status=304), state.etag)
     pages = _remembered()["pages"]
     pieces: tuple[str, ...] | None = pages.get(state.shared)
     if pieces is None:

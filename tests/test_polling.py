@@ -124,12 +124,13 @@ def test_after_the_window_passes_the_page_offers_pay_now_which_starts_a_new_atte
     assert order.payment_status == "awaiting_payment" and order.attempt_count == 2 and order.stock_reserved
 
 
-# The shortcut in front of Flask (storefront/orders/poll_answers.py) answers a repeated poll from the one row it
-# reads: a 304, or the fragment Flask drew for the same ETag. What a browser sees must be what Flask would send.
+# In front of Flask (storefront/repeat_answers.py; the poll's route: orders/poll_answers.py) a repeated poll is
+# answered from the one row it reads: the 304, or the fragment, Flask gave for the same ETag. What a browser
+# sees must be what Flask would send.
 
 
 def flask_handled(app):
-    """Counts the requests that reached Flask (the shortcut answers without starting one)."""
+    """Counts the requests that reached Flask (an answer given again starts none)."""
     from flask import request_started
 
     seen = []
@@ -141,7 +142,7 @@ def test_a_repeated_poll_gets_exactly_what_flask_drew_for_the_same_state(app, cl
     reached_flask = flask_handled(app)
     drawn = poll(client, order)
     again = poll(client, order)
-    assert len(reached_flask) == 1  # the second answer came from the shortcut
+    assert len(reached_flask) == 1  # the second answer was given again, in front of Flask
     assert (again.status, again.data) == (drawn.status, drawn.data)
     assert again.headers.to_wsgi_list() == drawn.headers.to_wsgi_list()
 
@@ -149,11 +150,11 @@ def test_a_repeated_poll_gets_exactly_what_flask_drew_for_the_same_state(app, cl
 def test_a_repeated_304_is_the_one_flask_gave(app, client, order):
     etag = poll(client, order).headers["ETag"]
     reached_flask = flask_handled(app)
-    by_flask, by_shortcut = poll(client, order, etag), poll(client, order, etag)
+    by_flask, given_again = poll(client, order, etag), poll(client, order, etag)
     assert len(reached_flask) == 1
-    assert by_flask.status_code == by_shortcut.status_code == 304
-    assert by_shortcut.headers.to_wsgi_list() == by_flask.headers.to_wsgi_list()
-    assert by_shortcut.headers["ETag"] == etag and by_shortcut.data == b""
+    assert by_flask.status_code == given_again.status_code == 304
+    assert given_again.headers.to_wsgi_list() == by_flask.headers.to_wsgi_list()
+    assert given_again.headers["ETag"] == etag and given_again.data == b""
 
 
 def test_a_compressed_fragment_is_given_only_to_browsers_that_accept_it(app, client, order):
@@ -217,7 +218,7 @@ def order_placed_in(app):
     return shopper.client, the_order()
 
 
-def test_the_shortcut_refuses_what_flask_refuses(make_app):
+def test_in_front_of_flask_what_flask_refuses_is_still_refused(make_app):
     with make_app(TESTING=False, SECRET_KEY="p" * 40, PUBLIC_URL="http://localhost") as app:
         browser, order = order_placed_in(app)
         url = f"/orders/{order.access_token}/status"
@@ -228,7 +229,7 @@ def test_the_shortcut_refuses_what_flask_refuses(make_app):
         assert browser.head(url).status_code == 200
 
 
-def test_over_https_the_shortcut_sends_hsts_as_flask_does(make_app):
+def test_over_https_an_answer_given_again_carries_hsts_as_flasks_does(make_app):
     with make_app(PROXY_COUNT=1) as app:
         browser, order = order_placed_in(app)
         https = {"HX-Request": "true", "X-Forwarded-Proto": "https"}

@@ -1,55 +1,42 @@
 from typing import Any
 
-from flask import current_app, request
+from flask import request
 from werkzeug.wrappers import Response
 
 from ..conditional import PageState, page_state, serve_page
 from ..extensions import limiter
 from ..htmx import render_page_or_fragment
-from ..renditions import folder_stamp, rendition_folder
+from ..repeat_answers import handed_over
 from ..urls import public_url
 from ..whatsapp import product_chat_url, product_share_url
 from .blueprint import bp
-from .cards import card_key, product_cards  # noqa: F401  (product_cards: a template global)
+from .cards import product_cards  # noqa: F401  (product_cards: a template global)
 from .choice import choose
 from .detail import DetailProduct
-from .queries import catalog_page, product_by_slug
+from .pages import CatalogPage, ProductPage, catalog_page_for, product_page_for
 
 # The part of a product page that follows the shopper's choice of variant.
 PANEL_ID = "variant-panel"
-
-
-def pictures() -> int | None:
-    """The state of the image renditions on disk (renditions.folder_stamp): pages show their srcsets."""
-    return folder_stamp(rendition_folder(current_app.config["UPLOAD_FOLDER"]))
 
 
 # No rate limit on browsing, and @limiter.exempt spares these views the limiter's per-request bookkeeping.
 @bp.get("/")
 @limiter.exempt
 def index() -> Response:
-    query = request.args.get("q", "")
-    category = request.args.get("category", "")
-    page = request.args.get("page", 1, type=int)
-    pagination, categories = catalog_page(query, category, max(page, 1), current_app.config["PRODUCTS_PER_PAGE"])
-    drawn_from = pictures()
-    state = PageState(None, None)  # the pictures changed too recently to tell: drawn afresh
-    if drawn_from is not None:
-        cards = tuple(card_key(product, n == 0) for n, product in enumerate(pagination.items))
-        chips = tuple(tuple(c) for c in categories)  # (id, slug, name): by position, as listing.py reads rows
-        state = page_state((drawn_from, pagination.page, pagination.total, cards, chips))
+    page: CatalogPage = handed_over() or catalog_page_for(request.args)
+    state = page_state(page.data) if page.data is not None else PageState(None, None)
     return serve_page(
         state,
         lambda **drawing: render_page_or_fragment(
             "catalog/index.html",
             "catalog/_results.html",
             "product-results",
-            pagination=pagination,
-            categories=categories,
-            current_category=next((c for c in categories if c.slug == category), None),
-            query=query,
-            category=category,
-            pictures=drawn_from,
+            pagination=page.pagination,
+            categories=page.categories,
+            current_category=next((c for c in page.categories if c.slug == page.category), None),
+            query=page.query,
+            category=page.category,
+            pictures=page.pictures,
             **drawing,
         ),
     )
@@ -60,10 +47,9 @@ def index() -> Response:
 def product(slug: str) -> Response:
     """The product page; with options chosen (`?option-<id>=<value id>`), the chosen variant's price, stock
     and add button. htmx asks the same address for the panel alone."""
-    product = product_by_slug(slug)
-    drawn_from = pictures()
-    state = page_state((drawn_from, product.signature)) if drawn_from is not None else PageState(None, None)
-    return serve_page(state, lambda **drawing: _draw_product(product, **drawing))
+    page: ProductPage = handed_over() or product_page_for(slug)
+    state = page_state(page.data) if page.data is not None else PageState(None, None)
+    return serve_page(state, lambda **drawing: _draw_product(page.product, **drawing))
 
 
 def _draw_product(product: DetailProduct, **drawing: Any) -> Response:

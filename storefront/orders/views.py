@@ -7,9 +7,10 @@ from ..i18n import select_locale
 from ..lazy_session import session_untouched
 from ..models import Order
 from ..order_status import FINAL, RETRYABLE
+from ..repeat_answers import answer_may_repeat, handed_over
 from ..whatsapp import order_chat_url
 from .blueprint import bp
-from .poll_answers import POLLED_ROW, answer_may_repeat, status_etag, window_passed
+from .poll_answers import status_etag, window_passed
 from .queries import PolledAttempt, PolledOrder, order_for_page, order_status, polled, status_row
 from .timeline import order_timeline
 
@@ -58,7 +59,7 @@ def status(token: str) -> Response:
     Never rate-limited (@limiter.exempt, which also skips the limiter's per-request bookkeeping): every open order page polls, and shoppers behind one
     carrier NAT share an IP address.
     """
-    row = request.environ.get(POLLED_ROW)  # read already by the shortcut in front of Flask
+    row = handed_over()  # read already in front of Flask (orders/poll_answers.py)
     if row is None:
         with db.engine.connect().execution_options(**single_read_options(db.engine)) as connection:
             row = status_row(connection, token)
@@ -69,7 +70,7 @@ def status(token: str) -> Response:
     etag = status_etag(row, select_locale())
     if not final and request.if_none_match.contains(etag):
         response = make_response("", 304)
-        answer_may_repeat(etag)
+        answer_may_repeat()
     else:
         # The timeline rides along out of band: the step that just happened (paid) shows as done at once.
         html = render_template(
@@ -80,7 +81,7 @@ def status(token: str) -> Response:
         )
         response = make_response(html, STOP_POLLING if final else 200)
         if session_untouched():  # nothing of this shopper's in it (no "Pay now" form with its CSRF token)
-            answer_may_repeat(etag)
+            answer_may_repeat()
     response.set_etag(etag)
     response.headers["Cache-Control"] = "no-cache, private"
     return response
