@@ -71,6 +71,16 @@ def single_read_options(engine: Engine) -> dict[str, object]:
     return {"isolation_level": "AUTOCOMMIT"}
 
 
+def reads_options(engine: Engine) -> dict[str, object]:
+    """Execution options for a connection that runs a few read-only statements and nothing else (the catalog
+    page's). SQLite: none, its deferred BEGIN gives them one snapshot (WAL). PostgreSQL: autocommit, sparing
+    the BEGIN and ROLLBACK round trips: under READ COMMITTED each statement takes its own snapshot inside a
+    transaction too, so one would make them no more consistent."""
+    if engine.dialect.name == "sqlite":
+        return {}
+    return {"isolation_level": "AUTOCOMMIT"}
+
+
 @contextmanager
 def write_transaction() -> Iterator[Session]:
     """Run the block as one atomic write transaction and commit it; roll back on any exception.

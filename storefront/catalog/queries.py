@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
-from ..database import single_read_options
+from ..database import reads_options, single_read_options
 from ..extensions import db
 from ..models import Category, OptionValue, Product, ProductOption, Variant
 from ..products import variant_option_values
@@ -170,9 +170,9 @@ def catalog_page(
     query: str | None, category_slug: str, page: int, per_page: int
 ) -> tuple[Page, Sequence[Row[int, str, str]]]:
     """The catalog page's four statements: one page of cards with the total count, and the category chips."""
-    # Plain rows on a connection of their own, in one transaction: they skip the ORM's execution path and the
-    # session's set-up and teardown, which cost more than the queries themselves.
-    with db.engine.connect() as connection:
+    # Plain rows on a connection of their own: they skip the ORM's execution path and the session's set-up and
+    # teardown, which cost more than the queries themselves.
+    with db.engine.connect().execution_options(**reads_options(db.engine)) as connection:
         return search_products(connection, query, category_slug, page, per_page), active_categories(connection)
 
 
