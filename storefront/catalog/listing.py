@@ -10,10 +10,15 @@ functions (products.py), over the variants on sale.
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from math import ceil
+from typing import Any
 
 from sqlalchemy import Row
 
+from ..conditional import remember
 from ..products import choice_needed, price_range_on_sale, sole_on_sale, units_on_sale, variant_name
+
+# Cards kept per process (~1 KB each): a catalog of 500 products in several states of stock and price.
+MAX_KNOWN_CARDS = 4096
 
 
 @dataclass(frozen=True)
@@ -56,22 +61,46 @@ class CardProduct:
 
 
 def card_products(
-    product_rows: Sequence[Row[int, str, str, str, int]], variant_rows: Sequence[Row[int, int, str, int | None, int]]
+    product_rows: Sequence[Row[int, str, str, str, int]],
+    variant_rows: Sequence[Row[int, int, str, int | None, int]],
+    known: dict[Any, CardProduct],
 ) -> list[CardProduct]:
     """Cards from (id, slug, name, image, price_idr) rows and (product_id, id, label, price_idr, stock) rows
-    of the variants on sale, already in the product's order."""
-    # Rows are unpacked as tuples: reading a Row's column by name costs ~0.3 µs, ten times its position, and
-    # the grid reads hundreds of them per page (bench/RESULTS.md, issue #20).
-    named_and_priced = {id_: (name, price_idr) for id_, _slug, name, _image, price_idr in product_rows}
-    by_product: dict[int, list[CardVariant]] = {id_: [] for id_ in named_and_priced}
-    for product_id, id_, label, own_price, stock in variant_rows:
-        name, price_idr = named_and_priced[product_id]
-        price = own_price if own_price is not None else price_idr
-        by_product[product_id].append(CardVariant(id_, variant_name(name, label), label, price, stock))
-    return [
-        CardProduct(id_, slug, name, image, price_idr, tuple(by_product[id_]))
-        for id_, slug, name, image, price_idr in product_rows
-    ]
+    of the variants on sale, already in the product's order.
+
+    A card is everything its rows hold and is immutable, so one made from the same rows before is taken from
+    `known` (remembered per process, keyed by those rows: a change of any of them is another key). Making
+    the twelve cards and their four variants each cost more than reading the rows.
+    """
+    # Rows are unpacked as tuples: reading a Row's column by name costs ~0.3 µs, ten times its position.
+    variants_of: dict[int, list[tuple[Any, ...]]] = {row[0]: [] for row in product_rows}
+    for variant in variant_rows:
+        variants_of[variant[0]].append(tuple(variant))
+    cards = []
+    for row in product_rows:
+        key = (tuple(row), tuple(variants_of[row[0]]))
+        card = known.get(key)
+        if card is None:
+            card = _card(*key)
+            remember(known, key, card, MAX_KNOWN_CARDS)
+        cards.append(card)
+    return cards
+
+
+def _card(product: tuple[Any, ...], variants: tuple[tuple[Any, ...], ...]) -> CardProduct:
+    """A card from one (id, slug, name, image, price_idr) row and its variants' rows, as tuples."""
+    id_, slug, name, image, price_idr = product
+    return CardProduct(
+        id_,
+        slug,
+        name,
+        image,
+        price_idr,
+        tuple(
+            CardVariant(variant_id, variant_name(name, label), label, price if price is not None else price_idr, stock)
+            for _product_id, variant_id, label, price, stock in variants
+        ),
+    )
 
 
 @dataclass(frozen=True)

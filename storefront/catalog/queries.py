@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from flask import abort
+from flask import abort, current_app
 from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
@@ -30,7 +30,7 @@ from ..extensions import db
 from ..models import Category, OptionValue, Product, ProductOption, Variant
 from ..products import variant_option_values
 from .detail import VARIANT_COLUMNS, DetailProduct, detail_product
-from .listing import Page, card_products
+from .listing import CardProduct, Page, card_products
 
 MAX_SEARCH_LENGTH = 100
 
@@ -182,7 +182,9 @@ def search_products(connection: Connection, query: str | None, category_slug: st
     rows = connection.execute(products, {"limit": per_page, "offset": (page - 1) * per_page}).all()
     variants = connection.execute(_CARD_VARIANTS, {"ids": [row[0] for row in rows]}).all() if rows else []
     total = connection.execute(count).scalar_one()
-    return Page(card_products(rows, variants), page, per_page, total)
+    # Kept with the app (tests build several apps in one process), as catalog/cards.py keeps the drawn cards.
+    known: dict[Any, CardProduct] = current_app.extensions.setdefault("storefront.card_products", {})
+    return Page(card_products(rows, variants, known), page, per_page, total)
 
 
 def product_by_slug(slug: str) -> DetailProduct:
