@@ -9,6 +9,7 @@ functions (products.py), over the variants on sale.
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from math import ceil
 from typing import Any
 
@@ -43,19 +44,20 @@ class CardProduct:
     price_idr: int
     variants: tuple[CardVariant, ...]
 
-    @property
+    # Worked out once per card (it is immutable, and a remembered card is asked for its key on every view).
+    @cached_property
     def stock(self) -> int:
         return units_on_sale(self.variants)
 
-    @property
+    @cached_property
     def needs_choice(self) -> bool:
         return choice_needed(self.variants)
 
-    @property
+    @cached_property
     def sole_variant(self) -> CardVariant | None:
         return sole_on_sale(self.variants)
 
-    @property
+    @cached_property
     def price_range(self) -> tuple[int, int]:
         return price_range_on_sale(self.variants, self.price_idr)
 
