@@ -444,6 +444,28 @@ def page_floor_endpoint(server, shop, fixtures, cookie):
     )
 
 
+def post_floor_endpoints(server, shop_endpoints_list):
+    """bench/floor_app.py's cart add and duplicate notification, sent exactly as the shop's are: their ceilings."""
+    by_name = {e.name: e for e in shop_endpoints_list}
+    labels = {
+        "cart_add": "POST floor: bare Flask + cookie session + CSRF check + one sqlite3 query + session signed again",
+        "notification": "POST floor: bare Flask + JSON + SHA-512 signature + one read and one event-row write",
+    }
+    return [
+        Endpoint(
+            f"floor_{name}",
+            label,
+            server,
+            by_name[name].path,
+            by_name[name].method,
+            by_name[name].headers,
+            by_name[name].body,
+        )
+        for name, label in labels.items()
+        if name in by_name
+    ]
+
+
 def check_endpoint(endpoint):
     """One request by hand: the load test must measure the right answer, not an error page."""
     status, _headers, body = request(
@@ -543,6 +565,14 @@ def print_summary(rows):
             f"{page_floor['ratio']:.2f} | {floor_share(page_floor, floor):.2f} | {page_floor['p99_ms']:.1f} |"
         )
         print(line + (" | | |" if has_pg else "") + " the most `product` can reach in Flask |")
+    for name, what in (("cart_add", "cart add"), ("notification", "duplicate notification")):
+        post_floor = by_name.get(f"floor_{name}")
+        if post_floor:
+            line = (
+                f"| {what} floor (bare Flask, no rate limit, see bench/floor_app.py) | {post_floor['ratio']:.2f} | "
+                f"{floor_share(post_floor, floor):.2f} | {post_floor['p99_ms']:.1f} |"
+            )
+            print(line + (" | | |" if has_pg else "") + f" the most `{name}` can reach in Flask |")
     for name in ENDPOINTS:
         row = by_name.get(name)
         if row is None:
@@ -762,6 +792,7 @@ def main():
         endpoints = [Endpoint("hello", "bare Flask hello (baseline)", hello, "/"), floor_endpoint(floor, fixtures)]
         endpoints += shop_endpoints(shop, fixtures, cookie, csrf)
         endpoints.insert(2, page_floor_endpoint(floor, shop, fixtures, cookie))
+        endpoints[3:3] = post_floor_endpoints(floor, endpoints)
         if args.postgres:
             pg_env = {**env, "DATABASE_URL": args.postgres}
             pg_shop = start_server(processes, "pg", "wsgi:app", ROOT, pg_env, tmp, args.workers)
@@ -773,7 +804,7 @@ def main():
             endpoints += shop_endpoints(before, fixtures, cookie, csrf, prefix="before:")
         if args.only:
             wanted = set(args.only.split(","))
-            floors = ("hello", "floor_304", "floor_page")
+            floors = ("hello", "floor_304", "floor_page", "floor_cart_add", "floor_notification")
             endpoints = [e for e in endpoints if e.name in floors or e.name.split(":")[-1] in wanted]
         print(
             "Serving: " + ", ".join(f"{s.name} on :{s.port}" for s in servers) + f" ({args.workers} sync workers each)"
