@@ -26,7 +26,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from .extensions import db
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
-_SINGLE_READ = "storefront_single_read"
+_AUTOCOMMIT = "storefront_autocommit"
 _WRITE_OPTION = "storefront_write"
 
 
@@ -49,8 +49,8 @@ def configure_engine(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         options = connection.get_execution_options()
-        if options.get(_SINGLE_READ):
-            return  # one read-only statement: atomic by itself (see single_read_options)
+        if options.get(_AUTOCOMMIT):
+            return  # each statement its own transaction (see autocommit_options)
         if options.get(_WRITE_OPTION):
             # Through SQLAlchemy: "database is locked" after busy_timeout must surface as its
             # OperationalError (answered 503), like any other statement's.
@@ -61,13 +61,15 @@ def configure_engine(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN")
 
 
-def single_read_options(engine: Engine) -> dict[str, object]:
-    """Execution options for a connection that runs ONE read-only statement and nothing else (the status
-    poll's): no transaction around it, since a single statement reads a consistent state by itself.
-    SQLite: no BEGIN (switching its isolation level would cost a PRAGMA each way); PostgreSQL: autocommit,
-    sparing the BEGIN and ROLLBACK round trips."""
+def autocommit_options(engine: Engine) -> dict[str, object]:
+    """Execution options for a connection whose statements each stand alone, each its own transaction: ONE
+    read-only statement (the status poll's, a product page's: a single statement reads a consistent state by
+    itself), or a read and then a write that depends on nothing held between them (a repeated notification's
+    event-log row). SQLite: no BEGIN (switching its isolation level would cost a PRAGMA each way), so each
+    statement commits by itself and a write takes the lock only for its own statement, waiting busy_timeout
+    for it; PostgreSQL: autocommit, sparing the BEGIN and COMMIT/ROLLBACK round trips."""
     if engine.dialect.name == "sqlite":
-        return {_SINGLE_READ: True}
+        return {_AUTOCOMMIT: True}
     return {"isolation_level": "AUTOCOMMIT"}
 
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from sqlalchemy import Row, Select, bindparam, select
 
 from ..catalog.listing import CardProduct, CardVariant
-from ..database import single_read_options
+from ..database import autocommit_options
 from ..extensions import db
 from ..models import Product, Variant
 from ..products import variant_name
@@ -68,7 +68,7 @@ def _product(rows: Sequence[Row[int, str, str, str, int, int, str, int | None, i
 def _read(statement: Select[int, str, str, str, int, int, str, int | None, int], item_id: int) -> CardProduct | None:
     # One read-only statement and nothing else: no transaction around it (the session's would cost a BEGIN,
     # a ROLLBACK and its connection set-up, a third of the lookup). A refusal's ORM reads use the session.
-    with db.engine.connect().execution_options(**single_read_options(db.engine)) as connection:
+    with db.engine.connect().execution_options(**autocommit_options(db.engine)) as connection:
         return _product(connection.execute(statement, {"id": item_id}).all())
 
 

@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
-from ..database import reads_options, single_read_options
+from ..database import autocommit_options, reads_options
 from ..extensions import db
 from ..models import Category, OptionValue, Product, ProductOption, Variant
 from ..products import variant_option_values
@@ -192,7 +192,7 @@ def product_by_slug(slug: str) -> DetailProduct:
     options, as plain rows."""
     # One statement reads a consistent state by itself: no transaction (BEGIN, ROLLBACK) and no ORM session
     # around it, whose connection handling cost more than the query.
-    with db.engine.connect().execution_options(**single_read_options(db.engine)) as connection:
+    with db.engine.connect().execution_options(**autocommit_options(db.engine)) as connection:
         product = detail_product(connection.execute(_PRODUCT_BY_SLUG, {"slug": slug}).all())
     if product is None:
         abort(404)

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.http import parse_cookie
 
-from ..database import single_read_options
+from ..database import autocommit_options
 from ..i18n import LANGUAGE_COOKIE, language_from_cookie
 from ..model_base import utcnow
 from ..repeat_answers import HANDED_OVER
@@ -48,11 +48,11 @@ class StatusPoll:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.single_read = single_read_options(engine)
+        self.autocommit = autocommit_options(engine)
 
     def ask(self, match: re.Match[str], environ: dict[str, Any]) -> str | None:
         try:
-            with self.engine.connect().execution_options(**self.single_read) as connection:
+            with self.engine.connect().execution_options(**self.autocommit) as connection:
                 row = status_row(connection, match.group(1))
         except SQLAlchemyError:
             return None  # Flask's view meets the error again and answers it as any page's

@@ -1,6 +1,6 @@
 from flask import Response, abort, make_response, render_template, request
 
-from ..database import single_read_options
+from ..database import autocommit_options
 from ..extensions import db, limiter
 from ..htmx import STOP_POLLING
 from ..i18n import select_locale
@@ -61,7 +61,7 @@ def status(token: str) -> Response:
     """
     row = handed_over()  # read already in front of Flask (orders/poll_answers.py)
     if row is None:
-        with db.engine.connect().execution_options(**single_read_options(db.engine)) as connection:
+        with db.engine.connect().execution_options(**autocommit_options(db.engine)) as connection:
             row = status_row(connection, token)
     if row is None:
         abort(404)

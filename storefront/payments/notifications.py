@@ -4,11 +4,10 @@ import json
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, bindparam, select
 
 from ..appctx import the_app
-from ..database import write_transaction
+from ..database import autocommit_options, write_transaction
 from ..extensions import db
 from ..models import Order, PaymentAttempt, PaymentEvent
 from ..order_status import PaymentStatus as S
@@ -49,12 +48,11 @@ def handle_notification(raw_body: bytes) -> NotificationResult:
         log.warning("notification for order_id %r rejected: bad signature", claimed.order_id[:60])
         return NotificationResult(403, "invalid signature")
 
-    with write_transaction() as session:
-        # The read and, for a repeat, its event-log row in one short write transaction (on SQLite it
-        # takes the write lock before the read: database.py). A read transaction and then a write one
-        # cost a duplicate twice the BEGIN/COMMIT and the session's connection set-up, a tenth of its CPU.
-        # Nothing else runs inside: no transaction stays open during the status call below.
-        row = session.connection().execute(_NOTIFIED_ATTEMPT, {"midtrans_order_id": claimed.order_id}).first()
+    # The read and, for a repeat, its event-log row: two statements, each its own transaction. The row
+    # depends on nothing held between them (it records what this notification changed: nothing), so no
+    # transaction, and on SQLite no write lock, spans the read; nothing stays open during the status call.
+    with db.engine.connect().execution_options(**autocommit_options(db.engine)) as connection:
+        row = connection.execute(_NOTIFIED_ATTEMPT, {"midtrans_order_id": claimed.order_id}).first()
         repeat: str | None = None  # what a repeat's answer and event-log row say
         if (
             row is not None
@@ -65,7 +63,7 @@ def handle_notification(raw_body: bytes) -> NotificationResult:
             # change, so don't make Midtrans (or a replaying attacker) cost us a status call. The row
             # stays: it is the merchant's audit trail of what Midtrans sent.
             repeat = f"no change: order already {row.payment_status}"
-            _insert_event(session, row.id, payload, repeat)
+            _insert_event(connection, row.id, payload, repeat)
     if row is None:
         log.warning("notification for unknown order_id %r", claimed.order_id[:60])
         return NotificationResult(404, "unknown order_id")
@@ -127,12 +125,12 @@ def _flag_amount_mismatch(attempt_id: int, payload: object) -> None:
 
 def _record_only(attempt_id: int, payload: object, message: str) -> None:
     with write_transaction() as session:
-        _insert_event(session, attempt_id, payload, message)
+        _insert_event(session.connection(), attempt_id, payload, message)
 
 
-def _insert_event(session: Session, attempt_id: int, payload: object, message: str) -> None:
-    """The notification's event-log row, changing nothing else, inside the caller's write transaction."""
+def _insert_event(connection: Connection, attempt_id: int, payload: object, message: str) -> None:
+    """The notification's event-log row, changing nothing else, on the caller's connection."""
     values = payment_event_values(attempt_id, payload, "notification", True, Outcome(False, message))
     # A plain INSERT on the transaction's connection: this row is all that happens, and the ORM's
     # unit of work (an object to track, a flush) was most of a duplicate notification's cost.
-    session.connection().execute(_INSERT_EVENT, values)
+    connection.execute(_INSERT_EVENT, values)
