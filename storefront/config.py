@@ -141,7 +141,9 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         # The same Redis keeps the shipping-rate provider's answers for all workers (empty: per process).
         "REDIS_URL": os.environ.get("REDIS_URL") or "",
-        "RATELIMIT_HEADERS_ENABLED": True,
+        # No X-RateLimit-* headers on every limited answer: each costs the limiter a storage read (a Redis round
+        # trip in production) and no browser or Midtrans reads them. A 429 says when to try again (errors.py).
+        "RATELIMIT_HEADERS_ENABLED": False,
         # Checkout and cart: per browser session, with a higher ceiling per IP (a carrier NAT puts many
         # shoppers behind one address).
         "RATELIMIT_CHECKOUT": os.environ.get("RATELIMIT_CHECKOUT") or "10/minute",

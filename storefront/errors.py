@@ -4,6 +4,7 @@ import logging
 
 from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError, ServiceUnavailable
@@ -30,6 +31,13 @@ def init_errors(app: Flask) -> None:
         # A Host that is not the shop's (TRUSTED_HOSTS): no URL can be built for it, so the page,
         # whose links need one, cannot be rendered. No shopper gets here, only a misdirected client.
         return error
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many_requests(error: RateLimitExceeded) -> ResponseReturnValue:
+        body, code = _render(429, error)
+        # When to try again: at the latest when the limit's window has passed (Flask-Limiter's own headers,
+        # with the exact moment, are off: config.py).
+        return body, code, {"Retry-After": str(error.limit.limit.get_expiry())}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> ResponseReturnValue:

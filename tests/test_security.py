@@ -109,8 +109,9 @@ def test_rate_limits_answer_429_on_cart_checkout_and_notifications(limited_app):
     product = make_product("Kopi Gayo", stock=50)
     shopper = Shopper(limited_app.test_client())
     assert [shopper.add(product.id, 1).status_code for _ in range(4)] == [303, 303, 303, 429]
-    notification = [shopper.client.post("/payments/notification", data=b"{}").status_code for _ in range(3)]
-    assert notification == [400, 400, 429]
+    notification = [shopper.client.post("/payments/notification", data=b"{}") for _ in range(3)]
+    assert [answer.status_code for answer in notification] == [400, 400, 429]
+    assert notification[-1].headers["Retry-After"] == "60"  # the limit's window: a minute
     codes = [shopper.post("/checkout/", {}).status_code for _ in range(3)]
     assert codes[-1] == 429
 
