@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
@@ -34,10 +34,11 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(RateLimitExceeded)
     def too_many_requests(error: RateLimitExceeded) -> ResponseReturnValue:
-        body, code = _render(429, error)
+        response = make_response(_render(429, error))
         # When to try again: at the latest when the limit's window has passed (Flask-Limiter's own headers,
         # with the exact moment, are off: config.py).
-        return body, code, {"Retry-After": str(error.limit.limit.get_expiry())}
+        response.headers["Retry-After"] = str(error.limit.limit.get_expiry())
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> ResponseReturnValue:
