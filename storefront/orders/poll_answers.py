@@ -28,6 +28,12 @@ def status_etag(row: StatusRow, language: str) -> str:
     return f"{row.id}-{row.status_version}-{int(window_passed(row.expires_at))}-{language}"
 
 
+def read_status_row(engine: Engine, access_token: str) -> StatusRow | None:
+    """The poll's one read, on a pooled connection with no transaction around it (nor an ORM session)."""
+    with engine.connect().execution_options(**autocommit_options(engine)) as connection:
+        return status_row(connection, access_token)
+
+
 def window_passed(expires_at: Any) -> bool:
     """Whether the current attempt's time to pay is over (False without an attempt)."""
     return expires_at is not None and expires_at <= utcnow()
@@ -48,12 +54,10 @@ class StatusPoll:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.autocommit = autocommit_options(engine)
 
     def ask(self, match: re.Match[str], environ: dict[str, Any]) -> str | None:
         try:
-            with self.engine.connect().execution_options(**self.autocommit) as connection:
-                row = status_row(connection, match.group(1))
+            row = read_status_row(self.engine, match.group(1))
         except SQLAlchemyError:
             return None  # Flask's view meets the error again and answers it as any page's
         if row is None:

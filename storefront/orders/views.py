@@ -1,6 +1,5 @@
 from flask import Response, abort, make_response, render_template, request
 
-from ..database import autocommit_options
 from ..extensions import db, limiter
 from ..htmx import STOP_POLLING
 from ..i18n import select_locale
@@ -10,8 +9,8 @@ from ..order_status import FINAL, RETRYABLE
 from ..repeat_answers import answer_may_repeat, handed_over
 from ..whatsapp import order_chat_url
 from .blueprint import bp
-from .poll_answers import status_etag, window_passed
-from .queries import PolledAttempt, PolledOrder, order_for_page, order_status, polled, status_row
+from .poll_answers import read_status_row, status_etag, window_passed
+from .queries import PolledAttempt, PolledOrder, order_for_page, order_status, polled
 from .timeline import order_timeline
 
 
@@ -61,8 +60,7 @@ def status(token: str) -> Response:
     """
     row = handed_over()  # read already in front of Flask (orders/poll_answers.py)
     if row is None:
-        with db.engine.connect().execution_options(**autocommit_options(db.engine)) as connection:
-            row = status_row(connection, token)
+        row = read_status_row(db.engine, token)
     if row is None:
         abort(404)
     order, attempt = polled(row)
