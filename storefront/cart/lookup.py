@@ -11,12 +11,12 @@ from collections.abc import Sequence
 
 from sqlalchemy import Row, Select, bindparam, select
 
-from ..catalog.listing import CardProduct, CardVariant
+from ..catalog.listing import CardProduct, CardVariant, card_from
 from ..database import autocommit_options
 from ..extensions import db
 from ..models import Product, Variant
-from ..products import variant_name
 
+# By position: the grid card's product columns (listing.card_from), then the variant's, NULL for none on sale.
 _COLUMNS = (
     Product.id,
     Product.slug,
@@ -49,20 +49,10 @@ _BY_VARIANT = _on_sale(select(Variant.product_id).where(Variant.id == bindparam(
 def _product(rows: Sequence[Row[int, str, str, str, int, int, str, int | None, int]]) -> CardProduct | None:
     if not rows:
         return None
-    first = rows[0]
-    variants = tuple(
-        # A variant without a price of its own costs the product's (as Variant.price).
-        CardVariant(
-            row.variant_id,
-            variant_name(first.name, row.label),
-            row.label,
-            row.variant_price_idr if row.variant_price_idr is not None else first.price_idr,
-            row.stock,
-        )
-        for row in rows
-        if row.variant_id is not None
-    )
-    return CardProduct(first.id, first.slug, first.name, first.image, first.price_idr, variants)
+    product = tuple(rows[0][:5])
+    # As the grid's card rows: (product_id, id, label, price_idr, stock) of each variant on sale.
+    variants = [(product[0], *row[5:]) for row in rows if row[5] is not None]
+    return card_from(product, variants)
 
 
 def _read(statement: Select[int, str, str, str, int, int, str, int | None, int], item_id: int) -> CardProduct | None:

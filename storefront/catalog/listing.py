@@ -83,14 +83,15 @@ def card_products(
         key = (tuple(row), tuple(variants_of[row[0]]))
         card = known.get(key)
         if card is None:
-            card = _card(*key)
+            card = card_from(*key)
             remember(known, key, card, MAX_KNOWN_CARDS)
         cards.append(card)
     return cards
 
 
-def _card(product: tuple[Any, ...], variants: tuple[tuple[Any, ...], ...]) -> CardProduct:
-    """A card from one (id, slug, name, image, price_idr) row and its variants' rows, as tuples."""
+def card_from(product: tuple[Any, ...], variants: Sequence[tuple[Any, ...]]) -> CardProduct:
+    """A card from one (id, slug, name, image, price_idr) row and its variants' (product_id, id, label,
+    price_idr, stock) rows, as tuples. A variant without a price of its own costs the product's."""
     id_, slug, name, image, price_idr = product
     return CardProduct(
         id_,
