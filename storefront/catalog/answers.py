@@ -9,6 +9,7 @@ request then shares.
 """
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -16,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request
 
 from ..repeat_answers import HANDED_OVER
-from .pages import catalog_page_for, product_page_for
+from .pages import CatalogPage, ProductPage, catalog_page_for, product_page_for
 
 # The request headers a page's answer depends on: the cookies, and the htmx headers a fragment is chosen by.
 PAGE_HEADERS: tuple[str, ...] = (
@@ -30,18 +31,26 @@ PAGE_HEADERS: tuple[str, ...] = (
 )
 
 
+def _handed_over(environ: dict[str, Any], read: Callable[[], CatalogPage | ProductPage]) -> Any:
+    """The page's data as its view reads it, handed over to the view; None leaves the request to Flask."""
+    try:
+        page = read()
+    except HTTPException:
+        return None  # no such product on sale: Flask answers 404
+    except SQLAlchemyError:
+        return None  # Flask's view meets the error again and answers it as any page's
+    environ[HANDED_OVER] = page
+    return page.data
+
+
 class CatalogIndex:
     path = re.compile(r"/")
     headers: tuple[str, ...] = PAGE_HEADERS
     in_app_context = True
 
     def ask(self, match: re.Match[str], environ: dict[str, Any]) -> Any:
-        try:
-            page = catalog_page_for(Request(environ).args)  # the query string parsed as Flask's request.args is
-        except SQLAlchemyError:
-            return None  # Flask's view meets the error again and answers it as any page's
-        environ[HANDED_OVER] = page
-        return page.data
+        # The query string parsed as Flask's request.args is.
+        return _handed_over(environ, lambda: catalog_page_for(Request(environ).args))
 
 
 class ProductDetail:
@@ -51,11 +60,4 @@ class ProductDetail:
     in_app_context = True
 
     def ask(self, match: re.Match[str], environ: dict[str, Any]) -> Any:
-        try:
-            page = product_page_for(match.group(1))
-        except HTTPException:
-            return None  # no such product on sale: Flask answers 404
-        except SQLAlchemyError:
-            return None  # Flask's view meets the error again and answers it as any page's
-        environ[HANDED_OVER] = page
-        return page.data
+        return _handed_over(environ, lambda: product_page_for(match.group(1)))

@@ -65,7 +65,7 @@ def product_cards(
 ) -> Iterable[Markup]:
     """Each product's card: remembered, or rendered by `render` (the template's card macro) and remembered.
 
-    `pictures` is the state of the renditions on disk (catalog.views.pictures): writing one (a backfill, an
+    `pictures` is the state of the renditions on disk (catalog.pages.pictures): writing one (a backfill, an
     upload) changes it; None (changed too recently to tell) means every card is rendered and none kept.
     """
     language = select_locale()
